@@ -1,0 +1,32 @@
+# docgen — 两条命令完成全部准备：make demo / make test
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.docgen-installed
+FONT_STAMP := /usr/local/share/fonts/docgen/.installed
+
+.PHONY: setup fonts demo test clean templates
+
+setup: $(STAMP) fonts
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+fonts:
+	bash scripts/install-system-deps.sh
+
+templates: setup
+	$(BIN)/python templates/build_templates.py
+
+demo: setup
+	$(BIN)/python scripts/render_samples.py out
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,74 @@
+"""公共接口：读取、渲染、写出。CLI 只调用这里的函数。"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen.errors import InputError
+from docgen.fonts import FontSet
+from docgen.load.yamlsrc import YamlSource, load_yaml
+from docgen.model.base import validate_source
+from docgen.model.notice import Notice
+from docgen.util.fs import atomic_write
+
+FORMATS = (".docx", ".pdf", ".html")
+NOTICE_KEYS = {"发文字号", "doc_number", "发文机关标志", "issuer_mark"}
+
+
+def detect_kind(src: YamlSource) -> str:
+    """由输入内容判断文书种类。"""
+    if isinstance(src.data, dict) and NOTICE_KEYS & set(map(str, src.data)):
+        return "notice"
+    raise InputError(f"{src.display_name}: 无法判断文书种类：公文须有“发文字号”和“发文机关标志”等要素")
+
+
+def load_notice(path: str | Path) -> Notice:
+    """读取并校验公文 YAML；有误时抛出 :class:`InputError`，列出所有问题的 文件:行:要素。"""
+    src = load_yaml(path)
+    return _notice_from(src)
+
+
+def _notice_from(src: YamlSource) -> Notice:
+    notice = validate_source(Notice, src, "公文")
+    notice = notice.with_seal_base(src.path.parent)
+    if notice.seal is not None and not notice.seal.is_file():
+        raise InputError(f"{src.location(('印章',), '印章')}: 找不到印章图片 {notice.seal}")
+    for i, a in enumerate(notice.attachments):
+        if a.file is not None and not a.file.is_file():
+            raise InputError(f"{src.location(('附件', i, '文件'))}: 找不到附件文件 {a.file}")
+    return notice
+
+
+def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:
+    """把输入文件 `path` 渲染为 `fmt`（``.docx``/``.pdf``/``.html``）格式的字节。"""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise InputError(f"不支持的输出格式“{fmt}”，可用：{'、'.join(FORMATS)}")
+    src = load_yaml(path)
+    kind = detect_kind(src)
+    fonts = fonts or FontSet()
+    if kind == "notice":
+        from docgen.render.context import build_notice_view
+
+        view = build_notice_view(_notice_from(src))
+        base = Path(path).resolve().parent
+        if fmt == ".pdf":
+            from docgen.render.pdf import render_notice_pdf
+
+            return render_notice_pdf(view, fonts, base)
+        if fmt == ".html":
+            from docgen.render.pdf import render_notice_html
+
+            return render_notice_html(view, fonts).encode("utf-8")
+        from docgen.render.docx import render_notice_docx
+
+        return render_notice_docx(view)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def render_file(src: str | Path, out: str | Path, fonts: FontSet | None = None) -> Path:
+    """渲染 `src` 并原子写出到 `out`；出错时不留下任何输出文件。"""
+    out = Path(out)
+    data = render_document(src, out.suffix, fonts)
+    atomic_write(out, data)
+    return out

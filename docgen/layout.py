@@ -1,0 +1,149 @@
+"""GB/T 9704-2012 版面数字：DOCX 与 PDF 共用同一组数，保证两种输出一致。
+
+单位：mm 为毫米，pt 为磅（1/72 英寸），twip 为 1/20 磅（Word 的长度单位）。
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MM_PER_PT = 25.4 / 72
+
+
+def mm(v: float) -> float:
+    """毫米 → 磅。"""
+    return v / MM_PER_PT
+
+
+def twip(pt: float) -> int:
+    """磅 → twip（四舍五入）。"""
+    return int(round(pt * 20))
+
+
+# 字号（号 → 磅）
+SIZE = {"初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18, "三号": 16, "小三": 15,
+        "四号": 14, "小四": 12, "五号": 10.5}
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """A4 公文用纸与版心。"""
+
+    page_w_mm: float = 210
+    page_h_mm: float = 297
+    top_mm: float = 37  # 天头
+    left_mm: float = 28  # 订口
+    block_w_mm: float = 156  # 版心宽
+    block_h_mm: float = 225  # 版心高
+    lines: int = 22
+    chars: int = 28
+    body_pt: float = 16  # 3号
+    line_pitch_twip: int = 579  # 28.95 pt：22 行 = 224.6 mm，不超出版心
+    char_spacing_twip: int = -5  # −0.25 pt：28 字 = 441 pt ≤ 版心宽 442.2 pt，29 字放不下
+    mark_offset_mm: float = 35  # 发文机关标志上边缘距版心上边缘
+    red_rule_gap_mm: float = 4  # 发文字号之下 4 mm 为红色分隔线
+    red_rule_pt: float = 1.0  # 分隔线粗细（标准未规定）
+    pageno_gap_mm: float = 7  # 页码一字线上距版心下边缘
+    pageno_pt: float = 14  # 4号
+    banji_pt: float = 14  # 版记 4号
+    banji_thick_mm: float = 0.35
+    banji_thin_mm: float = 0.25
+
+    @property
+    def right_mm(self) -> float:
+        return self.page_w_mm - self.left_mm - self.block_w_mm
+
+    @property
+    def bottom_mm(self) -> float:
+        return self.page_h_mm - self.top_mm - self.block_h_mm
+
+    @property
+    def line_pitch_pt(self) -> float:
+        return self.line_pitch_twip / 20
+
+    @property
+    def char_spacing_pt(self) -> float:
+        return self.char_spacing_twip / 20
+
+    @property
+    def char_pitch_pt(self) -> float:
+        return self.body_pt + self.char_spacing_pt
+
+    @property
+    def mark_max_pt(self) -> float:
+        """发文机关标志默认最大字号（约 22 mm 高以内，常见做法）。"""
+        return 48.0
+
+
+GB9704 = PageGeometry()
+
+
+def text_width_em(text: str) -> float:
+    """文字宽度（以字为单位）：ASCII 字母、数字算半个字，其余算一个字。"""
+    return sum(0.5 if ord(c) < 0x2000 and c not in "—…“”‘’·" else 1.0 for c in text)
+
+
+_NO_START = set("，。、；：？！）》〉”’」』】〕…—·%％")
+_NO_END = set("（《〈“‘「『【〔")
+# 语义单元边界：在这些位置断行代价低（值越小越好）
+_BEFORE_GOOD = {"关于": 0, "《": 1, "“": 2, "（": 2, "的通知": 3, "的意见": 3, "的决定": 3, "的报告": 3,
+                "的请示": 3, "的函": 3, "的批复": 3, "的实施方案": 3, "实施方案": 4, "工作": 6, "印发": 5, "转发": 5}
+_AFTER_GOOD = {"》": 2, "”": 2, "）": 2, "、": 3, "，": 1, "局": 2, "委员会": 2, "政府": 2, "办公室": 2}
+
+
+def _break_cost(text: str, i: int) -> float | None:
+    """在 text[i] 之前断行的代价；None 表示不允许。"""
+    if text[i] in _NO_START or text[i - 1] in _NO_END:
+        return None
+    if text[i - 1].isdigit() and text[i].isdigit():
+        return None
+    best = 40.0
+    for w, c in _BEFORE_GOOD.items():
+        if text.startswith(w, i):
+            best = min(best, float(c))
+    for w, c in _AFTER_GOOD.items():
+        if text[:i].endswith(w):
+            best = min(best, float(c))
+    return best
+
+
+def break_title(text: str, max_em: float = 20.0) -> list[str]:
+    """把标题按语义单元分行：每行不超过 `max_em` 字，不拆词组，行长尽量匀称（梯形或菱形）。"""
+    n = len(text)
+    if text_width_em(text) <= max_em:
+        return [text]
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    prev = [0] * (n + 1)
+    best[0] = 0.0
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            w = text_width_em(text[i:j])
+            if w > max_em:
+                break
+            if best[i] == inf:
+                continue
+            if j < n:
+                c = _break_cost(text, j)
+                if c is None:
+                    continue
+            else:
+                c = 0.0
+            slack = max_em - w
+            cost = best[i] + slack * slack * 0.25 + c * 6 + 20
+            if cost < best[j]:
+                best[j], prev[j] = cost, i
+    if best[n] == inf:  # 没有合法断点（极少见）：按长度硬断
+        out, cur = [], ""
+        for ch in text:
+            if text_width_em(cur + ch) > max_em:
+                out.append(cur)
+                cur = ""
+            cur += ch
+        return out + [cur]
+    lines = []
+    j = n
+    while j > 0:
+        lines.append(text[prev[j]:j])
+        j = prev[j]
+    return lines[::-1]

@@ -1,0 +1,144 @@
+"""模型共用的基类、类型与中文错误翻译。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from docgen.errors import InputError, Issue
+from docgen.load.yamlsrc import YamlSource
+
+
+class Model(BaseModel):
+    """冻结、禁止未知键、按中文名或英文名都能填写的模型基类。"""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+def zh(cn: str, en: str, **kw: Any) -> Any:
+    """声明一个字段，中文键 `cn` 为主，英文键 `en` 为别名。"""
+    return Field(validation_alias=AliasChoices(cn, en), serialization_alias=cn, **kw)
+
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_ISO_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
+
+
+def parse_date(value: Any) -> dt.date:
+    """接受 ``2020-03-24``、``2020年3月24日`` 或 YAML 日期；其他形式报错。"""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = _CN_DATE.match(value) or _ISO_DATE.match(value)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                raise ValueError(f"日期不存在：{value!r}") from None
+    raise ValueError(f"日期应写作 2020-03-24 或 2020年3月24日，得到 {value!r}")
+
+
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+
+
+def format_date(d: dt.date) -> str:
+    """按 GB/T 9704 写日期：阿拉伯数字、年份写全、月日不编虚位。"""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _as_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+
+_TYPE_MESSAGES = {
+    "missing": "缺少必填要素",
+    "extra_forbidden": "未知的要素",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "bool_type": "应为 是/否（true/false）",
+    "bool_parsing": "应为 是/否（true/false）",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "date_type": "应为日期",
+    "too_short": "不能为空",
+    "string_too_short": "不能为空",
+}
+
+
+def _model_keys(model: type[BaseModel]) -> list[str]:
+    keys: list[str] = []
+    for name, f in model.model_fields.items():
+        alias = f.validation_alias
+        if isinstance(alias, AliasChoices):
+            keys.append(str(alias.choices[0]))
+        else:
+            keys.append(name)
+    return keys
+
+
+def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
+    """用 `model` 校验 `src.data`；所有问题一次性以中文、带 文件:行:要素 报出。"""
+    if not isinstance(src.data, dict):
+        raise InputError(f"{src.display_name}: 期望一个 YAML 映射（要素名: 内容），得到 {type(src.data).__name__}")
+    try:
+        return model.model_validate(src.data)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            # pydantic 会在联合类型里追加类型名，去掉非数据键
+            keypath = tuple(k for k in loc if isinstance(k, int) or k in _keys_in(src.data, loc))
+            field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in keypath).replace(".[", "[")
+            etype = err["type"]
+            if etype == "missing":
+                field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in loc if not _is_type_tag(k)).replace(".[", "[")
+                msg = f"缺少必填要素“{str(loc[-1])}”"
+            elif etype == "extra_forbidden":
+                msg = f"未知的要素“{loc[-1]}”，请检查拼写（{what}可用的要素见 README）"
+            elif etype in ("value_error", "assertion_error"):
+                msg = str(err.get("ctx", {}).get("error", err["msg"]))
+            else:
+                base = _TYPE_MESSAGES.get(etype, err["msg"])
+                msg = f"{base}，得到 {err.get('input')!r}" if "input" in err else base
+            location = src.location(keypath, field_name or None)
+            issues.append(Issue(location, f"{what}.{etype}", msg))
+        # 去重（联合类型会对同一位置报多次）
+        seen = set()
+        uniq = []
+        for i in issues:
+            key = (str(i.location), i.message)
+            if key not in seen:
+                seen.add(key)
+                uniq.append(i)
+        raise InputError(f"{src.display_name}: {what}内容有误，共 {len(uniq)} 处", uniq) from None
+
+
+def _is_type_tag(k: Any) -> bool:
+    return isinstance(k, str) and (k.startswith(("list[", "dict[", "str", "function-")) or "[" in k and "]" in k)
+
+
+def _keys_in(data: Any, loc: tuple) -> set:
+    """沿 `loc` 收集数据里真实存在的键，用于把 pydantic 的 loc 还原为 YAML 路径。"""
+    keys: set = set()
+    cur = data
+    for k in loc:
+        if isinstance(cur, dict) and k in cur:
+            keys.add(k)
+            cur = cur[k]
+        elif isinstance(cur, list) and isinstance(k, int) and 0 <= k < len(cur):
+            cur = cur[k]
+        elif isinstance(cur, dict) and not isinstance(k, int):
+            keys.add(k) if k in cur else None
+    return keys

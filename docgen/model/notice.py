@@ -1,0 +1,256 @@
+"""公文（GB/T 9704-2012）的数据模型：键即标准中的要素名。"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, field_validator, model_validator
+
+from docgen.model.base import Date, Model, StrList, zh
+from docgen.model.body import Block, parse_body
+
+DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
+_WRONG_BRACKETS = re.compile(r"[\[\]［］﹝﹞【】()（）]")
+
+
+def check_doc_number(value: str) -> str:
+    """发文字号：代字〔年份〕序号号，年份写全，序号不编虚位、不加“第”。"""
+    v = value.strip()
+    if "第" in v:
+        raise ValueError(f"发文字号不加“第”字：{v!r}，应写作如“铜王住建发〔2020〕108号”")
+    if _WRONG_BRACKETS.search(v):
+        fixed = re.sub(r"[\[［﹝【(（]", "〔", re.sub(r"[\]］﹞】)）]", "〕", v))
+        raise ValueError(f"发文字号年份须用六角括号〔〕：{v!r}，应为 {fixed!r}")
+    m = DOC_NUMBER.match(v)
+    if not m:
+        raise ValueError(f"发文字号应为“代字〔年份〕序号号”，如“铜王住建发〔2020〕108号”，得到 {v!r}")
+    if m.group("seq").startswith("0"):
+        raise ValueError(f"发文字号序号不编虚位（不加前导 0）：{v!r}，应为 {m.group('prefix')}〔{m.group('year')}〕{int(m.group('seq'))}号")
+    year = int(m.group("year"))
+    if not 1949 <= year <= 2100:
+        raise ValueError(f"发文字号年份不合理：{year}")
+    return v
+
+
+class IssuerMark(Model):
+    """发文机关标志：一个或几个机关名称，可加“文件”二字。"""
+
+    organs: StrList = zh("机关", "organs", min_length=1)
+    wenjian: bool = zh("文件", "with_wenjian", default=False)
+
+
+def _issuer_mark(value: Any) -> Any:
+    if isinstance(value, str):
+        v = value.strip()
+        if v.endswith("文件") and len(v) > 2:
+            return {"机关": [v[:-2]], "文件": True}
+        return {"机关": [v]}
+    if isinstance(value, list):
+        return {"机关": value}
+    return value
+
+
+class Table(Model):
+    """附件中的表格：列名与行。行中的 ``~``（空值）表示与上一行同列单元格纵向合并。"""
+
+    columns: list[str] = zh("列", "columns", min_length=1)
+    rows: list[list[str | int | float | None]] = zh("行", "rows", min_length=1)
+    widths: list[float] | None = zh("列宽", "widths", default=None, description="各列相对宽度")
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> "Table":
+        n = len(self.columns)
+        for i, row in enumerate(self.rows, start=1):
+            if len(row) != n:
+                raise ValueError(f"表格第 {i} 行有 {len(row)} 个单元格，应与列数 {n} 相同")
+        if self.rows and any(v is None for v in self.rows[0]):
+            raise ValueError("表格第 1 行不能有 ~（无可合并的上一行）")
+        if self.widths is not None and len(self.widths) != n:
+            raise ValueError(f"列宽有 {len(self.widths)} 项，应与列数 {n} 相同")
+        return self
+
+    def cell_text(self, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def spans(self) -> list[list[int]]:
+        """每个单元格的纵向跨行数：>0 为合并起点，0 为被合并（不单独输出）。"""
+        nrows, ncols = len(self.rows), len(self.columns)
+        spans = [[1] * ncols for _ in range(nrows)]
+        for c in range(ncols):
+            start = 0
+            for r in range(1, nrows):
+                if self.rows[r][c] is None:
+                    spans[start][c] += 1
+                    spans[r][c] = 0
+                else:
+                    start = r
+        return spans
+
+
+class Attachment(Model):
+    """附件：名称，加正文、表格或已有文件之一。"""
+
+    name: str = zh("名称", "name", min_length=1)
+    body: str | None = zh("正文", "body", default=None)
+    table: Table | None = zh("表格", "table", default=None)
+    file: Path | None = zh("文件", "file", default=None)
+    landscape: bool | None = zh("横排", "landscape", default=None)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if v and v[-1] in "。，；：、.,;:":
+            raise ValueError(f"附件名称末尾不加标点：{v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_content(self) -> "Attachment":
+        given = [k for k, v in (("正文", self.body), ("表格", self.table), ("文件", self.file)) if v is not None]
+        if len(given) > 1:
+            raise ValueError(f"附件“{self.name}”只能有正文、表格、文件之一，得到 {'、'.join(given)}")
+        return self
+
+    @property
+    def is_landscape(self) -> bool:
+        if self.landscape is not None:
+            return self.landscape
+        return self.table is not None and len(self.table.columns) > 4
+
+    @property
+    def blocks(self) -> list[Block]:
+        return parse_body(self.body or "")
+
+
+class Enclosed(Model):
+    """印发通知所印发的文件（如实施方案），排在通知的署名和日期之后。"""
+
+    title: StrList = zh("标题", "title", min_length=1)
+    body: str = zh("正文", "body", min_length=1)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return parse_body(self.body)
+
+
+class Notice(Model):
+    """一份公文。键为 GB/T 9704-2012 的要素名（也接受英文名）。"""
+
+    copy_no: str | None = zh("份号", "copy_no", default=None)
+    classification: str | None = zh("密级", "classification", default=None)
+    secrecy_period: str | None = zh("保密期限", "secrecy_period", default=None)
+    urgency: str | None = zh("紧急程度", "urgency", default=None)
+    issuer_mark: Annotated[IssuerMark, BeforeValidator(_issuer_mark)] = zh("发文机关标志", "issuer_mark")
+    doc_number: str = zh("发文字号", "doc_number")
+    signers: StrList | None = zh("签发人", "signers", default=None)
+    title: StrList = zh("标题", "title", min_length=1)
+    recipients: str | None = zh("主送机关", "recipients", default=None)
+    body: str = zh("正文", "body", min_length=1)
+    attachments: list[Attachment] = zh("附件", "attachments", default_factory=list)
+    signature: StrList = zh("发文机关署名", "signature", min_length=1)
+    date: Date = zh("成文日期", "date")
+    seal: Path | None = zh("印章", "seal", default=None)
+    note: str | None = zh("附注", "note", default=None)
+    enclosed: Enclosed | None = zh("印发文件", "enclosed", default=None)
+    cc: StrList | None = zh("抄送机关", "cc", default=None)
+    printer: str | None = zh("印发机关", "printer", default=None)
+    print_date: Date | None = zh("印发日期", "print_date", default=None)
+
+    @field_validator("doc_number")
+    @classmethod
+    def _doc_number(cls, v: str) -> str:
+        return check_doc_number(v)
+
+    @field_validator("copy_no")
+    @classmethod
+    def _copy_no(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{6}", str(v)):
+            raise ValueError(f"份号应为 6 位阿拉伯数字，如 000123，得到 {v!r}")
+        return v
+
+    @field_validator("copy_no", mode="before")
+    @classmethod
+    def _copy_no_int(cls, v: Any) -> Any:
+        if isinstance(v, int):
+            raise ValueError(f"份号应为 6 位数字文本，请加引号书写，如 \"{v:06d}\"")
+        return v
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgency(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("特急", "加急", "特提", "平急"):
+            raise ValueError(f"紧急程度应为 特急 或 加急（电报可用 特提、平急），得到 {v!r}")
+        return v
+
+    @field_validator("classification")
+    @classmethod
+    def _classification(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("绝密", "机密", "秘密"):
+            raise ValueError(f"密级应为 绝密、机密 或 秘密，得到 {v!r}")
+        return v
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: list[str]) -> list[str]:
+        last = v[-1].rstrip() if v else ""
+        if last and last[-1] in "。，；：、！？.,;:!?":
+            raise ValueError(f"标题末尾不加标点：{''.join(v)!r}")
+        return v
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.rstrip("：:")
+        return v + "："
+
+    @model_validator(mode="after")
+    def _checks(self) -> "Notice":
+        if self.secrecy_period and not self.classification:
+            raise ValueError("写了保密期限就必须写密级")
+        if self.print_date and self.print_date < self.date:
+            raise ValueError(f"印发日期 {self.print_date} 早于成文日期 {self.date}")
+        if (self.printer is None) != (self.print_date is None):
+            raise ValueError("印发机关和印发日期须同时填写")
+        return self
+
+    @property
+    def is_upward(self) -> bool:
+        """上行文：有签发人。"""
+        return bool(self.signers)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return parse_body(self.body)
+
+    @property
+    def title_text(self) -> str:
+        return "".join(self.title)
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    def with_seal_base(self, base: Path) -> "Notice":
+        """把相对路径（印章、附件文件）解析为相对 `base`（YAML 所在目录）。"""
+        upd: dict[str, Any] = {}
+        if self.seal is not None and not self.seal.is_absolute():
+            upd["seal"] = base / self.seal
+        atts = []
+        changed = False
+        for a in self.attachments:
+            if a.file is not None and not a.file.is_absolute():
+                atts.append(a.model_copy(update={"file": base / a.file}))
+                changed = True
+            else:
+                atts.append(a)
+        if changed:
+            upd["attachments"] = atts
+        return self.model_copy(update=upd) if upd else self
+

@@ -1,0 +1,140 @@
+"""把公文模型整理成模板用的上下文。所有显示格式（日期、序号、分行）只在这里决定。"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docgen.layout import GB9704, break_title, text_width_em
+from docgen.model.base import format_date
+from docgen.model.body import Block
+from docgen.model.notice import Attachment, Notice
+
+TITLE_MAX_EM = 20.0  # 2号字在 156 mm 版心内每行最多约 20 字
+
+
+@dataclass
+class AttachmentView:
+    index: int  # 从 1 起
+    label: str  # “附件1” 或 “附件”
+    name: str
+    title_lines: list[str]
+    blocks: list[Block]
+    landscape: bool
+    table: Any = None
+    table_rows: list[list[dict]] = field(default_factory=list)
+
+
+@dataclass
+class NoticeView:
+    """模板上下文：DOCX 与 HTML 渲染器共用。"""
+
+    notice: Notice
+    header_lines: list[str]
+    mark_lines: list[str]
+    mark_wenjian: bool
+    mark_pt: float
+    doc_number: str
+    signers: list[str]
+    title_lines: list[str]
+    recipients: str | None
+    blocks: list[Block]
+    attachment_notes: list[str]  # 附件说明各行（第一行含“附件：”）
+    signature: list[str]
+    date: str
+    note: str | None
+    enclosed_title_lines: list[str]
+    enclosed_blocks: list[Block]
+    attachments: list[AttachmentView]
+    cc: str | None
+    printer: str | None
+    print_date: str | None
+
+    @property
+    def has_banji(self) -> bool:
+        return bool(self.cc or self.printer)
+
+
+def mark_font_size(lines: list[str], wenjian: bool) -> float:
+    """发文机关标志字号：不超过版心宽，且不超过默认上限。"""
+    longest = max(text_width_em(x) for x in lines) + (2 if wenjian and len(lines) == 1 else 0)
+    if wenjian and len(lines) > 1:
+        longest += 2 * 0.8  # 联合行文时“文件”二字在右侧
+    fit = GB9704.block_w_mm / 25.4 * 72 / max(longest, 1) * 0.98
+    return round(min(GB9704.mark_max_pt, fit), 1)
+
+
+def table_view(table) -> list[list[dict]]:
+    """表格单元格及其 rowspan；被合并的单元格不出现在结果里。"""
+    spans = table.spans()
+    rows = []
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, val in enumerate(row):
+            if spans[r][c] == 0:
+                continue
+            cells.append({"text": table.cell_text(val), "rowspan": spans[r][c], "col": c})
+        rows.append(cells)
+    return rows
+
+
+def _attachment_view(i: int, total: int, a: Attachment) -> AttachmentView:
+    return AttachmentView(
+        index=i,
+        label=f"附件{i}" if total > 1 else "附件",
+        name=a.name,
+        title_lines=break_title(a.name, TITLE_MAX_EM if not a.is_landscape else 28.0),
+        blocks=a.blocks,
+        landscape=a.is_landscape,
+        table=a.table,
+        table_rows=table_view(a.table) if a.table is not None else [],
+    )
+
+
+def attachment_notes(names: list[str]) -> list[str]:
+    """附件说明：单个写“附件：名称”，多个写“附件：1.名称”，后续各项与首项名称对齐。"""
+    if not names:
+        return []
+    if len(names) == 1:
+        return [f"附件：{names[0]}"]
+    return [f"{'附件：' if i == 1 else ''}{i}.{n}" for i, n in enumerate(names, start=1)]
+
+
+def build_notice_view(n: Notice) -> NoticeView:
+    """构建 :class:`NoticeView`。"""
+    header = []
+    if n.copy_no:
+        header.append(n.copy_no)
+    if n.classification:
+        header.append(n.classification + (f"★{n.secrecy_period}" if n.secrecy_period else ""))
+    if n.urgency:
+        header.append(n.urgency)
+    mark_lines = list(n.issuer_mark.organs)
+    title_lines = n.title if len(n.title) > 1 else break_title(n.title[0], TITLE_MAX_EM)
+    atts = [_attachment_view(i, len(n.attachments), a) for i, a in enumerate(n.attachments, start=1)]
+    enclosed_title: list[str] = []
+    if n.enclosed:
+        t = n.enclosed.title
+        enclosed_title = t if len(t) > 1 else break_title(t[0], TITLE_MAX_EM)
+    return NoticeView(
+        notice=n,
+        header_lines=header,
+        mark_lines=mark_lines,
+        mark_wenjian=n.issuer_mark.wenjian,
+        mark_pt=mark_font_size(mark_lines, n.issuer_mark.wenjian),
+        doc_number=n.doc_number,
+        signers=list(n.signers or []),
+        title_lines=title_lines,
+        recipients=n.recipients,
+        blocks=n.blocks,
+        attachment_notes=attachment_notes([a.name for a in n.attachments]),
+        signature=list(n.signature),
+        date=format_date(n.date),
+        note=(n.note if n.note.startswith(("（", "(")) else f"（{n.note}）") if n.note else None,
+        enclosed_title_lines=enclosed_title,
+        enclosed_blocks=n.enclosed.blocks if n.enclosed else [],
+        attachments=atts,
+        cc=("，".join(n.cc).rstrip("。") + "。") if n.cc else None,
+        printer=n.printer,
+        print_date=format_date(n.print_date) if n.print_date else None,
+    )

@@ -1,0 +1,34 @@
+"""统一的 Jinja2 环境：沙箱、严格未定义变量、HTML 自动转义。"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from docgen.errors import RenderError
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def templates_dir() -> Path:
+    """模板目录：环境变量 ``DOCGEN_TEMPLATES`` 优先，否则用仓库中的 ``templates/``。"""
+    d = Path(os.environ.get("DOCGEN_TEMPLATES", PACKAGE_TEMPLATES))
+    if not d.is_dir():
+        raise RenderError(f"找不到模板目录：{d}")
+    return d
+
+
+@lru_cache(maxsize=4)
+def make_env(root: str) -> ImmutableSandboxedEnvironment:
+    """模板在沙箱中运行（用户可以改模板，但不能借模板执行任意代码），值一律转义。"""
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(root),
+        autoescape=select_autoescape(["html", "xml", "htm"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )

@@ -1,0 +1,162 @@
+"""公文 HTML → PDF（WeasyPrint）。
+
+版记须在最后一页（偶数页）并使末条分隔线与版心下边缘重合，这要知道排版结果，
+所以分两遍：第一遍排版并测量，第二遍按测量结果放置版记。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from markupsafe import Markup
+
+from docgen.errors import RenderError
+from docgen.fonts import FontSet
+from docgen.layout import GB9704, mm, text_width_em
+from docgen.render.context import NoticeView
+from docgen.render.env import make_env, templates_dir
+
+log = logging.getLogger("docgen")
+
+SEAL_MM = 42.0  # 县级机关公章常见直径
+
+
+def font_families(fonts: FontSet) -> dict[str, str]:
+    """各字体角色的 CSS font-family 值（首选已解析的字体，再接其余回退）。"""
+    r = fonts.resolve()
+    # 字体名在 FontSet 中已校验（只含字母、数字、汉字、空格、-、_），可直接放进 CSS
+    fam = {k: Markup(v.css_family()) for k, v in r.items()}
+    fam["xbs_weight"] = Markup(r["xbs"].css_weight)
+    return fam
+
+
+def _pageno_css(fonts: FontSet) -> str:
+    st = fonts.resolve()["st"]
+    return (f"font-family: {st.css_family()}; font-size: {GB9704.pageno_pt}pt; letter-spacing: 0; "
+            f"line-height: {GB9704.pageno_pt}pt; vertical-align: top; padding-top: {GB9704.pageno_gap_mm}mm;")
+
+
+def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
+                 banji_own_page: bool = False) -> dict:
+    """HTML 模板的全部变量。"""
+    g = GB9704
+    n_header = len(v.header_lines)
+    mark_top = mm(g.mark_offset_mm) - n_header * g.line_pitch_pt
+    date_w = text_width_em(v.date)
+    sig_w = max(text_width_em(s) for s in v.signature)
+    # 署名以成文日期为准居中；日期右空四字
+    sign_pad = max(0.0, 4 + (date_w - sig_w) / 2)
+    seal_uri = None
+    if v.notice.seal is not None:
+        seal_uri = Path(v.notice.seal).resolve().as_uri()
+    pitch = g.char_pitch_pt
+    date_centre_from_right = (4 + date_w / 2) * pitch
+    return {
+        "v": v,
+        "g": g,
+        "f": font_families(fonts),
+        "pageno_css": Markup(_pageno_css(fonts)),
+        "mark_top_pt": round(mark_top, 3),
+        "sign_pad_em": round(sign_pad, 3),
+        "seal_uri": seal_uri,
+        "seal_mm": SEAL_MM,
+        "seal_right_pt": round(date_centre_from_right - mm(SEAL_MM) / 2, 3),
+        "banji_spacer_pt": round(banji_spacer_pt, 3),
+        "banji_own_page": banji_own_page,
+        "created": v.notice.date.isoformat(),
+    }
+
+
+def render_notice_html(v: NoticeView, fonts: FontSet, **kw) -> str:
+    """渲染公文 HTML 字符串。"""
+    env = make_env(str(templates_dir() / "html"))
+    return env.get_template("notice.html").render(**html_context(v, fonts, **kw))
+
+
+def _url_fetcher_for(allowed: list[Path]):
+    """只允许读取明确给出的本地文件（印章图片等），其余一律拒绝（不联网、不读任意文件）。"""
+    from weasyprint.urls import URLFetcher
+
+    allowed_uris = {p.resolve().as_uri() for p in allowed}
+
+    class _Restricted(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url in allowed_uris:
+                return super().fetch(url, headers)
+            raise ValueError(f"模板引用了不允许的外部资源：{url}")
+
+    return _Restricted(allowed_protocols={"file"})
+
+
+def _find_box(page, element_id: str):
+    stack = [page._page_box]
+    while stack:
+        box = stack.pop()
+        el = getattr(box, "element", None)
+        if el is not None and el.get("id") == element_id and getattr(box, "element_tag", None) == "div":
+            return box
+        stack.extend(getattr(box, "children", []) or [])
+    return None
+
+
+def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
+    import os
+
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    conf = fonts.fontconfig_file
+    if conf:
+        os.environ["FONTCONFIG_FILE"] = conf
+    fc = FontConfiguration()
+    doc = HTML(string=html, base_url=str(base_dir), url_fetcher=_url_fetcher_for(allowed)).render(font_config=fc)
+    return doc
+
+
+def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path) -> bytes:
+    """两遍排版，返回 PDF 字节。同一输入每次得到相同字节。"""
+    allowed = [Path(v.notice.seal)] if v.notice.seal else []
+    html = render_notice_html(v, fonts)
+    doc = _layout(html, base_dir, fonts, allowed)
+    if v.has_banji:
+        spacer, own = _place_banji(doc)
+        html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own)
+        doc = _layout(html, base_dir, fonts, allowed)
+        pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
+        if len(pages) != 1 or doc.pages.index(pages[0]) % 2 != 1:
+            raise RenderError("版记排版失败：未能放在最后一个偶数页")
+    return _write(doc, v.notice.date)
+
+
+def _place_banji(doc) -> tuple[float, float]:
+    """由第一遍排版结果算出版记的位置：同页放得下且为偶数页就放在本页底部，否则另起偶数页。"""
+    block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm)
+    idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
+    if idx is None:
+        raise RenderError("版记排版失败：找不到版记")
+    boxes = [_find_box(p, "banji") for p in doc.pages[idx:]]
+    split = len([b for b in boxes if b is not None]) > 1
+    box = boxes[0]
+    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+    top = box.position_y + box.margin_top
+    on_even = idx % 2 == 1
+    if not split and on_even and top + height <= block_bottom + 0.01:
+        return block_bottom - top - height - 0.02, False
+    return mm(GB9704.block_h_mm) - height - 0.02, True
+
+
+def _write(doc, date: dt.date) -> bytes:
+    import os
+
+    epoch = int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        return doc.write_pdf(pdf_identifier=b"docgen-" + str(epoch).encode(), uncompressed_pdf=False)
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
