@@ -61,8 +61,9 @@ def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) ->
 
             return render_notice_html(view, fonts).encode("utf-8")
         from docgen.render.docx import render_notice_docx
+        from docgen.render.pdf import banji_needs_own_page
 
-        return render_notice_docx(view)
+        return render_notice_docx(view, banji_needs_own_page(view, fonts, base))
     raise AssertionError(kind)  # pragma: no cover
 
 

@@ -130,6 +130,15 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path) -> bytes:
     return _write(doc, v.notice.date)
 
 
+def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> bool:
+    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页（Word 文件本身无法预先分页）。"""
+    if not v.has_banji:
+        return False
+    allowed = [Path(v.notice.seal)] if v.notice.seal else []
+    doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
+    return _place_banji(doc)[1]
+
+
 def _place_banji(doc) -> tuple[float, float]:
     """由第一遍排版结果算出版记的位置：同页放得下且为偶数页就放在本页底部，否则另起偶数页。"""
     block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm)

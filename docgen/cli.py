@@ -1,0 +1,146 @@
+"""命令行：``docgen render INPUT -o OUTPUT``。帮助与提示均为中文。
+
+退出码：0 成功；2 输入有误（不写任何文件）；1 内部错误。
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from docgen import __version__
+from docgen.errors import DocgenError, InputError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# click 的界面文字经 gettext 取得；这里把它们换成中文（只影响 docgen 自己的进程）。
+ZH_CLICK = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本号并退出。",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 “{command} {option}” 查看用法。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Did you mean {possibility}?": "是不是要写 {possibility}？",
+    "(Possible options: {possibilities})": "（可能是：{possibilities}）",
+    "Aborted!": "已中止。",
+}
+
+
+def _zh(message: str) -> str:
+    return ZH_CLICK.get(message, message)
+
+
+def _ngettext_zh(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+for _mod in (click.core, click.exceptions, click.formatting, click.decorators, click.types, click.parser):
+    if hasattr(_mod, "_"):
+        _mod._ = _zh
+    if hasattr(_mod, "ngettext"):
+        _mod.ngettext = _ngettext_zh
+
+
+@click.group(context_settings=CONTEXT, no_args_is_help=True)
+@click.version_option(__version__, "-V", "--version", message="docgen %(version)s")
+@click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息（调用栈）。")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """docgen：把结构化数据生成为符合 GB/T 9704-2012 的公文、清单与台账。"""
+    ctx.obj = {"verbose": verbose}
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+
+@cli.command("render", context_settings=CONTEXT)
+@click.argument("input_path", metavar="输入文件", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", metavar="输出文件", required=True, type=click.Path(path_type=Path),
+              help="输出文件；格式由扩展名决定：.docx（Word）、.pdf、.html。")
+@click.option("--font-dir", "font_dirs", metavar="目录", multiple=True, type=click.Path(path_type=Path),
+              help="存放自有授权字体的文件夹（可重复）；其中的字体优先于系统字体。")
+@click.option("--fallback", "fallbacks", metavar="角色=字体,字体", multiple=True,
+              help="改写某种字体的回退顺序，如 “仿宋=仿宋_GB2312,FandolFang”（角色：小标宋、仿宋、黑体、楷体、宋体）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示字体替代等提示。")
+@click.pass_context
+def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tuple[Path, ...],
+               fallbacks: tuple[str, ...], quiet: bool) -> None:
+    """把 输入文件（公文 YAML）渲染为 Word、PDF 或 HTML。
+
+    文书种类由输入内容判断，输出格式由 -o 的扩展名决定。例如：
+
+        docgen render samples/tongwang-2020-108/notice.yaml -o out/notice.pdf
+    """
+    from docgen.api import FORMATS, render_file
+    from docgen.fonts import FontSet
+
+    def run() -> None:
+        if output.suffix.lower() not in FORMATS:
+            raise InputError(f"{output}: 不支持的输出格式“{output.suffix or '（无扩展名）'}”，请用 {'、'.join(FORMATS)}")
+        if not input_path.is_file():
+            raise InputError(f"{input_path}: 找不到输入文件")
+        chains = {}
+        for f in fallbacks:
+            role, sep, names = f.partition("=")
+            if not sep or not names.strip():
+                raise InputError(f"--fallback {f!r} 格式应为 角色=字体,字体")
+            chains[role.strip()] = [n.strip() for n in names.split(",") if n.strip()]
+        fonts = FontSet([str(d) for d in font_dirs], chains)
+        if output.suffix.lower() in (".pdf", ".html") and not quiet:
+            for msg in fonts.substitutions():
+                err.print(f"[yellow]提示：[/yellow]{msg}")
+        out = render_file(input_path, output, fonts)
+        if not quiet:
+            err.print(f"[green]已生成[/green] {out}")
+
+    _guard(ctx, run)
+
+
+def _guard(ctx: click.Context, fn) -> None:
+    """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
+    verbose = bool(ctx.obj and ctx.obj.get("verbose"))
+    try:
+        fn()
+    except InputError as exc:
+        err.print(f"[red]输入有误：[/red]{exc}", markup=True)
+        sys.exit(exc.exit_code)
+    except DocgenError as exc:
+        if verbose:
+            err.print_exception()
+        err.print(f"[red]出错：[/red]{exc}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)
+    except Exception as exc:  # 内部错误：给出一行说明，--verbose 看调用栈
+        if verbose:
+            err.print_exception()
+        err.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（加 -v 查看详细信息）")
+        sys.exit(1)
+
+
+def main() -> None:
+    """console script 入口。"""
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    cli(prog_name="docgen")

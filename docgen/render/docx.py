@@ -1,0 +1,293 @@
+"""公文 → DOCX。以 templates/docx/notice.docx 为样式与页面设置的来源（类似 pandoc 的 reference.docx），
+按数据逐段生成正文；分节、版记、印章等版面元素直接写 WordprocessingML。"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import math
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
+
+from docgen.errors import RenderError
+from docgen.fonts import DEFAULT_ROLES
+from docgen.layout import GB9704, mm, text_width_em, twip
+from docgen.model.body import Block
+from docgen.render.context import NoticeView
+from docgen.render.env import templates_dir
+from docgen.render.ooxml import deterministic_zip, el, para, run
+
+G = GB9704
+EM = 320  # 3号字一个字宽（twip）
+PITCH = G.line_pitch_twip
+FONTS = {k: r.docx for k, r in DEFAULT_ROLES.items()}
+EMU_PER_TWIP = 635
+SEAL_MM = 42.0
+NO_INDENT = {"firstLine": 0, "firstLineChars": 0}
+
+
+def _block_paras(blocks: list[Block]) -> list[etree._Element]:
+    out = []
+    for b in blocks:
+        if b.level == 0:
+            out.append(para("GWBody", [run(b.text)]))
+            continue
+        runs = [run(b.number + b.text)]
+        if b.runin:
+            runs.append(run(b.runin, style="GWBodyChar"))
+        out.append(para(f"GWHeading{b.level}", runs, keep_next=not b.runin and b.level <= 2))
+    return out
+
+
+def _attach_note_paras(notes: list[str]) -> list[etree._Element]:
+    """附件说明：左空二字；回行与名称首字对齐（悬挂缩进）。"""
+    out = []
+    multi = len(notes) > 1
+    for i, n in enumerate(notes):
+        if not multi:
+            ind = {"left": 5 * EM, "hanging": 3 * EM}
+        elif i == 0:
+            ind = {"left": 6 * EM, "hanging": 4 * EM}
+        else:
+            ind = {"left": 6 * EM, "hanging": 1 * EM}
+        out.append(para("GWAttachNote", [run(n)], ind={**ind}, before=PITCH if i == 0 else 0, keep_next=True))
+    return out
+
+
+def _table(a, width_twip: int) -> etree._Element:
+    t = a.table
+    weights = t.widths or [1.0] * len(t.columns)
+    total = sum(weights)
+    cols = [int(width_twip * w / total) for w in weights]
+    cols[-1] = width_twip - sum(cols[:-1])
+    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"}
+    tbl = el("w:tbl", None,
+             el("w:tblPr", None,
+                el("w:tblW", {"w": width_twip, "type": "dxa"}),
+                el("w:jc", {"val": "center"}),
+                el("w:tblBorders", None, *[el(f"w:{s}", border) for s in ("top", "left", "bottom", "right", "insideH", "insideV")]),
+                el("w:tblLayout", {"type": "fixed"}),
+                el("w:tblCellMar", None, el("w:left", {"w": 80, "type": "dxa"}), el("w:right", {"w": 80, "type": "dxa"}))),
+             el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
+
+    def cell(text: str, width: int, style: str, vmerge: str | None = None, center: bool = False) -> etree._Element:
+        tcpr = el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}))
+        if vmerge:
+            tcpr.append(el("w:vMerge", {"val": vmerge} if vmerge == "restart" else None))
+        tcpr.append(el("w:vAlign", {"val": "center"}))
+        p = para(style, [run(text)] if text else [], jc="center" if center else None)
+        return el("w:tc", None, tcpr, p)
+
+    head = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:tblHeader")),
+              *[cell(c, cols[i], "GWTableHead") for i, c in enumerate(t.columns)])
+    tbl.append(head)
+    spans = t.spans()
+    for r, row in enumerate(t.rows):
+        tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit")))
+        for c, val in enumerate(row):
+            span = spans[r][c]
+            if span == 0:
+                tr.append(cell("", cols[c], "GWTableText", vmerge="continue"))
+            elif span > 1:
+                tr.append(cell(t.cell_text(val), cols[c], "GWTableText", vmerge="restart", center=True))
+            else:
+                tr.append(cell(t.cell_text(val), cols[c], "GWTableText"))
+        tbl.append(tr)
+    return tbl
+
+
+def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
+    """版记表格及其高度（twip）：首末条分隔线 0.35 mm、中间 0.25 mm。`floating` 时表格相对页面定位，
+    末条分隔线与版心下边缘重合（与正文同页时用）。"""
+    width = twip(mm(G.block_w_mm))
+    one = twip(G.banji_pt)
+    thick = {"val": "single", "sz": 8, "space": 0, "color": "000000"}  # 1 pt ≈ 0.35 mm
+    thin = {"val": "single", "sz": 6, "space": 0, "color": "000000"}  # 0.75 pt ≈ 0.26 mm
+    rows = []
+    if v.cc:
+        per_line = (mm(G.block_w_mm) - 2 * G.banji_pt) / G.banji_pt - 3
+        n = max(1, math.ceil(text_width_em(v.cc) / per_line))
+        rows.append((n, para("GWBanji", [run("抄送：" + v.cc)], ind={"left": one + 3 * one, "hanging": 3 * one, "right": one})))
+    if v.printer:
+        rows.append((1, para("GWBanji", [run(v.printer), el("w:r", None, el("w:tab")), run(f"{v.print_date}印发")],
+                         ind={"left": one, "right": one}, tabs=[("right", width - one)])))
+    total = sum(n for n, _ in rows) * PITCH
+    y = twip(mm(G.top_mm + G.block_h_mm)) - total
+    tblpr = [el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
+                             "vertAnchor": "page", "horzAnchor": "margin", "tblpX": 0, "tblpY": y}),
+             el("w:tblOverlap", {"val": "never"})] if floating else []
+    tbl = el("w:tbl", None,
+             el("w:tblPr", None, *tblpr,
+                el("w:tblW", {"w": width, "type": "dxa"}),
+                el("w:tblBorders", None, el("w:top", thick), el("w:left", {"val": "nil"}), el("w:bottom", thick),
+                   el("w:right", {"val": "nil"}), el("w:insideH", thin), el("w:insideV", {"val": "nil"})),
+                el("w:tblLayout", {"type": "fixed"}),
+                el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
+             el("w:tblGrid", None, el("w:gridCol", {"w": width})))
+    for n, p in rows:
+        tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", {"val": n * PITCH, "hRule": "exact"})),
+                      el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}), el("w:vAlign", {"val": "center"})), p)))
+    return tbl, total
+
+
+def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
+    """印章：浮于文字下方的图片，以成文日期为准居中，顶端距正文一行之内。"""
+    rid, image = doc.part.get_or_add_image(str(seal))
+    size = int(mm(SEAL_MM) * 12700)
+    x = int((mm(G.block_w_mm) * 20 - right_twip) * EMU_PER_TWIP) - size // 2
+    y = -int(1.5 * PITCH * EMU_PER_TWIP)
+    xml = f"""
+<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+     xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+     xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+     xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
+     xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing>
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" behindDoc="1"
+  locked="0" layoutInCell="1" allowOverlap="1">
+ <wp:simplePos x="0" y="0"/>
+ <wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
+ <wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
+ <wp:extent cx="{size}" cy="{size}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+ <wp:docPr id="1" name="印章"/>
+ <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>
+ <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>
+  <pic:nvPicPr><pic:cNvPr id="0" name="seal"/><pic:cNvPicPr/></pic:nvPicPr>
+  <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+  <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>
+ </pic:pic></a:graphicData></a:graphic>
+</wp:anchor></w:drawing></w:r>"""
+    return etree.fromstring(xml)
+
+
+def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
+    """渲染 DOCX 字节。`banji_own_page` 来自排版测量（版记是否须另起偶数页）。"""
+    tpl = templates_dir() / "docx" / "notice.docx"
+    if not tpl.is_file():
+        raise RenderError(f"找不到 Word 模板 {tpl}，请运行 templates/build_templates.py 重建")
+    doc = Document(str(tpl))
+    body = doc.element.body
+    sect_in_paras = [p.find(qn("w:pPr")).find(qn("w:sectPr")) for p in body.findall(qn("w:p"))
+                     if p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
+    if len(sect_in_paras) != 2 or body.find(qn("w:sectPr")) is None:
+        raise RenderError(f"Word 模板 {tpl} 应有 3 个分节（竖排、横排、版记），请勿删除分节")
+    sect = {"portrait": sect_in_paras[0], "landscape": sect_in_paras[1], "banji": body.find(qn("w:sectPr"))}
+    for child in list(body):
+        body.remove(child)
+
+    segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
+
+    def add(*els):
+        segments[-1][1].extend(els)
+
+    # 版头
+    for line in v.header_lines:
+        add(para("GWHeaderLine", [run(line)]))
+    mark_top = mm(G.mark_offset_mm) - len(v.header_lines) * G.line_pitch_pt
+    mark_text = "\n".join(v.mark_lines) + ("文件" if v.mark_wenjian else "")
+    add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(mark_top),
+             line=twip(v.mark_pt), snap=False))
+    red = {"val": "single", "sz": int(G.red_rule_pt * 8), "space": int(round(mm(G.red_rule_gap_mm))), "color": "FF0000"}
+    if v.signers:
+        add(para("GWDocNo", [run(v.doc_number), el("w:r", None, el("w:tab")), run("签发人："),
+                             run("　".join(v.signers), font=FONTS["kt"])],
+                 jc="left", ind={"left": EM, "right": EM}, tabs=[("right", twip(mm(G.block_w_mm)) - EM)],
+                 before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
+    else:
+        add(para("GWDocNo", [run(v.doc_number)], before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
+    add(para("GWTitle", [run("\n".join(v.title_lines))], before=2 * PITCH - twip(G.red_rule_pt)))
+    if v.recipients:
+        add(para("GWRecipients", [run(v.recipients)], before=PITCH))
+    add(*_block_paras(v.blocks))
+    add(*_attach_note_paras(v.attachment_notes))
+    date_w = text_width_em(v.date)
+    sig_w = max(text_width_em(s) for s in v.signature)
+    sign_pad = max(0.0, 4 + (date_w - sig_w) / 2)
+    sealed = v.notice.seal is not None
+    for i, s in enumerate(v.signature):
+        p = para("GWSignature", [run(s)], before=(2 if sealed else 1) * PITCH if i == 0 else 0,
+                 ind={**NO_INDENT, "right": int(sign_pad * EM)})
+        if i == 0 and sealed:
+            p.append(_seal_run(doc, Path(v.notice.seal), (4 + date_w / 2) * EM))
+        add(p)
+    add(para("GWDate", [run(v.date)]))
+    if v.note:
+        add(para("GWNote", [run(v.note)]))
+    # 印发的文件
+    if v.enclosed_title_lines:
+        add(para("GWTitle", [run("\n".join(v.enclosed_title_lines))], page_break_before=True, after=PITCH))
+        add(*_block_paras(v.enclosed_blocks))
+    # 附件
+    for a in v.attachments:
+        orient = "landscape" if a.landscape else "portrait"
+        if orient != segments[-1][0]:
+            segments.append((orient, []))
+            label = para("GWAttachLabel", [run(a.label)])
+        else:
+            label = para("GWAttachLabel", [run(a.label)], page_break_before=True)
+        add(label)
+        add(para("GWTitle", [run("\n".join(a.title_lines))], before=PITCH, after=PITCH))
+        add(*_block_paras(a.blocks))
+        if a.table is not None:
+            block_w = G.block_h_mm if a.landscape else G.block_w_mm
+            add(_table(a, twip(mm(block_w))))
+    # 版记
+    if v.has_banji:
+        own = banji_own_page or segments[-1][0] == "landscape"
+        tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
+        if own:
+            # 版记单独成页（偶数页，无页码）：用固定行高的空段把表格推到版心底部，
+            # 比浮动表格更可靠（各种字处理软件都按同样的方式排）
+            segments.append(("banji", []))
+            tbl, height = _banji_table(v, floating=False)
+            # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除
+            rules = 2 * 20 + (15 if v.cc and v.printer else 0)
+            spacer = twip(mm(G.block_h_mm)) - height - rules - 2
+            add(para(None, [tiny], line=spacer, snap=False), tbl, para(None, [tiny], line=1, snap=False))
+        else:
+            tbl, _ = _banji_table(v, floating=True)
+            add(tbl, para(None, [tiny], line=1, snap=False))
+    # 按分节写入：除最后一节外，分节属性放在该节最后一个段落里
+    for i, (kind, els) in enumerate(segments):
+        last = i == len(segments) - 1
+        if not els or els[-1].tag != qn("w:p"):
+            els.append(para(None, []))
+        for e in els:
+            body.append(e)
+        sp = copy.deepcopy(sect[kind])
+        t = sp.find(qn("w:type"))
+        if t is None:
+            t = el("w:type")
+            sp.insert(0, t)
+        t.set(qn("w:val"), "evenPage" if kind == "banji" else "nextPage")
+        if last:
+            body.append(sp)
+        else:
+            ppr = els[-1].find(qn("w:pPr"))
+            if ppr is None:
+                ppr = el("w:pPr")
+                els[-1].insert(0, ppr)
+            ppr.append(sp)
+    _core_properties(doc, v)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic_zip(buf.getvalue())
+
+
+def _core_properties(doc, v: NoticeView) -> None:
+    cp = doc.core_properties
+    d = v.notice.date
+    stamp = dt.datetime(d.year, d.month, d.day)
+    cp.title = "".join(v.title_lines)
+    cp.author = "、".join(v.signature)
+    cp.last_modified_by = "docgen"
+    cp.keywords = v.doc_number
+    cp.subject = v.doc_number
+    cp.created = stamp
+    cp.modified = stamp
+    cp.last_printed = stamp
+    cp.revision = 1
+    cp.comments = ""

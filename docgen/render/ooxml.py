@@ -1,0 +1,132 @@
+"""WordprocessingML 小工具：构造段落、文字、域、字体设置（python-docx 没有的部分）。"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def el(tag: str, attrs: dict | None = None, *children) -> etree._Element:
+    """新建 ``w:`` 元素；`attrs` 的键不带前缀时按 ``w:`` 处理。"""
+    e = etree.Element(qn(tag))
+    for k, v in (attrs or {}).items():
+        e.set(qn(k if ":" in k else f"w:{k}"), str(v))
+    for c in children:
+        if c is not None:
+            e.append(c)
+    return e
+
+
+def rfonts(name: str) -> etree._Element:
+    """四种文字都用同一字体，去掉主题字体，并标注 eastAsia 提示（引号、破折号按中文字体显示）。"""
+    return el("w:rFonts", {"ascii": name, "hAnsi": name, "eastAsia": name, "cs": name, "hint": "eastAsia"})
+
+
+def run(text: str, *, font: str | None = None, size_pt: float | None = None, color: str | None = None,
+        style: str | None = None, bold: bool = False, spacing: int | None = None) -> etree._Element:
+    """一个文字块 ``w:r``。"""
+    rpr = el("w:rPr")
+    if style:
+        rpr.append(el("w:rStyle", {"val": style}))
+    rpr.append(rfonts(font) if font else el("w:rFonts", {"hint": "eastAsia"}))
+    if bold:
+        rpr.append(el("w:b"))
+    if color:
+        rpr.append(el("w:color", {"val": color}))
+    if spacing is not None:
+        rpr.append(el("w:spacing", {"val": spacing}))
+    if size_pt:
+        hp = int(round(size_pt * 2))
+        rpr.append(el("w:sz", {"val": hp}))
+        rpr.append(el("w:szCs", {"val": hp}))
+    r = el("w:r", None, rpr)
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            r.append(el("w:br"))
+        t = el("w:t")
+        t.text = part
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.append(t)
+    return r
+
+
+def page_field_runs(font: str, size_pt: float) -> list[etree._Element]:
+    """“— PAGE —”：PAGE 域两侧各一条一字线。"""
+    hp = str(int(size_pt * 2))
+
+    def r(*children):
+        return el("w:r", None, el("w:rPr", None, rfonts(font), el("w:sz", {"val": hp}), el("w:szCs", {"val": hp})), *children)
+
+    def t(s):
+        e = el("w:t")
+        e.text = s
+        e.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        return e
+
+    instr = el("w:instrText")
+    instr.text = " PAGE "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [r(t("— ")), r(el("w:fldChar", {"fldCharType": "begin"})), r(instr),
+            r(el("w:fldChar", {"fldCharType": "separate"})), r(t("1")), r(el("w:fldChar", {"fldCharType": "end"})),
+            r(t(" —"))]
+
+
+def para(style: str | None = None, runs: list | None = None, **ppr) -> etree._Element:
+    """段落 ``w:p``。`ppr` 支持：jc, before, after, line, line_rule, ind（dict）, snap（bool）,
+    page_break_before, keep_next, border_bottom（dict）, tabs（list[(val,pos)]）, outline。"""
+    p = el("w:p")
+    pp = el("w:pPr")
+    if style:
+        pp.append(el("w:pStyle", {"val": style}))
+    if ppr.get("keep_next"):
+        pp.append(el("w:keepNext"))
+    if ppr.get("keep_lines"):
+        pp.append(el("w:keepLines"))
+    if ppr.get("page_break_before"):
+        pp.append(el("w:pageBreakBefore"))
+    if "border_bottom" in ppr:
+        pp.append(el("w:pBdr", None, el("w:bottom", ppr["border_bottom"])))
+    if ppr.get("tabs"):
+        pp.append(el("w:tabs", None, *[el("w:tab", {"val": v, "pos": pos}) for v, pos in ppr["tabs"]]))
+    if ppr.get("snap") is False:
+        pp.append(el("w:snapToGrid", {"val": "0"}))
+    sp = {}
+    if "before" in ppr:
+        sp["before"] = int(ppr["before"])
+    if "after" in ppr:
+        sp["after"] = int(ppr["after"])
+    if "line" in ppr:
+        sp["line"] = int(ppr["line"])
+        sp["lineRule"] = ppr.get("line_rule", "exact")
+    if sp:
+        pp.append(el("w:spacing", sp))
+    if ppr.get("ind"):
+        pp.append(el("w:ind", ppr["ind"]))
+    if ppr.get("jc"):
+        pp.append(el("w:jc", {"val": ppr["jc"]}))
+    if "outline" in ppr:
+        pp.append(el("w:outlineLvl", {"val": ppr["outline"]}))
+    if len(pp):
+        p.append(pp)
+    for r in runs or []:
+        p.append(r)
+    return p
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """重写 zip：固定时间戳、固定压缩方式，成员顺序不变——同一输入得到相同字节。"""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            z.writestr(zi, src.read(info.filename), compresslevel=6)
+    return out.getvalue()

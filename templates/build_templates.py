@@ -1,0 +1,271 @@
+"""生成 Word 模板 templates/docx/notice.docx（提交到仓库，可随时重建）：
+
+    .venv/bin/python templates/build_templates.py
+
+模板只提供样式、页面设置和页脚；docgen 渲染时清空正文、按数据生成段落。
+用户可以在 Word 中打开模板修改样式（字体、字号、缩进），但请保留样式名称和三个分节：
+第 1 节竖排页（单双页页码）、第 2 节横排表格页（页码在竖排位置）、第 3 节版记页（无页码）。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docgen.fonts import DEFAULT_ROLES  # noqa: E402
+from docgen.layout import GB9704, mm, twip  # noqa: E402
+from docgen.render.ooxml import deterministic_zip, el, page_field_runs, para, rfonts, run  # noqa: E402
+
+G = GB9704
+FS, HT, KT, XBS, ST = (DEFAULT_ROLES[k].docx for k in ("fs", "ht", "kt", "xbs", "st"))
+EM = 320  # 一个 3号字宽（twip）
+
+
+def set_fonts(rpr, name: str) -> None:
+    for old in rpr.findall(qn("w:rFonts")):
+        rpr.remove(old)
+    rpr.insert(0, rfonts(name))
+
+
+def style(doc, sid: str, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, *, font: str = FS, size: float = 16,
+          base: str | None = "GWBody", color: str | None = None, ppr: dict | None = None):
+    st = doc.styles.add_style(name, kind)
+    st.element.set(qn("w:styleId"), sid)
+    if base and kind == WD_STYLE_TYPE.PARAGRAPH:
+        st.element.append(el("w:basedOn", {"val": base}))
+    st.element.append(el("w:qFormat"))
+    if kind == WD_STYLE_TYPE.PARAGRAPH and ppr is not None:
+        p = para(None, None, **ppr)
+        ppr_el = p.find(qn("w:pPr"))
+        if ppr_el is not None:
+            st.element.append(ppr_el)
+    rpr = el("w:rPr", None, rfonts(font))
+    if color:
+        rpr.append(el("w:color", {"val": color}))
+    rpr.append(el("w:sz", {"val": int(size * 2)}))
+    rpr.append(el("w:szCs", {"val": int(size * 2)}))
+    st.element.append(rpr)
+    return st
+
+
+def set_defaults(doc) -> None:
+    styles = doc.styles.element
+    dd = styles.find(qn("w:docDefaults"))
+    rpr = dd.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for child in list(rpr):
+        rpr.remove(child)
+    for child in (rfonts(FS), el("w:spacing", {"val": G.char_spacing_twip}), el("w:kern", {"val": 0}),
+                  el("w:sz", {"val": int(G.body_pt * 2)}), el("w:szCs", {"val": int(G.body_pt * 2)}),
+                  el("w:lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"})):
+        rpr.append(child)
+    ppr_default = dd.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = el("w:pPrDefault", None, el("w:pPr"))
+        dd.append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    for child in list(ppr):
+        ppr.remove(child)
+    ppr.append(el("w:spacing", {"before": 0, "after": 0, "line": G.line_pitch_twip, "lineRule": "exact"}))
+    ppr.append(el("w:jc", {"val": "both"}))
+    # 所有样式里的主题字体都去掉，避免覆盖显式字体
+    for rf in styles.iter(qn("w:rFonts")):
+        for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            rf.attrib.pop(qn(f"w:{a}"), None)
+
+
+def font_table(doc) -> None:
+    """fontTable 中写入中文字体及其替代名（altName），Word 缺字体时按替代名显示。"""
+    ft = None
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            ft = rel.target_part
+    if ft is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(ft.blob)
+    names = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for role in DEFAULT_ROLES.values():
+        if role.docx in names:
+            continue
+        f = el("w:font", {"name": role.docx}, el("w:altName", {"val": role.docx_alt}),
+               el("w:charset", {"val": "86"}), el("w:family", {"val": "modern" if role.key != "ht" else "swiss"}),
+               el("w:pitch", {"val": "fixed"}))
+        root.append(f)
+    ft._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def portrait(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = twip_len(11906), twip_len(16838)
+    set_margins(section, G.top_mm, G.right_mm, G.bottom_mm, G.left_mm)
+
+
+def landscape(section) -> None:
+    # 横排：纸张顺时针转 90°，竖排的订口（左）成为上边，天头（上）成为右边
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = twip_len(16838), twip_len(11906)
+    set_margins(section, G.left_mm, G.top_mm, G.right_mm, G.bottom_mm)
+
+
+def twip_len(v: int):
+    from docx.shared import Twips
+
+    return Twips(v)
+
+
+def set_margins(section, top, right, bottom, left) -> None:
+    from docx.shared import Mm
+
+    section.top_margin, section.right_margin = Mm(top), Mm(right)
+    section.bottom_margin, section.left_margin = Mm(bottom), Mm(left)
+    section.gutter = Mm(0)
+    section.header_distance = Mm(15)
+    # 页脚距离：页码行（4号，行高 14 pt）顶端距版心下边缘 7 mm
+    section.footer_distance = Mm(G.bottom_mm - G.pageno_gap_mm) - Pt(G.pageno_pt)
+
+
+def grid(section) -> None:
+    sp = section._sectPr
+    for g in sp.findall(qn("w:docGrid")):
+        sp.remove(g)
+    sp.append(el("w:docGrid", {"type": "lines", "linePitch": G.line_pitch_twip}))
+
+
+def clear(container) -> None:
+    for p in list(container._element):
+        if p.tag in (qn("w:p"), qn("w:tbl")):
+            container._element.remove(p)
+
+
+def footer_para(footer, align: str) -> None:
+    clear(footer)
+    ind = {"right": twip(G.pageno_pt)} if align == "right" else {"left": twip(G.pageno_pt)}
+    footer._element.append(para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc=align, ind=ind))
+
+
+def landscape_footer(footer, odd: bool) -> None:
+    """横排页页码：页脚中放一个浮动单格表格，文字方向自上而下（顺时针 90°），
+    位于左边距内、距版心 7 mm——纸张转回竖排后页码正好在竖排页的位置。"""
+    clear(footer)
+    gap = mm(G.pageno_gap_mm)
+    width_pt = G.pageno_pt + 2  # 单元格宽（文字高）
+    x_pt = mm(G.bottom_mm) - gap - width_pt  # 单元格左边距纸张左边
+    length_pt = mm(60)
+    top_block = mm(G.left_mm)  # 横排版心上边
+    bottom_block = mm(G.left_mm + G.block_w_mm)  # 横排版心下边
+    y_pt = bottom_block - length_pt if odd else top_block
+    p = para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc="right" if odd else "left",
+             ind={"right": twip(G.pageno_pt)} if odd else {"left": twip(G.pageno_pt)}, snap=False)
+    tc = el("w:tc", None,
+            el("w:tcPr", None, el("w:tcW", {"w": twip(width_pt), "type": "dxa"}),
+               el("w:tcMar", None, el("w:top", {"w": 0, "type": "dxa"}), el("w:left", {"w": 0, "type": "dxa"}),
+                  el("w:bottom", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"})),
+               el("w:textDirection", {"val": "tbRl"}), el("w:vAlign", {"val": "top"})),
+            p)
+    tbl = el("w:tbl", None,
+             el("w:tblPr", None,
+                el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "vertAnchor": "page", "horzAnchor": "page",
+                                "tblpX": twip(x_pt), "tblpY": twip(y_pt)}),
+                el("w:tblOverlap", {"val": "never"}),
+                el("w:tblW", {"w": twip(width_pt), "type": "dxa"}),
+                el("w:tblLayout", {"type": "fixed"}),
+                el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
+             el("w:tblGrid", None, el("w:gridCol", {"w": twip(width_pt)})),
+             el("w:tr", None, el("w:trPr", None, el("w:trHeight", {"val": twip(length_pt), "hRule": "exact"})), tc))
+    footer._element.append(tbl)
+    footer._element.append(para(None, [], line=20, snap=False))
+
+
+def build(path: Path) -> None:
+    doc = Document()
+    set_defaults(doc)
+    font_table(doc)
+    normal = doc.styles["Normal"]
+    normal.element.set(qn("w:styleId"), "GWBody")
+    normal.name = "Normal"
+    npp = normal.element.get_or_add_pPr()
+    npp.append(el("w:ind", {"firstLineChars": 200, "firstLine": 2 * EM}))
+    style(doc, "GWHeaderLine", "公文版头行", font=HT, ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
+    style(doc, "GWMark", "公文发文机关标志", font=XBS, size=36, color="FF0000",
+          ppr={"jc": "center", "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
+    style(doc, "GWDocNo", "公文发文字号", ppr={"jc": "center", "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
+    style(doc, "GWTitle", "公文标题", font=XBS, size=22,
+          ppr={"jc": "center", "ind": {"firstLine": 0, "firstLineChars": 0}, "outline": 0})
+    style(doc, "GWRecipients", "公文主送机关", ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
+    style(doc, "GWHeading1", "公文一级标题", font=HT, ppr={"outline": 1, "keep_next": True})
+    style(doc, "GWHeading2", "公文二级标题", font=KT, ppr={"outline": 2, "keep_next": True})
+    style(doc, "GWHeading3", "公文三级标题", ppr={"outline": 3})
+    style(doc, "GWHeading4", "公文四级标题", ppr={"outline": 4})
+    style(doc, "GWBodyChar", "公文正文字符", WD_STYLE_TYPE.CHARACTER, font=FS)
+    style(doc, "GWAttachNote", "公文附件说明", ppr={})
+    style(doc, "GWSignature", "公文发文机关署名", ppr={"jc": "right", "ind": {"firstLine": 0, "firstLineChars": 0}, "keep_next": True})
+    style(doc, "GWDate", "公文成文日期", ppr={"jc": "right", "ind": {"firstLine": 0, "firstLineChars": 0, "right": 4 * EM}})
+    style(doc, "GWNote", "公文附注", ppr={})
+    style(doc, "GWAttachLabel", "公文附件标识", font=HT, ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
+    style(doc, "GWTableText", "公文表格文字", size=12,
+          ppr={"ind": {"firstLine": 0, "firstLineChars": 0}, "line": 348, "line_rule": "atLeast", "snap": False, "jc": "left"})
+    style(doc, "GWTableHead", "公文表头文字", font=HT, size=12, base="GWTableText", ppr={"jc": "center"})
+    style(doc, "GWBanji", "公文版记", size=G.banji_pt,
+          ppr={"ind": {"firstLine": 0, "firstLineChars": 0}, "snap": False})
+    style(doc, "GWPageNo", "公文页码", font=ST, size=G.pageno_pt, base=None,
+          ppr={"line": twip(G.pageno_pt), "snap": False})
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    body = doc._body
+    clear(body)
+    info = ("本文件是 docgen 的公文 Word 模板，只提供样式、页面设置与页脚。渲染时正文会被数据替换。"
+            "第 1 节：竖排页，单页页码居右、双页页码居左。")
+    doc._body._element.insert(0, para("GWBody", [run(info)]))
+    s1 = doc.sections[0]
+    portrait(s1)
+    grid(s1)
+    footer_para(s1.footer, "right")
+    footer_para(s1.even_page_footer, "left")
+
+    doc.add_paragraph("第 2 节：横排表格页（附件），页码保持在竖排页的位置。", style="Normal")
+    s2 = doc.add_section(WD_SECTION.NEW_PAGE)
+    landscape(s2)
+    grid(s2)
+    s2.footer.is_linked_to_previous = False
+    s2.even_page_footer.is_linked_to_previous = False
+    landscape_footer(s2.footer, odd=True)
+    landscape_footer(s2.even_page_footer, odd=False)
+
+    doc.add_paragraph("第 3 节：版记页（偶数页，不编页码）。", style="Normal")
+    s3 = doc.add_section(WD_SECTION.EVEN_PAGE)
+    portrait(s3)
+    grid(s3)
+    s3.footer.is_linked_to_previous = False
+    s3.even_page_footer.is_linked_to_previous = False
+    clear(s3.footer)
+    clear(s3.even_page_footer)
+    s3.footer._element.append(para(None, []))
+    s3.even_page_footer._element.append(para(None, []))
+
+    cp = doc.core_properties
+    cp.title, cp.author, cp.last_modified_by = "公文模板", "docgen", "docgen"
+    cp.created = cp.modified = dt.datetime(2020, 1, 1)
+    cp.revision = 1
+    import io
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(deterministic_zip(buf.getvalue()))
+
+
+if __name__ == "__main__":
+    out = ROOT / "templates" / "docx" / "notice.docx"
+    build(out)
+    print(f"已生成 {out.relative_to(ROOT)}")
