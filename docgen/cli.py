@@ -106,11 +106,11 @@ def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tu
                 raise InputError(f"--fallback {f!r} 格式应为 角色=字体,字体")
             chains[role.strip()] = [n.strip() for n in names.split(",") if n.strip()]
         fonts = FontSet([str(d) for d in font_dirs], chains)
-        if output.suffix.lower() in (".pdf", ".html") and not quiet:
-            for msg in fonts.substitutions():
-                err.print(f"[yellow]提示：[/yellow]{msg}")
         out = render_file(input_path, output, fonts)
         if not quiet:
+            if output.suffix.lower() in (".pdf", ".html"):
+                for msg in fonts.substitutions():
+                    err.print(f"[yellow]提示：[/yellow]{msg}")
             err.print(f"[green]已生成[/green] {out}")
 
     _guard(ctx, run)

@@ -41,6 +41,16 @@ class YamlSource:
         return Location(self.display_name or self.path.name, row=self.line_of(keypath), field=name)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader，但不自动把 2020-13-01 之类转成日期（由模型统一校验并给出中文提示）。"""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], issues: list[Issue], fname: str) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -70,7 +80,7 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> YamlSource:
         raise InputError(f"{fname}: 找不到文件") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{fname}: 不是 UTF-8 编码的文本文件（第 {exc.start} 字节处无法解码），请另存为 UTF-8") from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -79,7 +89,8 @@ def load_yaml(path: str | Path, display_name: str | None = None) -> YamlSource:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise InputError(f"{Location(fname, row=line)}: YAML 语法错误：{exc.problem or exc}") from None
+        raise InputError(f"{Location(fname, row=line)}: YAML 格式错误（请检查冒号后的空格、缩进、引号和括号是否配对）："
+                         f"{exc.problem or exc}") from None
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}

@@ -106,7 +106,7 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
                 field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in loc if not _is_type_tag(k)).replace(".[", "[")
                 msg = f"缺少必填要素“{str(loc[-1])}”"
             elif etype == "extra_forbidden":
-                msg = f"未知的要素“{loc[-1]}”，请检查拼写（{what}可用的要素见 README）"
+                msg = f"未知的要素“{loc[-1]}”" + _suggest(model, loc, str(loc[-1]), what)
             elif etype in ("value_error", "assertion_error"):
                 msg = str(err.get("ctx", {}).get("error", err["msg"]))
             else:
@@ -122,7 +122,49 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
             if key not in seen:
                 seen.add(key)
                 uniq.append(i)
+        uniq.sort(key=lambda i: (i.location.row or 0))
         raise InputError(f"{src.display_name}: {what}内容有误，共 {len(uniq)} 处", uniq) from None
+
+
+def _submodel(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """沿 `loc`（不含最后一个键）找到所在的子模型。"""
+    import typing
+
+    cur: Any = model
+    for k in loc[:-1]:
+        if isinstance(k, int):
+            continue
+        if not (isinstance(cur, type) and issubclass(cur, BaseModel)):
+            return None
+        field = next((f for n, f in cur.model_fields.items() if n == k or (
+            isinstance(f.validation_alias, AliasChoices) and k in f.validation_alias.choices)), None)
+        if field is None:
+            return None
+        ann = field.annotation
+        stack = [ann]
+        cur = None
+        while stack:
+            t = stack.pop()
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                cur = t
+                break
+            stack.extend(typing.get_args(t))
+    return cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
+
+
+def _suggest(model: type[BaseModel], loc: tuple, key: str, what: str) -> str:
+    """未知键：给出最接近的合法键，并列出全部可用键。"""
+    import difflib
+
+    sub = _submodel(model, loc) or model
+    keys: list[str] = []
+    for f in sub.model_fields.values():
+        if isinstance(f.validation_alias, AliasChoices):
+            keys.extend(str(c) for c in f.validation_alias.choices)
+    cn = [k for k in keys if not k.isascii()]
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.4)
+    hint = f"，是不是要写“{close[0]}”？" if close else "。"
+    return f"{hint}可用的要素：{'、'.join(cn)}"
 
 
 def _is_type_tag(k: Any) -> bool:

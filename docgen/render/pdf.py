@@ -139,9 +139,13 @@ def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> bool:
     return _place_banji(doc)[1]
 
 
-def _place_banji(doc) -> tuple[float, float]:
-    """由第一遍排版结果算出版记的位置：同页放得下且为偶数页就放在本页底部，否则另起偶数页。"""
-    block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm)
+PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
+
+
+def _place_banji(doc) -> tuple[float, bool]:
+    """由第一遍排版结果算出版记的位置（返回上方留白 pt、是否另起一页）：
+    同页放得下且为偶数页就放在本页底部，否则另起偶数页。"""
+    block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm) * PX_PER_PT
     idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
     if idx is None:
         raise RenderError("版记排版失败：找不到版记")
@@ -151,9 +155,10 @@ def _place_banji(doc) -> tuple[float, float]:
     height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
     top = box.position_y + box.margin_top
     on_even = idx % 2 == 1
-    if not split and on_even and top + height <= block_bottom + 0.01:
-        return block_bottom - top - height - 0.02, False
-    return mm(GB9704.block_h_mm) - height - 0.02, True
+    portrait = doc.pages[idx].width < doc.pages[idx].height
+    if not split and on_even and portrait and top + height <= block_bottom + 0.01:
+        return (block_bottom - top - height) / PX_PER_PT - 0.02, False
+    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02, True
 
 
 def _write(doc, date: dt.date) -> bytes:

@@ -1,0 +1,59 @@
+"""共用夹具：样例路径、一次渲染多处使用的 DOCX/PDF、写小 YAML 的工具。"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "tongwang-2020-108" / "notice.yaml"
+
+MINIMAL = """\
+发文机关标志: 某某县住房和城乡建设局文件
+发文字号: 某住建发〔2020〕5号
+标题: 关于做好农村危房改造工作的通知
+主送机关: 各镇人民政府
+正文: |
+  为做好农村危房改造工作，现将有关事项通知如下。
+  # 工作目标
+  年底前完成存量危房改造。
+发文机关署名: 某某县住房和城乡建设局
+成文日期: 2020-04-01
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_docx(tmp_path_factory) -> Path:
+    from docgen.api import render_file
+
+    out = tmp_path_factory.mktemp("docx") / "notice.docx"
+    render_file(SAMPLE, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory) -> Path:
+    from docgen.api import render_file
+
+    out = tmp_path_factory.mktemp("pdf") / "notice.pdf"
+    render_file(SAMPLE, out)
+    return out
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    """写一个 YAML 文件并返回路径：write_yaml(text, name="notice.yaml")。"""
+
+    def _write(text: str, name: str = "notice.yaml") -> Path:
+        p = tmp_path / name
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+        return p
+
+    return _write
