@@ -1,0 +1,119 @@
+"""公文模型与正文标记：序号编排、段中标题、日期、发文字号、标题分行、表格合并。"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from docgen.layout import break_title, text_width_em
+from docgen.model.base import format_date, parse_date
+from docgen.model.body import chinese_number, parse_body
+from docgen.model.notice import Table, check_doc_number
+from docgen.render.context import attachment_notes
+
+
+@pytest.mark.parametrize("n,cn", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三")])
+def test_chinese_numbers(n, cn):
+    assert chinese_number(n) == cn
+
+
+def test_heading_numbering_resets_under_parent():
+    blocks = parse_body("""
+        # 甲
+        ## 子一
+        ### 细一
+        ### 细二
+        #### 小一
+        ## 子二
+        ### 细三
+        # 乙
+        ## 子三
+        正文段落
+    """)
+    heads = [b.heading for b in blocks if b.level]
+    assert heads == ["一、甲", "（一）子一", "1.细一", "2.细二", "（1）小一", "（二）子二", "1.细三", "二、乙", "（一）子三"]
+    assert blocks[-1].level == 0 and blocks[-1].text == "正文段落"
+
+
+def test_manual_numbers_are_replaced_not_doubled():
+    blocks = parse_body("# 一、行动目标\n## (一）排查政策\n### 1、剩余人口\n#### （1）细项")
+    assert [b.heading for b in blocks] == ["一、行动目标", "（一）排查政策", "1.剩余人口", "（1）细项"]
+
+
+def test_run_in_heading_splits_at_first_full_stop():
+    (b,) = parse_body("## 强化组织领导。严格按照区脱贫攻坚领导小组安排部署。")
+    assert b.heading == "（一）强化组织领导。" and b.runin == "严格按照区脱贫攻坚领导小组安排部署。"
+    (c,) = parse_body("## 排查漏点短板，长效机制建立任务“清零”。")
+    assert c.runin == "" and c.text.endswith("。")
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("2020-03-24", dt.date(2020, 3, 24)),
+    ("2020年3月24日", dt.date(2020, 3, 24)),
+    ("2020年03月04日", dt.date(2020, 3, 4)),
+    (dt.date(2020, 1, 5), dt.date(2020, 1, 5)),
+])
+def test_dates(raw, expected):
+    assert parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["2020-02-30", "2020年13月1日", "三月二十四日", 20200324])
+def test_bad_dates(raw):
+    with pytest.raises(ValueError):
+        parse_date(raw)
+
+
+def test_date_format_has_no_padding():
+    assert format_date(dt.date(2020, 1, 5)) == "2020年1月5日"
+
+
+@pytest.mark.parametrize("ok", ["铜王住建发〔2020〕108号", "国发〔2020〕1号", "陕建发〔2019〕12号"])
+def test_good_doc_numbers(ok):
+    assert check_doc_number(ok) == ok
+
+
+@pytest.mark.parametrize("bad,fragment", [
+    ("铜王住建发[2020]108号", "六角括号"), ("铜王住建发［2020］108号", "六角括号"), ("铜王住建发﹝2020﹞108号", "六角括号"),
+    ("铜王住建发【2020】108号", "六角括号"), ("铜王住建发(2020)108号", "六角括号"),
+    ("铜王住建发〔2020〕0108号", "不编虚位"), ("铜王住建发〔2020〕第108号", "不加“第”"),
+    ("铜王住建发〔20〕108号", "代字〔年份〕序号号"), ("铜王住建发〔2020〕108", "代字〔年份〕序号号"),
+])
+def test_bad_doc_numbers(bad, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        check_doc_number(bad)
+
+
+def test_title_breaks_at_sense_units_within_width():
+    t = "铜川市王益区住房和城乡建设局关于印发《王益区住建系统脱贫攻坚“三排查三清零”百日冲刺行动实施方案（任务清单）》的通知"
+    lines = break_title(t)
+    assert "".join(lines) == t
+    assert all(text_width_em(x) <= 20 for x in lines)
+    for a, b in zip(lines, lines[1:]):
+        assert b[0] not in "，。、）》”" and a[-1] not in "（《“"  # 标点不落在行首/开括号不落在行尾
+        assert not (a[-1].isdigit() and b[0].isdigit())
+    assert break_title("关于做好农村危房改造工作的通知") == ["关于做好农村危房改造工作的通知"]
+
+
+def test_title_prefers_breaking_before_guanyu():
+    for t, organ in (("某某县住房和城乡建设局关于做好二〇二〇年农村危房改造和抗震改造工作的通知", "某某县住房和城乡建设局"),
+                     ("某某县人民政府办公室关于印发某某县农村危房改造实施方案的通知", "某某县人民政府办公室")):
+        lines = break_title(t)
+        assert lines[0] == organ and lines[1].startswith("关于")
+
+
+def test_attachment_notes():
+    assert attachment_notes(["甲"]) == ["附件：甲"]
+    assert attachment_notes(["甲", "乙"]) == ["附件：1.甲", "2.乙"]
+
+
+def test_table_spans_from_explicit_merges():
+    t = Table.model_validate({"列": ["a", "b"], "行": [["x", "1"], [None, "2"], [None, None], ["y", "4"]]})
+    assert t.spans() == [[3, 1], [0, 2], [0, 0], [1, 1]]
+
+
+def test_table_shape_checked():
+    with pytest.raises(ValueError, match="第 2 行有 1 个单元格"):
+        Table.model_validate({"列": ["a", "b"], "行": [["x", "1"], ["y"]]})
+    with pytest.raises(ValueError, match="第 1 行不能有 ~"):
+        Table.model_validate({"列": ["a"], "行": [[None]]})
