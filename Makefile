@@ -4,20 +4,22 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.docgen-installed
-FONT_STAMP := /usr/local/share/fonts/docgen/.installed
 
-.PHONY: setup fonts demo test clean templates
+.PHONY: setup fonts test-deps demo test clean templates
 
 setup: $(STAMP) fonts
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
 fonts:
 	bash scripts/install-system-deps.sh
+
+test-deps:
+	bash scripts/install-system-deps.sh --test
 
 templates: setup
 	$(BIN)/python templates/build_templates.py
@@ -25,7 +27,7 @@ templates: setup
 demo: setup
 	$(BIN)/python scripts/render_samples.py out
 
-test: setup
+test: setup test-deps
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -8,7 +8,8 @@ from docgen.errors import InputError
 from docgen.fonts import FontSet
 from docgen.load.yamlsrc import YamlSource, load_yaml
 from docgen.model.base import validate_source
-from docgen.model.notice import Notice
+from docgen.load.attachment_file import read_attachment_file
+from docgen.model.notice import Notice, Table
 from docgen.util.fs import atomic_write
 
 FORMATS = (".docx", ".pdf", ".html")
@@ -33,10 +34,24 @@ def _notice_from(src: YamlSource) -> Notice:
     notice = notice.with_seal_base(src.path.parent)
     if notice.seal is not None and not notice.seal.is_file():
         raise InputError(f"{src.location(('印章',), '印章')}: 找不到印章图片 {notice.seal}")
+    atts = []
     for i, a in enumerate(notice.attachments):
-        if a.file is not None and not a.file.is_file():
-            raise InputError(f"{src.location(('附件', i, '文件'))}: 找不到附件文件 {a.file}")
-    return notice
+        if a.file is not None:
+            where = src.location(("附件", i, "文件"), f"附件[{i + 1}].文件")
+            if not a.file.is_file():
+                raise InputError(f"{where}: 找不到附件文件 {a.file}")
+            raw = read_attachment_file(a.file, where)
+            parts = []
+            for kind, content in raw:
+                if kind == "table":
+                    try:
+                        content = Table.model_validate(content)
+                    except ValueError as exc:
+                        raise InputError(f"{where}: {a.file.name} 中的表格无法读取：{exc}") from None
+                parts.append((kind, content))
+            a = a.with_file_parts(tuple(parts))
+        atts.append(a)
+    return notice.model_copy(update={"attachments": atts})
 
 
 def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:

@@ -38,7 +38,8 @@ def set_fonts(rpr, name: str) -> None:
 
 
 def style(doc, sid: str, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, *, font: str = FS, size: float = 16,
-          base: str | None = "GWBody", color: str | None = None, ppr: dict | None = None):
+          base: str | None = "GWBody", color: str | None = None, ppr: dict | None = None,
+          spacing: int | None = None):
     st = doc.styles.add_style(name, kind)
     st.element.set(qn("w:styleId"), sid)
     if base and kind == WD_STYLE_TYPE.PARAGRAPH:
@@ -52,6 +53,8 @@ def style(doc, sid: str, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, *, font: str =
     rpr = el("w:rPr", None, rfonts(font))
     if color:
         rpr.append(el("w:color", {"val": color}))
+    if spacing is not None:
+        rpr.append(el("w:spacing", {"val": spacing}))
     rpr.append(el("w:sz", {"val": int(size * 2)}))
     rpr.append(el("w:szCs", {"val": int(size * 2)}))
     st.element.append(rpr)
@@ -75,6 +78,8 @@ def set_defaults(doc) -> None:
     ppr = ppr_default.find(qn("w:pPr"))
     for child in list(ppr):
         ppr.remove(child)
+    # 不允许标点溢出版心（默认会把行末逗号挂到右边距里）
+    ppr.append(el("w:overflowPunct", {"val": "0"}))
     ppr.append(el("w:spacing", {"before": 0, "after": 0, "line": G.line_pitch_twip, "lineRule": "exact"}))
     ppr.append(el("w:jc", {"val": "both"}))
     # 所有样式里的主题字体都去掉，避免覆盖显式字体
@@ -150,7 +155,8 @@ def clear(container) -> None:
 
 def footer_para(footer, align: str) -> None:
     clear(footer)
-    ind = {"right": twip(G.pageno_pt)} if align == "right" else {"left": twip(G.pageno_pt)}
+    side = "right" if align == "right" else "left"
+    ind = {side: twip(G.pageno_pt), "firstLine": 0, "firstLineChars": 0}
     footer._element.append(para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc=align, ind=ind))
 
 
@@ -166,7 +172,7 @@ def landscape_footer(footer, odd: bool) -> None:
     bottom_block = mm(G.left_mm + G.block_w_mm)  # 横排版心下边
     y_pt = bottom_block - length_pt if odd else top_block
     p = para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc="right" if odd else "left",
-             ind={"right": twip(G.pageno_pt)} if odd else {"left": twip(G.pageno_pt)}, snap=False)
+             ind={"right" if odd else "left": twip(G.pageno_pt), "firstLine": 0, "firstLineChars": 0}, snap=False)
     tc = el("w:tc", None,
             el("w:tcPr", None, el("w:tcW", {"w": twip(width_pt), "type": "dxa"}),
                el("w:tcMar", None, el("w:top", {"w": 0, "type": "dxa"}), el("w:left", {"w": 0, "type": "dxa"}),
@@ -192,10 +198,18 @@ def build(path: Path) -> None:
     set_defaults(doc)
     font_table(doc)
     normal = doc.styles["Normal"]
-    normal.element.set(qn("w:styleId"), "GWBody")
-    normal.name = "Normal"
+    # 正文的网格参数写在 Normal 样式里（LibreOffice 不读 docDefaults 中的字距）：
+    # 字距 −0.25 pt、不允许标点溢出、中西文之间不自动加空，保证每行 28 字
     npp = normal.element.get_or_add_pPr()
-    npp.append(el("w:ind", {"firstLineChars": 200, "firstLine": 2 * EM}))
+    # 不做孤行控制（与 PDF 一致：整页排满 22 行）；标题与下一段同页由标题样式的 keepNext 保证
+    for child in (el("w:widowControl", {"val": "0"}), el("w:overflowPunct", {"val": "0"}), el("w:autoSpaceDE", {"val": "0"}),
+                  el("w:autoSpaceDN", {"val": "0"})):
+        npp.append(child)
+    nrpr = normal.element.get_or_add_rPr()
+    for child in (rfonts(FS), el("w:spacing", {"val": G.char_spacing_twip}), el("w:sz", {"val": int(G.body_pt * 2)}),
+                  el("w:szCs", {"val": int(G.body_pt * 2)})):
+        nrpr.append(child)
+    style(doc, "GWBody", "公文正文", base="Normal", ppr={"ind": {"firstLineChars": 200, "firstLine": 2 * EM}})
     style(doc, "GWHeaderLine", "公文版头行", font=HT, ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
     style(doc, "GWMark", "公文发文机关标志", font=XBS, size=36, color="FF0000",
           ppr={"jc": "center", "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
@@ -207,7 +221,7 @@ def build(path: Path) -> None:
     style(doc, "GWHeading2", "公文二级标题", font=KT, ppr={"outline": 2, "keep_next": True})
     style(doc, "GWHeading3", "公文三级标题", ppr={"outline": 3})
     style(doc, "GWHeading4", "公文四级标题", ppr={"outline": 4})
-    style(doc, "GWBodyChar", "公文正文字符", WD_STYLE_TYPE.CHARACTER, font=FS)
+    style(doc, "GWBodyChar", "公文正文字符", WD_STYLE_TYPE.CHARACTER, font=FS, spacing=G.char_spacing_twip)
     style(doc, "GWAttachNote", "公文附件说明", ppr={})
     style(doc, "GWSignature", "公文发文机关署名", ppr={"jc": "right", "ind": {"firstLine": 0, "firstLineChars": 0}, "keep_next": True})
     style(doc, "GWDate", "公文成文日期", ppr={"jc": "right", "ind": {"firstLine": 0, "firstLineChars": 0, "right": 4 * EM}})
@@ -219,7 +233,7 @@ def build(path: Path) -> None:
     style(doc, "GWBanji", "公文版记", size=G.banji_pt,
           ppr={"ind": {"firstLine": 0, "firstLineChars": 0}, "snap": False})
     style(doc, "GWPageNo", "公文页码", font=ST, size=G.pageno_pt, base=None,
-          ppr={"line": twip(G.pageno_pt), "snap": False})
+          ppr={"line": twip(G.pageno_pt), "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
 
     doc.settings.odd_and_even_pages_header_footer = True
     body = doc._body

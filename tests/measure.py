@@ -51,3 +51,39 @@ def lines(page: pymupdf.Page) -> list[Line]:
 def em_width(text: str) -> float:
     """以字为单位的宽度：ASCII 半个字，其余一个字。"""
     return sum(0.5 if ord(c) < 0x2000 else 1.0 for c in text if c not in "\n")
+
+
+PITCH_MM = 28.95 * 25.4 / 72  # 行距 28.95 pt
+BLOCK_TOP, BLOCK_BOTTOM = 37.0, 262.0
+HEADING_START = ("一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "十、", "（一）", "（二）", "（三）",
+                 "（四）", "（五）", "（六）")
+
+
+def grid_slots(page_lines: list[Line]) -> list[int]:
+    """每行落在版心 22 行网格的第几行（从 1 起）；不在网格上的行抛出 AssertionError。"""
+    slots = []
+    for ln in page_lines:
+        centre = ln.em_top + ln.size * 25.4 / 72 / 2
+        pos = (centre - BLOCK_TOP) / PITCH_MM - 0.5
+        assert abs(pos - round(pos)) < 0.3, f"“{ln.text[:12]}”不在行距网格上（偏 {pos - round(pos):.2f} 行）"
+        slots.append(round(pos) + 1)
+    return slots
+
+
+def check_body_flow(pages: list[list[Line]]) -> int:
+    """一组连续的正文页：每页不超过 22 行且都在网格上；除最后一页外每页排满 22 行，
+    只有下一页以标题开头（标题与下段同页）时才允许提前换页。返回排满的页数。"""
+    full = 0
+    # 网格按 3号正文定义；2号标题行高同为 28.95 pt，但字处理软件对大字号在固定行距中的垂直位置各不相同，只检查正文行
+    pages = [[ln for ln in ls if abs(ln.size - 16) < 0.3] for ls in pages]
+    for i, ls in enumerate(pages):
+        slots = grid_slots(ls)
+        assert slots and slots[-1] <= 22, slots
+        if i == len(pages) - 1:
+            continue
+        if slots[-1] == 22:
+            full += 1
+        else:
+            nxt = pages[i + 1][0].text
+            assert nxt.startswith(HEADING_START), f"第 {i + 1} 页只排到第 {slots[-1]} 行，下一页却不是以标题开头：{nxt[:12]}"
+    return full

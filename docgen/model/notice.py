@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, field_validator, model_validator
+from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
 
 from docgen.model.base import Date, Model, StrList, zh
 from docgen.model.body import Block, parse_body
@@ -114,17 +114,31 @@ class Attachment(Model):
         given = [k for k, v in (("正文", self.body), ("表格", self.table), ("文件", self.file)) if v is not None]
         if len(given) > 1:
             raise ValueError(f"附件“{self.name}”只能有正文、表格、文件之一，得到 {'、'.join(given)}")
+        if not given:
+            raise ValueError(f"附件“{self.name}”缺少内容：请写“正文”“表格”或“文件”之一")
         return self
+
+    _file_parts: tuple = PrivateAttr(default=())  # 由“文件”读入的内容（加载时填入，用户不能直接写）
+
+    def with_file_parts(self, parts: tuple) -> "Attachment":
+        copy = self.model_copy()
+        copy._file_parts = parts
+        return copy
+
+    @property
+    def contents(self) -> list[tuple[str, Any]]:
+        """附件内容片段：("text", 正文标记) 或 ("table", Table)。"""
+        if self.body is not None:
+            return [("text", self.body)]
+        if self.table is not None:
+            return [("table", self.table)]
+        return list(self._file_parts)
 
     @property
     def is_landscape(self) -> bool:
         if self.landscape is not None:
             return self.landscape
-        return self.table is not None and len(self.table.columns) > 4
-
-    @property
-    def blocks(self) -> list[Block]:
-        return parse_body(self.body or "")
+        return any(k == "table" and len(t.columns) > 4 for k, t in self.contents)
 
 
 class Enclosed(Model):

@@ -7,10 +7,19 @@ from typing import Any
 
 from docgen.layout import GB9704, break_title, text_width_em
 from docgen.model.base import format_date
-from docgen.model.body import Block
+from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
 
 TITLE_MAX_EM = 20.0  # 2号字在 156 mm 版心内每行最多约 20 字
+
+
+@dataclass
+class Part:
+    """附件内容的一段：正文段落（blocks）或表格（table + 单元格 rows）。"""
+
+    blocks: list[Block] = field(default_factory=list)
+    table: Any = None
+    rows: list[list[dict]] = field(default_factory=list)
 
 
 @dataclass
@@ -19,10 +28,8 @@ class AttachmentView:
     label: str  # “附件1” 或 “附件”
     name: str
     title_lines: list[str]
-    blocks: list[Block]
     landscape: bool
-    table: Any = None
-    table_rows: list[list[dict]] = field(default_factory=list)
+    parts: list[Part] = field(default_factory=list)
 
 
 @dataclass
@@ -79,15 +86,19 @@ def table_view(table) -> list[list[dict]]:
 
 
 def _attachment_view(i: int, total: int, a: Attachment) -> AttachmentView:
+    parts = []
+    for kind, content in a.contents:
+        if kind == "text":
+            parts.append(Part(blocks=parse_body(content)))
+        else:
+            parts.append(Part(table=content, rows=table_view(content)))
     return AttachmentView(
         index=i,
         label=f"附件{i}" if total > 1 else "附件",
         name=a.name,
         title_lines=break_title(a.name, TITLE_MAX_EM if not a.is_landscape else 28.0),
-        blocks=a.blocks,
         landscape=a.is_landscape,
-        table=a.table,
-        table_rows=table_view(a.table) if a.table is not None else [],
+        parts=parts,
     )
 
 

@@ -58,8 +58,7 @@ def _attach_note_paras(notes: list[str]) -> list[etree._Element]:
     return out
 
 
-def _table(a, width_twip: int) -> etree._Element:
-    t = a.table
+def _table(t, width_twip: int) -> etree._Element:
     weights = t.widths or [1.0] * len(t.columns)
     total = sum(weights)
     cols = [int(width_twip * w / total) for w in weights]
@@ -230,10 +229,11 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
             label = para("GWAttachLabel", [run(a.label)], page_break_before=True)
         add(label)
         add(para("GWTitle", [run("\n".join(a.title_lines))], before=PITCH, after=PITCH))
-        add(*_block_paras(a.blocks))
-        if a.table is not None:
-            block_w = G.block_h_mm if a.landscape else G.block_w_mm
-            add(_table(a, twip(mm(block_w))))
+        block_w = G.block_h_mm if a.landscape else G.block_w_mm
+        for part in a.parts:
+            add(*_block_paras(part.blocks))
+            if part.table is not None:
+                add(_table(part.table, twip(mm(block_w))))
     # 版记
     if v.has_banji:
         own = banji_own_page or segments[-1][0] == "landscape"

@@ -1,0 +1,87 @@
+"""把已有文件读作附件内容：Word（.docx）的段落和表格、纯文本（.txt/.md，按正文标记解析）。"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docgen.errors import InputError, Location
+
+SUPPORTED = (".docx", ".txt", ".md")
+_HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*([1-4])$", re.I)
+
+
+def read_attachment_file(path: Path, where: Location) -> list[tuple[str, object]]:
+    """返回内容片段列表：``("text", 正文标记)`` 或 ``("table", {"列": [...], "行": [...]})``。"""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError(f"{where}: 附件文件 {path.name} 的格式不支持，可用：{'、'.join(SUPPORTED)}"
+                         "（PDF、扫描件请在归档时作为原件提供）")
+    if suffix in (".txt", ".md"):
+        try:
+            return [("text", path.read_text(encoding="utf-8-sig"))]
+        except UnicodeDecodeError:
+            raise InputError(f"{where}: 附件文件 {path.name} 不是 UTF-8 编码") from None
+    return _read_docx(path, where)
+
+
+def _read_docx(path: Path, where: Location) -> list[tuple[str, object]]:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = Document(str(path))
+    except Exception as exc:  # 损坏的或不是 Word 文件
+        raise InputError(f"{where}: 无法读取 Word 文件 {path.name}（{type(exc).__name__}），请确认是 .docx 格式") from None
+    parts: list[tuple[str, object]] = []
+    lines: list[str] = []
+
+    def flush():
+        if lines:
+            parts.append(("text", "\n".join(lines)))
+            lines.clear()
+
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            p = Paragraph(child, doc)
+            text = p.text.strip()
+            if not text:
+                continue
+            m = _HEADING_STYLE.match(p.style.name if p.style is not None else "")
+            lines.append(("#" * int(m.group(1)) + " " + text) if m else text)
+        elif child.tag == qn("w:tbl"):
+            flush()
+            parts.append(("table", _table_rows(DocxTable(child, doc))))
+    flush()
+    if not parts:
+        raise InputError(f"{where}: Word 文件 {path.name} 中没有内容")
+    return parts
+
+
+def _table_rows(tbl) -> dict:
+    """读取 Word 表格：纵向合并（w:vMerge）的续格记为 None，横向合并（w:gridSpan）展开为空格。"""
+    from docx.oxml.ns import qn
+
+    grid: list[list[str | None]] = []
+    for tr in tbl._tbl.tr_lst:
+        row: list[str | None] = []
+        for tc in tr.tc_lst:
+            tcpr = tc.tcPr
+            span = 1
+            vmerge = None
+            if tcpr is not None:
+                gs = tcpr.find(qn("w:gridSpan"))
+                span = int(gs.get(qn("w:val"))) if gs is not None else 1
+                vm = tcpr.find(qn("w:vMerge"))
+                if vm is not None:
+                    vmerge = vm.get(qn("w:val")) or "continue"
+            text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))).strip()
+            row.append(None if vmerge == "continue" else text)
+            row.extend([""] * (span - 1))
+        grid.append(row)
+    width = max(len(r) for r in grid)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+    header, body = grid[0], grid[1:]
+    return {"列": [h or f"列{i + 1}" for i, h in enumerate(header)], "行": body or [[""] * width]}

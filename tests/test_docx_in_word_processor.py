@@ -1,0 +1,110 @@
+"""把 DOCX 交给真正的字处理软件（LibreOffice）排版，再量它排出的页面：
+DOCX 的 XML 对了还不够，要看字处理软件按它排出来是否符合 GB/T 9704。"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from measure import check_body_flow, em_width, lines
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="需要 LibreOffice（make test 会安装）")
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 184.0, 37.0, 262.0
+
+# Word 字体名 → 本机开源替代（只给 LibreOffice 用，使其按相近的字体度量排版）
+ALIASES = {"仿宋_GB2312": "FandolFang", "方正小标宋简体": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC",
+           "楷体_GB2312": "LXGW WenKai", "宋体": "Noto Serif CJK SC"}
+
+
+@pytest.fixture(scope="module")
+def lo_pdf(sample_docx, tmp_path_factory):
+    work = tmp_path_factory.mktemp("lo")
+    conf = work / "fonts.conf"
+    aliases = "".join(f"<alias binding='same'><family>{k}</family><prefer><family>{v}</family></prefer></alias>"
+                      for k, v in ALIASES.items())
+    conf.write_text(f"<?xml version='1.0'?><fontconfig><include>/etc/fonts/fonts.conf</include>{aliases}</fontconfig>",
+                    encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf",
+                    "--outdir", str(work), str(sample_docx)], check=True, env=env, capture_output=True, timeout=180)
+    return pymupdf.open(work / (Path(sample_docx).stem + ".pdf"))
+
+
+@pytest.fixture(scope="module")
+def ours(sample_pdf):
+    return pymupdf.open(sample_pdf)
+
+
+def land(p):
+    return p.rect.width > p.rect.height
+
+
+def test_same_pagination_as_docgen_pdf(lo_pdf, ours):
+    assert len(lo_pdf) == len(ours)
+    assert [land(p) for p in lo_pdf] == [land(p) for p in ours]
+
+
+HANGING = "，。、；：？！）》”’"
+
+
+def chars_in_block(text: str) -> float:
+    """版心内的字数。LibreOffice 不理会 w:overflowPunct=0，仍把行末标点挂到版心外（Word 照设置不挂），
+    挂出去的那个标点不占版心。"""
+    t = text.replace(" ", "").rstrip()  # 空格是 LibreOffice 在汉字与数字之间自动加的间距，原文没有
+    return em_width(t[:-1] if t and t[-1] in HANGING else t)
+
+
+def test_22_lines_of_28_chars(lo_pdf):
+    pages = [i for i, p in enumerate(lo_pdf) if not land(p)]
+    body = {i: [ln for ln in lines(lo_pdf[i]) if not ln.vertical and TOP - 1 < ln.em_top < BOTTOM] for i in pages}
+    for i in pages:
+        for ln in body[i]:
+            if abs(ln.size - 16) > 0.2:
+                continue
+            assert chars_in_block(ln.text) <= 28, ln.text
+            assert ln.x0 >= LEFT - 0.3
+            # 行末挂出的标点之外，文字不越出版心（LibreOffice 在汉字与数字间另加间距，也计入容差）
+            limit = RIGHT + (5.9 if ln.text.rstrip()[-1] in HANGING else 0.5)
+            limit += 1.5 * sum(c.isdigit() for c in ln.text) / 4
+            assert ln.x1 <= limit, ln
+    start = next(i for i in pages if i > 0 and any(ln.size > 20 for ln in body[i]))
+    end = next(i for i, p in enumerate(lo_pdf) if land(p))
+    assert check_body_flow([body[i] for i in range(start, end)]) >= 2
+    assert max(chars_in_block(ln.text) for i in pages for ln in body[i]) == 28
+
+
+def test_page_numbers_sides(lo_pdf):
+    for i, page in enumerate(lo_pdf[:-1]):
+        num = [ln for ln in lines(page) if re.fullmatch(r"— \d+ —", ln.text.strip())]
+        assert len(num) == 1 and num[0].text.strip() == f"— {i + 1} —"
+        ln = num[0]
+        if land(page):
+            assert ln.vertical and ln.x1 < 35  # 横排页页码在左边距内（竖排位置）
+        elif (i + 1) % 2:
+            assert ln.x1 > RIGHT - 10 and abs(ln.em_top - (BOTTOM + 7)) < 1.5
+        else:
+            assert ln.x0 < LEFT + 10 and abs(ln.em_top - (BOTTOM + 7)) < 1.5
+    assert not re.search(r"— \d+ —", lo_pdf[-1].get_text())
+
+
+def test_banji_at_bottom_of_last_even_page(lo_pdf):
+    assert len(lo_pdf) % 2 == 0
+    last = lo_pdf[-1]
+    ys = sorted(d["rect"].y1 * 25.4 / 72 for d in last.get_drawings())
+    assert ys and abs(ys[-1] - BOTTOM) < 0.6
+    assert "抄送：" in last.get_text()
+
+
+def test_header_in_word_processor(lo_pdf):
+    ls = lines(lo_pdf[0])
+    mark = next(ln for ln in ls if ln.text.strip().endswith("文件"))
+    assert abs(mark.em_top - (TOP + 35)) < 1.5
+    red = [d for d in lo_pdf[0].get_drawings() if d.get("color") and d["color"][0] > 0.9 and d["color"][1] < 0.1]
+    assert red, "没有红色分隔线"
