@@ -1,0 +1,33 @@
+"""README 中的完整公文 YAML 必须真能渲染（文档与代码不走样）。"""
+
+from __future__ import annotations
+
+import re
+
+import pymupdf
+from docx import Document
+
+from conftest import ROOT
+from docgen.api import render_file
+
+
+def test_readme_notice_renders(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme
+    block = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "notice.yaml").write_text(block, encoding="utf-8")
+    doc = pymupdf.open()
+    page = doc.new_page(width=100, height=100)
+    page.draw_circle((50, 50), 45, color=(1, 0, 0), width=3)
+    page.get_pixmap(dpi=144).save(tmp_path / "公章.png")
+    d = Document()
+    d.add_paragraph("原有方案的内容。")
+    d.save(tmp_path / "原有方案.docx")
+    for suffix in (".docx", ".pdf"):
+        render_file(tmp_path / "notice.yaml", tmp_path / f"out{suffix}")
+    pdf = pymupdf.open(tmp_path / "out.pdf")
+    text = "".join(p.get_text() for p in pdf)
+    for needle in ("000123", "秘密★1年", "特急", "某住建发〔2020〕5号", "（一）加强组织领导。", "附件：1.农村危房改造任务表",
+                   "原有方案的内容。", "（联系人：王五，电话：0919-1234567）", "抄送：县政府办公室，县财政局。"):
+        assert needle in text.replace("\n", ""), needle
+    assert len(pdf) % 2 == 0
