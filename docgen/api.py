@@ -31,7 +31,7 @@ def load_notice(path: str | Path) -> Notice:
 
 def _notice_from(src: YamlSource) -> Notice:
     notice = validate_source(Notice, src, "公文")
-    notice = notice.with_seal_base(src.path.parent)
+    notice = notice.with_base_dir(src.path.parent)
     if notice.seal is not None and not notice.seal.is_file():
         raise InputError(f"{src.location(('印章',), '印章')}: 找不到印章图片 {notice.seal}")
     atts = []

@@ -48,6 +48,7 @@ class PageGeometry:
     banji_pt: float = 14  # 版记 4号
     banji_thick_mm: float = 0.35
     banji_thin_mm: float = 0.25
+    seal_mm: float = 42.0  # 印章直径（县级机关公章常见尺寸）
 
     @property
     def right_mm(self) -> float:

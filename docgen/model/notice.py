@@ -251,7 +251,7 @@ class Notice(Model):
     def year(self) -> int:
         return self.date.year
 
-    def with_seal_base(self, base: Path) -> "Notice":
+    def with_base_dir(self, base: Path) -> "Notice":
         """把相对路径（印章、附件文件）解析为相对 `base`（YAML 所在目录）。"""
         upd: dict[str, Any] = {}
         if self.seal is not None and not self.seal.is_absolute():

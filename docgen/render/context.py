@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen.layout import GB9704, break_title, text_width_em
+from docgen.layout import GB9704, break_title, mm, text_width_em
 from docgen.model.base import format_date
 from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
@@ -60,6 +60,27 @@ class NoticeView:
     @property
     def has_banji(self) -> bool:
         return bool(self.cc or self.printer)
+
+    @property
+    def mark_top_pt(self) -> float:
+        """发文机关标志上方的留白：使其上边缘距版心上边缘 35 mm（份号等版头行占去的行距要扣除）。"""
+        return mm(GB9704.mark_offset_mm) - len(self.header_lines) * GB9704.line_pitch_pt
+
+    @property
+    def date_right_em(self) -> float:
+        """成文日期右空四字。"""
+        return 4.0
+
+    @property
+    def date_centre_em(self) -> float:
+        """成文日期中点距版心右边缘的字数（印章以此居中）。"""
+        return self.date_right_em + text_width_em(self.date) / 2
+
+    @property
+    def signature_right_em(self) -> float:
+        """署名以成文日期为准居中：署名右边距（字）。署名比日期长时不小于 0。"""
+        sig_w = max(text_width_em(s) for s in self.signature)
+        return max(0.0, self.date_centre_em - sig_w / 2)
 
 
 def mark_font_size(lines: list[str], wenjian: bool) -> float:

@@ -26,7 +26,6 @@ EM = 320  # 3号字一个字宽（twip）
 PITCH = G.line_pitch_twip
 FONTS = {k: r.docx for k, r in DEFAULT_ROLES.items()}
 EMU_PER_TWIP = 635
-SEAL_MM = 42.0
 NO_INDENT = {"firstLine": 0, "firstLineChars": 0}
 
 
@@ -136,7 +135,7 @@ def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
 def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
     """印章：浮于文字下方的图片，以成文日期为准居中，顶端距正文一行之内。"""
     rid, image = doc.part.get_or_add_image(str(seal))
-    size = int(mm(SEAL_MM) * 12700)
+    size = int(mm(G.seal_mm) * 12700)
     x = int((mm(G.block_w_mm) * 20 - right_twip) * EMU_PER_TWIP) - size // 2
     y = -int(1.5 * PITCH * EMU_PER_TWIP)
     xml = f"""
@@ -185,9 +184,8 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     # 版头
     for line in v.header_lines:
         add(para("GWHeaderLine", [run(line)]))
-    mark_top = mm(G.mark_offset_mm) - len(v.header_lines) * G.line_pitch_pt
     mark_text = "\n".join(v.mark_lines) + ("文件" if v.mark_wenjian else "")
-    add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(mark_top),
+    add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(v.mark_top_pt),
              line=twip(v.mark_pt), snap=False))
     red = {"val": "single", "sz": int(G.red_rule_pt * 8), "space": int(round(mm(G.red_rule_gap_mm))), "color": "FF0000"}
     if v.signers:
@@ -202,15 +200,12 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         add(para("GWRecipients", [run(v.recipients)], before=PITCH))
     add(*_block_paras(v.blocks))
     add(*_attach_note_paras(v.attachment_notes))
-    date_w = text_width_em(v.date)
-    sig_w = max(text_width_em(s) for s in v.signature)
-    sign_pad = max(0.0, 4 + (date_w - sig_w) / 2)
     sealed = v.notice.seal is not None
     for i, s in enumerate(v.signature):
         p = para("GWSignature", [run(s)], before=(2 if sealed else 1) * PITCH if i == 0 else 0,
-                 ind={**NO_INDENT, "right": int(sign_pad * EM)})
+                 ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
         if i == 0 and sealed:
-            p.append(_seal_run(doc, Path(v.notice.seal), (4 + date_w / 2) * EM))
+            p.append(_seal_run(doc, Path(v.notice.seal), v.date_centre_em * EM))
         add(p)
     add(para("GWDate", [run(v.date)]))
     if v.note:

@@ -14,14 +14,11 @@ from markupsafe import Markup
 
 from docgen.errors import RenderError
 from docgen.fonts import FontSet
-from docgen.layout import GB9704, mm, text_width_em
+from docgen.layout import GB9704, mm
 from docgen.render.context import NoticeView
 from docgen.render.env import make_env, templates_dir
 
 log = logging.getLogger("docgen")
-
-SEAL_MM = 42.0  # 县级机关公章常见直径
-
 
 def font_families(fonts: FontSet) -> dict[str, str]:
     """各字体角色的 CSS font-family 值（首选已解析的字体，再接其余回退）。"""
@@ -42,27 +39,14 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
                  banji_own_page: bool = False) -> dict:
     """HTML 模板的全部变量。"""
     g = GB9704
-    n_header = len(v.header_lines)
-    mark_top = mm(g.mark_offset_mm) - n_header * g.line_pitch_pt
-    date_w = text_width_em(v.date)
-    sig_w = max(text_width_em(s) for s in v.signature)
-    # 署名以成文日期为准居中；日期右空四字
-    sign_pad = max(0.0, 4 + (date_w - sig_w) / 2)
-    seal_uri = None
-    if v.notice.seal is not None:
-        seal_uri = Path(v.notice.seal).resolve().as_uri()
-    pitch = g.char_pitch_pt
-    date_centre_from_right = (4 + date_w / 2) * pitch
+    seal_uri = Path(v.notice.seal).resolve().as_uri() if v.notice.seal is not None else None
     return {
         "v": v,
         "g": g,
         "f": font_families(fonts),
         "pageno_css": Markup(_pageno_css(fonts)),
-        "mark_top_pt": round(mark_top, 3),
-        "sign_pad_em": round(sign_pad, 3),
         "seal_uri": seal_uri,
-        "seal_mm": SEAL_MM,
-        "seal_right_pt": round(date_centre_from_right - mm(SEAL_MM) / 2, 3),
+        "seal_right_pt": round(v.date_centre_em * g.char_pitch_pt - mm(g.seal_mm) / 2, 3),
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
         "created": v.notice.date.isoformat(),
