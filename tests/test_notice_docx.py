@@ -217,3 +217,19 @@ def test_core_properties_from_document(pkg):
     core = pkg["docProps/core.xml"].decode()
     assert "2020-03-24T00:00:00Z" in core
     assert "铜王住建发〔2020〕108号" in core
+
+
+def test_text_equals_source_in_order(doc, sample_path):
+    from docgen.api import load_notice
+
+    n = load_notice(sample_path)
+    paras = ["".join(t.text or "" for t in p.iter(q("w:t"))) for p in doc.iter(q("w:p"))]
+    text = "\n".join(paras)
+    expected = [n.doc_number, n.recipients]
+    expected += [b.heading + b.runin if b.level else b.text for b in n.blocks + n.enclosed.blocks]
+    expected += ["铜川市王益区住房和城乡建设局", "2020年3月24日", "附件", "类别"]
+    pos = 0
+    for e in expected:
+        j = text.find(e, pos)
+        assert j >= 0, f"DOCX 中找不到（或顺序不对）：{e}"
+        pos = j + len(e)

@@ -99,6 +99,8 @@ def test_header_geometry(pdf, notice):
     assert abs((mark.x0 + mark.x1) / 2 - (LEFT + RIGHT) / 2) < 1.0  # 居中
     docno = next(ln for ln in ls if ln.text.strip() == notice.doc_number)
     assert abs((docno.x0 + docno.x1) / 2 - (LEFT + RIGHT) / 2) < 1.0
+    mark_bottom = mark.em_top + mark.size * 25.4 / 72
+    assert abs(docno.em_top - mark_bottom - 2 * 10.21) < 1.0  # 发文字号在标志下空二行
     red = [d for d in pdf[0].get_drawings() if d.get("fill") and d["fill"][0] > 0.9 and d["fill"][1] < 0.1]
     assert len(red) == 1
     r = red[0]["rect"]

@@ -150,6 +150,11 @@ def test_multiple_portrait_attachments(write_yaml):
     pdf = pdf_of(write_yaml(text))
     t0 = pdf[0].get_text()
     assert "附件：1.甲表" in t0 and "2.乙表" in t0
+    first = next(ln for ln in lines(pdf[0]) if ln.text.startswith("附件：1."))
+    second = next(ln for ln in lines(pdf[0]) if ln.text.startswith("2.乙表"))
+    ch = 15.75 * 25.4 / 72
+    assert abs(first.x0 - (LEFT + 2 * ch)) < 0.5  # 左空二字
+    assert abs(second.x0 - (first.x0 + 3 * ch)) < 0.5  # 序号与第一项的序号对齐
     labels = [next(ln for ln in lines(p) if ln.text.startswith("附件")) for p in pdf[1:]]
     assert [ln.text for ln in labels] == ["附件1", "附件2"]
     for p, lab in zip(pdf[1:], labels):
@@ -187,3 +192,30 @@ def test_template_cannot_fetch_arbitrary_files(write_yaml, tmp_path):
     fetch = _url_fetcher_for([])
     with pytest.raises(ValueError, match="不允许"):
         fetch.fetch("file:///etc/passwd")
+
+
+@pytest.mark.parametrize("n", range(6, 14))
+def test_signature_never_alone_on_a_page(write_yaml, seal_png, n):
+    """无论正文在哪里结束，署名和成文日期（及印章）所在页上都有正文。"""
+    body = "".join(f"  第{i}项工作要求，各单位务必按期完成并报送进度情况。\n" for i in range(1, n + 1))
+    text = MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n", body) + f"印章: {seal_png.name}\n"
+    pdf = pdf_of(write_yaml(text))
+    page = next(p for p in pdf if "2020年4月1日" in p.get_text())
+    ls = lines(page)
+    sign = next(ln for ln in ls if ln.text.strip() == "某某县住房和城乡建设局")
+    above = [ln for ln in ls if ln.em_top < sign.em_top - 1 and ln.em_top > TOP - 1]
+    assert above, f"正文 {n} 段时署名单独成页"
+    assert page.get_image_info(), "印章应与署名同页"
+
+
+def test_english_keys_are_accepted(write_yaml):
+    src = write_yaml("""\
+        issuer_mark: 某某县住房和城乡建设局文件
+        doc_number: 某住建发〔2020〕5号
+        title: 关于做好农村危房改造工作的通知
+        recipients: 各镇人民政府
+        body: 年底前完成存量危房改造。
+        signature: 某某县住房和城乡建设局
+        date: 2020-04-01
+        """)
+    assert "关于做好农村危房改造工作的通知" in pdf_of(src)[0].get_text()

@@ -198,7 +198,12 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     add(para("GWTitle", [run("\n".join(v.title_lines))], before=2 * PITCH - twip(G.red_rule_pt)))
     if v.recipients:
         add(para("GWRecipients", [run(v.recipients)], before=PITCH))
-    add(*_block_paras(v.blocks))
+    paras = _block_paras(v.blocks)
+    # 正文最后一段与署名同页：署名、日期、印章不单独成页
+    last_ppr = paras[-1].find(qn("w:pPr"))
+    if last_ppr.find(qn("w:keepNext")) is None:
+        last_ppr.insert(1, el("w:keepNext"))
+    add(*paras)
     add(*_attach_note_paras(v.attachment_notes))
     sealed = v.notice.seal is not None
     for i, s in enumerate(v.signature):
