@@ -9,7 +9,8 @@ import pytest
 from docgen.layout import break_title, text_width_em
 from docgen.model.base import format_date, parse_date
 from docgen.model.body import chinese_number, parse_body
-from docgen.model.notice import Table, check_doc_number
+from docgen.model.notice import check_doc_number
+from docgen.model.table import Table
 from docgen.render.context import attachment_notes
 
 
@@ -107,13 +108,27 @@ def test_attachment_notes():
     assert attachment_notes(["甲", "乙"]) == ["附件：1.甲", "2.乙"]
 
 
-def test_table_spans_from_explicit_merges():
+def test_table_regions_from_explicit_merges():
     t = Table.model_validate({"列": ["a", "b"], "行": [["x", "1"], [None, "2"], [None, None], ["y", "4"]]})
-    assert t.spans() == [[3, 1], [0, 2], [0, 0], [1, 1]]
+    layout = t.layout()
+    assert [(c, g.rowspan, g.colspan, text) for c, g, text in layout[0]] == [(0, 3, 1, "x"), (1, 1, 1, "1")]
+    assert [(c, g.rowspan, text) for c, g, text in layout[1]] == [(0, 3, None), (1, 2, "2")]
+    assert [(c, text) for c, _, text in layout[3]] == [(0, "y"), (1, "4")]
+
+
+def test_rectangular_merge_and_canonical_markers():
+    # 2×2 合并：第二行第二格写 ~ 或 < 是同一个意思，统一为 <
+    a = Table.model_validate({"列": ["a", "b", "c"], "行": [["x", "<", "1"], [None, None, "2"]]})
+    b = Table.model_validate({"列": ["a", "b", "c"], "行": [["x", "<", "1"], [None, "<", "2"]]})
+    assert a.rows == b.rows == [["x", "<", "1"], [None, "<", "2"]]
+    (c0, g, text), _ = a.layout()[0]
+    assert (g.rowspan, g.colspan, text) == (2, 2, "x")
 
 
 def test_table_shape_checked():
     with pytest.raises(ValueError, match="第 2 行有 1 个单元格"):
         Table.model_validate({"列": ["a", "b"], "行": [["x", "1"], ["y"]]})
-    with pytest.raises(ValueError, match="第 1 行不能有 ~"):
+    with pytest.raises(ValueError, match="第 1 行第 1 列不能写 ~"):
         Table.model_validate({"列": ["a"], "行": [[None]]})
+    with pytest.raises(ValueError, match="不是矩形"):
+        Table.model_validate({"列": ["a", "b"], "行": [["x", "<"], [None, "y"]]})

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, PrivateAttr, field_validator, model_valida
 
 from docgen.model.base import Date, Model, StrList, zh
 from docgen.model.body import Block, parse_body
+from docgen.model.table import Table
 
 DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
 _WRONG_BRACKETS = re.compile(r"[\[\]［］﹝﹞【】()（）]")
@@ -50,47 +51,6 @@ def _issuer_mark(value: Any) -> Any:
     if isinstance(value, list):
         return {"机关": value}
     return value
-
-
-class Table(Model):
-    """附件中的表格：列名与行。行中的 ``~``（空值）表示与上一行同列单元格纵向合并。"""
-
-    columns: list[str] = zh("列", "columns", min_length=1)
-    rows: list[list[str | int | float | None]] = zh("行", "rows", min_length=1)
-    widths: list[float] | None = zh("列宽", "widths", default=None, description="各列相对宽度")
-
-    @model_validator(mode="after")
-    def _check_shape(self) -> "Table":
-        n = len(self.columns)
-        for i, row in enumerate(self.rows, start=1):
-            if len(row) != n:
-                raise ValueError(f"表格第 {i} 行有 {len(row)} 个单元格，应与列数 {n} 相同")
-        if self.rows and any(v is None for v in self.rows[0]):
-            raise ValueError("表格第 1 行不能有 ~（无可合并的上一行）")
-        if self.widths is not None and len(self.widths) != n:
-            raise ValueError(f"列宽有 {len(self.widths)} 项，应与列数 {n} 相同")
-        return self
-
-    def cell_text(self, value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    def spans(self) -> list[list[int]]:
-        """每个单元格的纵向跨行数：>0 为合并起点，0 为被合并（不单独输出）。"""
-        nrows, ncols = len(self.rows), len(self.columns)
-        spans = [[1] * ncols for _ in range(nrows)]
-        for c in range(ncols):
-            start = 0
-            for r in range(1, nrows):
-                if self.rows[r][c] is None:
-                    spans[start][c] += 1
-                    spans[r][c] = 0
-                else:
-                    start = r
-        return spans
 
 
 class Attachment(Model):

@@ -93,16 +93,11 @@ def mark_font_size(lines: list[str], wenjian: bool) -> float:
 
 
 def table_view(table) -> list[list[dict]]:
-    """表格单元格及其 rowspan；被合并的单元格不出现在结果里。"""
-    spans = table.spans()
+    """HTML 用：每行要输出的格子及其 rowspan/colspan；被合并的格子不出现。"""
     rows = []
-    for r, row in enumerate(table.rows):
-        cells = []
-        for c, val in enumerate(row):
-            if spans[r][c] == 0:
-                continue
-            cells.append({"text": table.cell_text(val), "rowspan": spans[r][c], "col": c})
-        rows.append(cells)
+    for cells in table.layout():
+        rows.append([{"text": text, "rowspan": g.rowspan, "colspan": g.colspan, "col": c}
+                     for c, g, text in cells if text is not None])
     return rows
 
 

@@ -72,8 +72,11 @@ def _table(t, width_twip: int) -> etree._Element:
                 el("w:tblCellMar", None, el("w:left", {"w": 80, "type": "dxa"}), el("w:right", {"w": 80, "type": "dxa"}))),
              el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
 
-    def cell(text: str, width: int, style: str, vmerge: str | None = None, center: bool = False) -> etree._Element:
+    def cell(text: str, width: int, style: str, span: int = 1, vmerge: str | None = None,
+             center: bool = False) -> etree._Element:
         tcpr = el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}))
+        if span > 1:
+            tcpr.append(el("w:gridSpan", {"val": span}))
         if vmerge:
             tcpr.append(el("w:vMerge", {"val": vmerge} if vmerge == "restart" else None))
         tcpr.append(el("w:vAlign", {"val": "center"}))
@@ -83,17 +86,16 @@ def _table(t, width_twip: int) -> etree._Element:
     head = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:tblHeader")),
               *[cell(c, cols[i], "GWTableHead") for i, c in enumerate(t.columns)])
     tbl.append(head)
-    spans = t.spans()
-    for r, row in enumerate(t.rows):
+    for cells in t.layout():
         tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit")))
-        for c, val in enumerate(row):
-            span = spans[r][c]
-            if span == 0:
-                tr.append(cell("", cols[c], "GWTableText", vmerge="continue"))
-            elif span > 1:
-                tr.append(cell(t.cell_text(val), cols[c], "GWTableText", vmerge="restart", center=True))
+        for c, g, text in cells:
+            width = sum(cols[c:c + g.colspan])
+            merged = g.rowspan > 1 or g.colspan > 1
+            if text is None:
+                tr.append(cell("", width, "GWTableText", g.colspan, vmerge="continue"))
             else:
-                tr.append(cell(t.cell_text(val), cols[c], "GWTableText"))
+                tr.append(cell(text, width, "GWTableText", g.colspan, vmerge="restart" if g.rowspan > 1 else None,
+                               center=merged))
         tbl.append(tr)
     return tbl
 
