@@ -1,0 +1,219 @@
+"""读取任务清单：YAML（树形或平铺）、Excel、Word。所有问题都指明 文件:工作表:行:列。"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from docgen.errors import InputError, Issue, Location
+from docgen.load.tables import docx_table_grid, xlsx_sheet_grid
+from docgen.load.yamlsrc import load_yaml
+from docgen.model.table import Cell
+from docgen.model.tasklist import RowError, TaskList, TreeError, column_role, normalise_header, tasklist_from_tree
+
+TREE_KEYS = ("清单", "tree")
+TASKLIST_KEYS = {"清单", "tree", "行", "rows"}
+
+
+def is_tasklist_data(data: Any) -> bool:
+    return isinstance(data, dict) and bool(TASKLIST_KEYS & set(map(str, data))) and not (
+        {"发文字号", "doc_number"} & set(map(str, data)))
+
+
+def load_tasklist(path: str | Path, year: int | None = None) -> TaskList:
+    """按扩展名读取任务清单：.yaml/.yml、.xlsx、.docx。"""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        raise InputError(f"{p.name}: 找不到文件")
+    if suffix in (".yaml", ".yml"):
+        return _from_yaml(p, year)
+    if suffix == ".xlsx":
+        return _from_xlsx(p, year)
+    if suffix == ".docx":
+        return _from_docx(p, year)
+    raise InputError(f"{p.name}: 任务清单只能从 .yaml、.xlsx、.docx 读取")
+
+
+def _validate(data: dict, where_row, fname: str, what: str = "任务清单") -> TaskList:
+    """校验并把问题换算为用户位置。`where_row(i, column)` 给出第 i 行（从 0 起）的 Location。"""
+    try:
+        return TaskList.model_validate(data)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors(include_url=False):
+            e = err.get("ctx", {}).get("error")
+            loc = tuple(err["loc"])
+            if isinstance(e, RowError):
+                where = where_row(e.row, e.column) if e.row is not None else Location(fname, field=e.column)
+                issues.append(Issue(where, "任务清单.行", str(e)))
+            elif loc and loc[0] in ("行", "rows") and len(loc) >= 2 and isinstance(loc[1], int):
+                col = data_columns(data)[loc[2]] if len(loc) > 2 and isinstance(loc[2], int) and loc[2] < len(data_columns(data)) else None
+                msg = str(e) if e else _type_msg(err)
+                issues.append(Issue(where_row(loc[1], col), "任务清单.类型", msg))
+            else:
+                key = str(loc[0]) if loc else None
+                issues.append(Issue(Location(fname, field=key), "任务清单." + err["type"], str(e) if e else _type_msg(err)))
+        raise InputError(f"{fname}: {what}内容有误，共 {len(issues)} 处", issues) from None
+
+
+def data_columns(data: dict) -> list[str]:
+    from docgen.model.tasklist import DEFAULT_COLUMNS
+
+    return list(data.get("列") or data.get("columns") or DEFAULT_COLUMNS)
+
+
+def _type_msg(err: dict) -> str:
+    t = err["type"]
+    got = err.get("input")
+    names = {"string_type": "文字", "int_type": "整数", "int_parsing": "整数", "list_type": "列表", "missing": None}
+    if t == "missing":
+        return f"缺少必填项“{err['loc'][-1]}”"
+    if t in ("extra_forbidden",):
+        return f"未知的键“{err['loc'][-1]}”"
+    want = names.get(t.split("_")[0] + "_type", None) or names.get(t)
+    if t.startswith(("string", "float", "int")) or "union" in t:
+        return f"应为文字，得到 {got!r}"
+    return f"{err['msg']}（得到 {got!r}）" if want is None else f"应为{want}，得到 {got!r}"
+
+
+def _from_yaml(p: Path, year: int | None) -> TaskList:
+    src = load_yaml(p)
+    data = src.data
+    if not isinstance(data, dict):
+        raise InputError(f"{src.display_name}: 任务清单应为 YAML 映射（标题、年度、清单 或 列 + 行）")
+    data = dict(data)
+    if year is not None and "年度" not in data and "year" not in data:
+        data["年度"] = year
+    tree_key = next((k for k in TREE_KEYS if k in data), None)
+    if tree_key is not None:
+        try:
+            data, paths = tasklist_from_tree(data, tree_key)
+        except TreeError as exc:
+            raise InputError(f"{src.location(exc.keypath)}: {exc}") from None
+        except RowError as exc:
+            raise InputError(f"{src.location(('列',), '列')}: {exc}") from None
+        line_of = [src.line_of(kp) for kp in paths]
+    else:
+        rows_key = "行" if "行" in data else "rows"
+        rows = data.get(rows_key)
+        if not isinstance(rows, list):
+            raise InputError(f"{src.location((rows_key,), rows_key)}: “行”应为列表，每项是一行")
+        cols = data_columns(data)
+        data[rows_key] = [_row_from_mapping(r, cols, src, (rows_key, i)) if isinstance(r, dict) else r
+                          for i, r in enumerate(rows)]
+        line_of = [src.line_of((rows_key, i)) for i in range(len(rows))]
+    cols = data_columns(data)
+
+    def where_row(i: int, column: str | None) -> Location:
+        return Location(src.display_name, row=line_of[i] if i < len(line_of) else None, field=column)
+
+    return _validate(data, where_row, src.display_name)
+
+
+def _row_from_mapping(row: dict, cols: list[str], src, keypath) -> list[Cell]:
+    unknown = [k for k in row if k not in cols]
+    if unknown:
+        raise InputError(f"{src.location(keypath + (unknown[0],))}: 未知的列“{unknown[0]}”，现有列：{'、'.join(cols)}")
+    return [row.get(c, "") for c in cols]
+
+
+def _find_header(rows: list[list[str]]) -> int | None:
+    for i, row in enumerate(rows[:15]):
+        if any(column_role(c) == "task" for c in row if c):
+            return i
+    return None
+
+
+def _from_xlsx(p: Path, year: int | None) -> TaskList:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(p, data_only=True)
+    except Exception as exc:
+        raise InputError(f"{p.name}: 无法读取 Excel 文件（{type(exc).__name__}），请确认是 .xlsx 格式") from None
+    for ws in wb.worksheets:
+        top = [[str(ws.cell(r, c).value or "").strip() for c in range(1, ws.max_column + 1)]
+               for r in range(1, min(ws.max_row, 15) + 1)]
+        h = _find_header(top)
+        if h is None:
+            continue
+        header_row = h + 1
+        header = top[h]
+        ncols = max(i + 1 for i, v in enumerate(header) if v)
+        columns = [normalise_header(v) if column_role(v) else v for v in header[:ncols]]
+        missing = [i + 1 for i, v in enumerate(columns) if not v]
+        if missing:
+            raise InputError(f"{Location(p.name, ws.title, header_row, _col_letter(missing[0]))}: 表头第 {missing[0]} 列是空的")
+        last = ws.max_row
+        while last > header_row and all(ws.cell(last, c).value in (None, "") for c in range(1, ncols + 1)):
+            last -= 1
+        if last == header_row:
+            raise InputError(f"{Location(p.name, ws.title, header_row)}: 表头下面没有任务行")
+        grid = xlsx_sheet_grid(ws, header_row + 1, last, ncols)
+        excel_rows = list(range(header_row + 1, last + 1))
+        # 整行空白的行跳过（不是合并）
+        keep = [i for i, r in enumerate(grid) if any(v not in ("", None) for v in r)]
+        grid = [grid[i] for i in keep]
+        excel_rows = [excel_rows[i] for i in keep]
+        title = next((v for row in top[:h] for v in row if v), None)
+        data = {"标题": title, "年度": year if year is not None else _guess_year(title, p.name), "列": columns, "行": grid}
+
+        def where_row(i: int, column: str | None, ws=ws, excel_rows=excel_rows) -> Location:
+            return Location(p.name, ws.title, excel_rows[i] if i < len(excel_rows) else None, column)
+
+        return _validate(data, where_row, p.name)
+    first = wb.worksheets[0].title if wb.worksheets else "（无工作表）"
+    raise InputError(f"{Location(p.name, first, 1, '具体任务')}: 找不到“具体任务”列（表头可写作 具体任务、任务、工作任务、任务内容）")
+
+
+def _col_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def _guess_year(*texts: str | None) -> int | None:
+    import re
+
+    for t in texts:
+        m = re.search(r"(19|20)\d{2}", t or "")
+        if m:
+            return int(m.group(0))
+    return None
+
+
+def _from_docx(p: Path, year: int | None) -> TaskList:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.table import Table as DocxTable
+
+    try:
+        doc = Document(str(p))
+    except Exception as exc:
+        raise InputError(f"{p.name}: 无法读取 Word 文件（{type(exc).__name__}），请确认是 .docx 格式") from None
+    last_text = None
+    n = 0
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            t = "".join(x.text or "" for x in child.iter(qn("w:t"))).strip()
+            if t and not t.startswith("附件"):
+                last_text = t
+        elif child.tag == qn("w:tbl"):
+            n += 1
+            grid = docx_table_grid(DocxTable(child, doc))
+            if not grid or not any(column_role(c) == "task" for c in grid[0] if isinstance(c, str)):
+                continue
+            header = grid[0]
+            columns = [normalise_header(c) if column_role(c) else c for c in header]
+            sheet = f"表格{n}"
+
+            def where_row(i: int, column: str | None, sheet=sheet) -> Location:
+                return Location(p.name, sheet, i + 2, column)
+
+            data = {"标题": last_text, "年度": year if year is not None else _guess_year(last_text, p.name),
+                    "列": columns, "行": grid[1:]}
+            return _validate(data, where_row, p.name)
+    raise InputError(f"{Location(p.name, '表格1', 1, '具体任务')}: 没有找到带“具体任务”列的表格")
