@@ -9,10 +9,12 @@ from docgen.fonts import FontSet
 from docgen.load.yamlsrc import YamlSource, load_yaml
 from docgen.model.base import validate_source
 from docgen.load.attachment_file import read_attachment_file
+from docgen.load.tasklist import is_tasklist_data, load_tasklist
 from docgen.model.notice import Notice, Table
 from docgen.util.fs import atomic_write
 
-FORMATS = (".docx", ".pdf", ".html")
+FORMATS = {"notice": (".docx", ".pdf", ".html"), "tasklist": (".docx", ".xlsx", ".pdf", ".html")}
+ALL_FORMATS = (".docx", ".xlsx", ".pdf", ".html")
 NOTICE_KEYS = {"发文字号", "doc_number", "发文机关标志", "issuer_mark"}
 
 
@@ -20,7 +22,17 @@ def detect_kind(src: YamlSource) -> str:
     """由输入内容判断文书种类。"""
     if isinstance(src.data, dict) and NOTICE_KEYS & set(map(str, src.data)):
         return "notice"
-    raise InputError(f"{src.display_name}: 无法判断文书种类：公文须有“发文字号”和“发文机关标志”等要素")
+    if is_tasklist_data(src.data):
+        return "tasklist"
+    raise InputError(f"{src.display_name}: 无法判断文书种类：公文须有“发文字号”“发文机关标志”等要素，"
+                     "任务清单须有“清单”（树形）或“行”（平铺）")
+
+
+def detect_path_kind(path: Path) -> str:
+    """由文件判断种类：Excel 与 Word 输入是任务清单，YAML 看内容。"""
+    if path.suffix.lower() in (".xlsx", ".docx"):
+        return "tasklist"
+    return detect_kind(load_yaml(path))
 
 
 def load_notice(path: str | Path) -> Notice:
@@ -43,7 +55,7 @@ def _notice_from(src: YamlSource) -> Notice:
             raw = read_attachment_file(a.file, where)
             parts = []
             for kind, content in raw:
-                if kind == "table":
+                if kind == "table" and not isinstance(content, Table):
                     try:
                         content = Table.model_validate(content)
                     except ValueError as exc:
@@ -55,13 +67,19 @@ def _notice_from(src: YamlSource) -> Notice:
 
 
 def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:
-    """把输入文件 `path` 渲染为 `fmt`（``.docx``/``.pdf``/``.html``）格式的字节。"""
+    """把输入文件 `path` 渲染为 `fmt`（``.docx``/``.xlsx``/``.pdf``/``.html``）格式的字节。"""
     fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise InputError(f"不支持的输出格式“{fmt}”，可用：{'、'.join(FORMATS)}")
-    src = load_yaml(path)
-    kind = detect_kind(src)
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: 找不到输入文件")
+    kind = detect_path_kind(path)
+    if fmt not in FORMATS[kind]:
+        name = {"notice": "公文", "tasklist": "任务清单"}[kind]
+        raise InputError(f"{name}不能输出为“{fmt or '（无扩展名）'}”，可用：{'、'.join(FORMATS[kind])}")
     fonts = fonts or FontSet()
+    if kind == "tasklist":
+        return _render_tasklist(load_tasklist(path), fmt, fonts)
+    src = load_yaml(path)
     if kind == "notice":
         from docgen.render.context import build_notice_view
 
@@ -80,6 +98,18 @@ def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) ->
 
         return render_notice_docx(view, banji_needs_own_page(view, fonts, base))
     raise AssertionError(kind)  # pragma: no cover
+
+
+def _render_tasklist(tl, fmt: str, fonts: FontSet) -> bytes:
+    from docgen.render import tasklist as r
+
+    if fmt == ".xlsx":
+        return r.render_tasklist_xlsx(tl)
+    if fmt == ".docx":
+        return r.render_tasklist_docx(tl)
+    if fmt == ".html":
+        return r.render_tasklist_html(tl, fonts).encode("utf-8")
+    return r.render_tasklist_pdf(tl, fonts)
 
 
 def render_file(src: str | Path, out: str | Path, fonts: FontSet | None = None) -> Path:

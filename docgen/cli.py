@@ -76,7 +76,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @cli.command("render", context_settings=CONTEXT)
 @click.argument("input_path", metavar="输入文件", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", metavar="输出文件", required=True, type=click.Path(path_type=Path),
-              help="输出文件；格式由扩展名决定：.docx（Word）、.pdf、.html。")
+              help="输出文件；格式由扩展名决定：.docx（Word）、.xlsx（Excel，任务清单）、.pdf、.html。")
 @click.option("--font-dir", "font_dirs", metavar="目录", multiple=True, type=click.Path(path_type=Path),
               help="存放自有授权字体的文件夹（可重复）；其中的字体优先于系统字体。")
 @click.option("--fallback", "fallbacks", metavar="角色=字体,字体", multiple=True,
@@ -85,18 +85,21 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @click.pass_context
 def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tuple[Path, ...],
                fallbacks: tuple[str, ...], quiet: bool) -> None:
-    """把 输入文件（公文 YAML）渲染为 Word、PDF 或 HTML。
+    """把 输入文件 渲染为 Word、Excel、PDF 或 HTML。
 
+    输入可以是公文 YAML、任务清单 YAML，或任务清单的 Excel / Word 表格；
     文书种类由输入内容判断，输出格式由 -o 的扩展名决定。例如：
 
         docgen render samples/tongwang-2020-108/notice.yaml -o out/notice.pdf
+
+        docgen render samples/tongwang-2020-108/tasklist.yaml -o out/tasklist.xlsx
     """
-    from docgen.api import FORMATS, render_file
+    from docgen.api import ALL_FORMATS, render_file
     from docgen.fonts import FontSet
 
     def run() -> None:
-        if output.suffix.lower() not in FORMATS:
-            raise InputError(f"{output}: 不支持的输出格式“{output.suffix or '（无扩展名）'}”，请用 {'、'.join(FORMATS)}")
+        if output.suffix.lower() not in ALL_FORMATS:
+            raise InputError(f"{output}: 不支持的输出格式“{output.suffix or '（无扩展名）'}”，请用 {'、'.join(ALL_FORMATS)}")
         if not input_path.is_file():
             raise InputError(f"{input_path}: 找不到输入文件")
         chains = {}

@@ -3,8 +3,9 @@
     .venv/bin/python templates/build_templates.py
 
 模板只提供样式、页面设置和页脚；docgen 渲染时清空正文、按数据生成段落。
-用户可以在 Word 中打开模板修改样式（字体、字号、缩进），但请保留样式名称和三个分节：
-第 1 节竖排页（单双页页码）、第 2 节横排表格页（页码在竖排位置）、第 3 节版记页（无页码）。
+用户可以在 Word 中打开模板修改样式（字体、字号、缩进），但请保留样式名称和四个分节：
+第 1 节竖排页（单双页页码）、第 2 节横排表格页（页码在竖排位置）、第 3 节版记页（无页码）、
+第 4 节单独成文的横排文件（页码在横排页底部）。
 """
 
 from __future__ import annotations
@@ -266,6 +267,15 @@ def build(path: Path) -> None:
     clear(s3.even_page_footer)
     s3.footer._element.append(para(None, []))
     s3.even_page_footer._element.append(para(None, []))
+
+    doc.add_paragraph("第 4 节：单独成文的横排文件（如任务清单），页码在横排页底部，单页居右、双页居左。", style="Normal")
+    s4 = doc.add_section(WD_SECTION.NEW_PAGE)
+    landscape(s4)
+    grid(s4)
+    s4.footer.is_linked_to_previous = False
+    s4.even_page_footer.is_linked_to_previous = False
+    footer_para(s4.footer, "right")
+    footer_para(s4.even_page_footer, "left")
 
     cp = doc.core_properties
     cp.title, cp.author, cp.last_modified_by = "公文模板", "docgen", "docgen"

@@ -202,7 +202,8 @@ def test_task_table_merges_and_repeats_header(doc):
     assert all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
     first_col = [r.findall("w:tc", NS)[0].find("w:tcPr/w:vMerge", NS) for r in rows[1:]]
     assert attr(first_col[0], "val") == "restart"
-    assert all(v is not None and attr(v, "val") in (None, "continue") for v in first_col[1:])
+    assert all(v is not None and attr(v, "val") in (None, "continue") for v in first_col[1:13])  # 三排查三清零：13 行
+    assert attr(first_col[13], "val") == "restart"  # 三精准
     third = [r.findall("w:tc", NS)[2].find("w:tcPr/w:vMerge", NS) for r in rows[1:]]
     assert third[0] is None  # 剩余贫困人口脱贫清零：单独一格
     assert attr(third[1], "val") == "restart" and third[2] is not None  # 一收入：合并两行

@@ -1,4 +1,5 @@
-"""把已有文件读作附件内容：Word（.docx）的段落和表格、纯文本（.txt/.md，按正文标记解析）。"""
+"""把已有文件读作附件内容：Word（.docx）的段落和表格、纯文本（.txt/.md，按正文标记解析）、
+任务清单（.yaml 或 .xlsx）。"""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import re
 from pathlib import Path
 
 from docgen.errors import InputError, Location
+from docgen.load.tables import docx_table_grid
 
-SUPPORTED = (".docx", ".txt", ".md")
+SUPPORTED = (".docx", ".txt", ".md", ".yaml", ".yml", ".xlsx")
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*([1-4])$", re.I)
 
 
@@ -17,6 +19,10 @@ def read_attachment_file(path: Path, where: Location) -> list[tuple[str, object]
     if suffix not in SUPPORTED:
         raise InputError(f"{where}: 附件文件 {path.name} 的格式不支持，可用：{'、'.join(SUPPORTED)}"
                          "（PDF、扫描件请在归档时作为原件提供）")
+    if suffix in (".yaml", ".yml", ".xlsx"):
+        from docgen.load.tasklist import load_tasklist
+
+        return [("table", load_tasklist(path).as_table())]
     if suffix in (".txt", ".md"):
         try:
             return [("text", path.read_text(encoding="utf-8-sig"))]
@@ -61,27 +67,9 @@ def _read_docx(path: Path, where: Location) -> list[tuple[str, object]]:
 
 
 def _table_rows(tbl) -> dict:
-    """读取 Word 表格：纵向合并（w:vMerge）的续格记为 None，横向合并（w:gridSpan）展开为空格。"""
-    from docx.oxml.ns import qn
-
-    grid: list[list[str | None]] = []
-    for tr in tbl._tbl.tr_lst:
-        row: list[str | None] = []
-        for tc in tr.tc_lst:
-            tcpr = tc.tcPr
-            span = 1
-            vmerge = None
-            if tcpr is not None:
-                gs = tcpr.find(qn("w:gridSpan"))
-                span = int(gs.get(qn("w:val"))) if gs is not None else 1
-                vm = tcpr.find(qn("w:vMerge"))
-                if vm is not None:
-                    vmerge = vm.get(qn("w:val")) or "continue"
-            text = "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p"))).strip()
-            row.append(None if vmerge == "continue" else text)
-            row.extend([""] * (span - 1))
-        grid.append(row)
-    width = max(len(r) for r in grid)
-    grid = [r + [""] * (width - len(r)) for r in grid]
+    """Word 表格 → {列, 行}：首行为表头，合并单元格按标记保留。"""
+    grid = docx_table_grid(tbl)
     header, body = grid[0], grid[1:]
-    return {"列": [h or f"列{i + 1}" for i, h in enumerate(header)], "行": body or [[""] * width]}
+    width = len(header)
+    return {"列": [str(h) if h not in (None, "", "<") else f"列{i + 1}" for i, h in enumerate(header)],
+            "行": body or [[""] * width]}

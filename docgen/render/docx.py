@@ -163,20 +163,62 @@ def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
     return etree.fromstring(xml)
 
 
-def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
-    """渲染 DOCX 字节。`banji_own_page` 来自排版测量（版记是否须另起偶数页）。"""
+SECTION_KINDS = ("portrait", "landscape", "banji", "standalone")
+
+
+def open_template():
+    """打开 Word 模板，取出四个分节的属性（竖排、横排附件、版记页、独立横排），并清空正文。"""
     tpl = templates_dir() / "docx" / "notice.docx"
     if not tpl.is_file():
-        raise RenderError(f"找不到 Word 模板 {tpl}，请运行 templates/build_templates.py 重建")
+        raise RenderError(f"找不到 Word 模板 {tpl}，请运行 make templates 重建")
     doc = Document(str(tpl))
     body = doc.element.body
-    sect_in_paras = [p.find(qn("w:pPr")).find(qn("w:sectPr")) for p in body.findall(qn("w:p"))
-                     if p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
-    if len(sect_in_paras) != 2 or body.find(qn("w:sectPr")) is None:
-        raise RenderError(f"Word 模板 {tpl} 应有 3 个分节（竖排、横排、版记），请勿删除分节")
-    sect = {"portrait": sect_in_paras[0], "landscape": sect_in_paras[1], "banji": body.find(qn("w:sectPr"))}
+    sects = [p.find(qn("w:pPr")).find(qn("w:sectPr")) for p in body.findall(qn("w:p"))
+             if p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
+    sects.append(body.find(qn("w:sectPr")))
+    if len(sects) != len(SECTION_KINDS) or sects[-1] is None:
+        raise RenderError(f"Word 模板 {tpl} 应有 {len(SECTION_KINDS)} 个分节（竖排、横排附件、版记页、独立横排），请勿删除分节")
+    sect = dict(zip(SECTION_KINDS, sects))
     for child in list(body):
         body.remove(child)
+    return doc, sect
+
+
+def write_sections(doc, sect: dict, segments: list[tuple[str, list[etree._Element]]]) -> None:
+    """按分节写入正文：除最后一节外，分节属性放在该节最后一个段落里。"""
+    body = doc.element.body
+    for i, (kind, els) in enumerate(segments):
+        last = i == len(segments) - 1
+        if not els or els[-1].tag != qn("w:p"):
+            els.append(para(None, []))
+        for e in els:
+            body.append(e)
+        sp = copy.deepcopy(sect[kind])
+        t = sp.find(qn("w:type"))
+        if t is None:
+            t = el("w:type")
+            sp.insert(0, t)
+        t.set(qn("w:val"), "evenPage" if kind == "banji" else "nextPage")
+        if last:
+            body.append(sp)
+        else:
+            ppr = els[-1].find(qn("w:pPr"))
+            if ppr is None:
+                ppr = el("w:pPr")
+                els[-1].insert(0, ppr)
+            ppr.append(sp)
+
+
+def save_docx(doc) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return deterministic_zip(buf.getvalue())
+
+
+def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
+    """渲染 DOCX 字节。`banji_own_page` 来自排版测量（版记是否须另起偶数页）。"""
+    doc, sect = open_template()
+    body = doc.element.body
 
     segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
 
@@ -252,31 +294,9 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         else:
             tbl, _ = _banji_table(v, floating=True)
             add(tbl, para(None, [tiny], line=1, snap=False))
-    # 按分节写入：除最后一节外，分节属性放在该节最后一个段落里
-    for i, (kind, els) in enumerate(segments):
-        last = i == len(segments) - 1
-        if not els or els[-1].tag != qn("w:p"):
-            els.append(para(None, []))
-        for e in els:
-            body.append(e)
-        sp = copy.deepcopy(sect[kind])
-        t = sp.find(qn("w:type"))
-        if t is None:
-            t = el("w:type")
-            sp.insert(0, t)
-        t.set(qn("w:val"), "evenPage" if kind == "banji" else "nextPage")
-        if last:
-            body.append(sp)
-        else:
-            ppr = els[-1].find(qn("w:pPr"))
-            if ppr is None:
-                ppr = el("w:pPr")
-                els[-1].insert(0, ppr)
-            ppr.append(sp)
+    write_sections(doc, sect, segments)
     _core_properties(doc, v)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return deterministic_zip(buf.getvalue())
+    return save_docx(doc)
 
 
 def _core_properties(doc, v: NoticeView) -> None:
