@@ -119,6 +119,40 @@ def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tu
     _guard(ctx, run)
 
 
+@cli.command("import", context_settings=CONTEXT)
+@click.argument("input_path", metavar="输入文件", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", metavar="输出.yaml", required=True, type=click.Path(path_type=Path),
+              help="写出的任务清单 YAML 文件。")
+@click.option("--year", "year", metavar="年份", type=int, default=None,
+              help="完成时限中没写年份时用的年份（不写则从标题或文件名中找）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示提示。")
+@click.pass_context
+def import_cmd(ctx: click.Context, input_path: Path, output: Path, year: int | None, quiet: bool) -> None:
+    """把已有的 Word（.docx）或 Excel（.xlsx）任务清单读成 YAML。
+
+    合并单元格（Word 的纵向/横向合并、Excel 的合并区域）原样保留：~ 表示与上格合并，< 表示与左格合并。
+    导入 → 渲染 → 再导入，得到相同的数据。例如：
+
+        docgen import 旧清单.xlsx -o 清单.yaml
+    """
+    from docgen.importer import import_tasklist
+    from docgen.util.fs import atomic_write
+
+    def run() -> None:
+        if output.suffix.lower() not in (".yaml", ".yml"):
+            raise InputError(f"{output}: 导入结果应写成 .yaml 文件")
+        if input_path.suffix.lower() not in (".docx", ".xlsx"):
+            raise InputError(f"{input_path}: 只能导入 .docx 或 .xlsx 文件")
+        if not input_path.is_file():
+            raise InputError(f"{input_path}: 找不到输入文件")
+        text = import_tasklist(input_path, year)
+        atomic_write(output, text.encode("utf-8"))
+        if not quiet:
+            err.print(f"[green]已导入[/green] {input_path} → {output}")
+
+    _guard(ctx, run)
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))

@@ -66,17 +66,18 @@ def data_columns(data: dict) -> list[str]:
 
 
 def _type_msg(err: dict) -> str:
+    """pydantic 的类型错误 → 中文（期望什么、得到什么）。"""
     t = err["type"]
     got = err.get("input")
-    names = {"string_type": "文字", "int_type": "整数", "int_parsing": "整数", "list_type": "列表", "missing": None}
     if t == "missing":
         return f"缺少必填项“{err['loc'][-1]}”"
-    if t in ("extra_forbidden",):
+    if t == "extra_forbidden":
         return f"未知的键“{err['loc'][-1]}”"
-    want = names.get(t.split("_")[0] + "_type", None) or names.get(t)
-    if t.startswith(("string", "float", "int")) or "union" in t:
-        return f"应为文字，得到 {got!r}"
-    return f"{err['msg']}（得到 {got!r}）" if want is None else f"应为{want}，得到 {got!r}"
+    for prefix, want in (("int", "整数（如 2020）"), ("float", "数字"), ("string", "文字"), ("list", "列表"),
+                         ("dict", "映射"), ("date", "日期（如 2020-05-31）"), ("bool", "是/否")):
+        if t.startswith(prefix):
+            return f"应为{want}，得到 {got!r}"
+    return f"应为文字，得到 {got!r}"
 
 
 def _from_yaml(p: Path, year: int | None) -> TaskList:
@@ -159,7 +160,8 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
         grid = [grid[i] for i in keep]
         excel_rows = [excel_rows[i] for i in keep]
         title = next((v for row in top[:h] for v in row if v), None)
-        data = {"标题": title, "年度": year if year is not None else _guess_year(title, p.name), "列": columns, "行": grid}
+        year_ = year if year is not None else _year_from_keywords(wb.properties.keywords) or _guess_year(title, p.name)
+        data = {"标题": title, "年度": year_, "列": columns, "行": grid}
 
         def where_row(i: int, column: str | None, ws=ws, excel_rows=excel_rows) -> Location:
             return Location(p.name, ws.title, excel_rows[i] if i < len(excel_rows) else None, column)
@@ -173,6 +175,14 @@ def _col_letter(i: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(i)
+
+
+def _year_from_keywords(keywords: str | None) -> int | None:
+    """docgen 写出的文件在关键词里记有“年度:2020”。"""
+    import re
+
+    m = re.search(r"年度[:：](\d{4})", keywords or "")
+    return int(m.group(1)) if m else None
 
 
 def _guess_year(*texts: str | None) -> int | None:
@@ -213,7 +223,9 @@ def _from_docx(p: Path, year: int | None) -> TaskList:
             def where_row(i: int, column: str | None, sheet=sheet) -> Location:
                 return Location(p.name, sheet, i + 2, column)
 
-            data = {"标题": last_text, "年度": year if year is not None else _guess_year(last_text, p.name),
+            year_ = year if year is not None else (_year_from_keywords(doc.core_properties.keywords)
+                                                  or _guess_year(last_text, p.name))
+            data = {"标题": last_text, "年度": year_,
                     "列": columns, "行": grid[1:]}
             return _validate(data, where_row, p.name)
     raise InputError(f"{Location(p.name, '表格1', 1, '具体任务')}: 没有找到带“具体任务”列的表格")

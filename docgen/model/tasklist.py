@@ -83,6 +83,8 @@ def parse_deadline(text: str | None, year: int | None) -> dt.date | None:
             if y is None:
                 return None
             mo = int(m.group(2))
+            if not 1 <= mo <= 12:
+                return None
             if kind == "day":
                 return dt.date(y, mo, int(m.group(3)))
             if kind == "end":
@@ -132,7 +134,9 @@ class TaskList(Model):
         for i, row in enumerate(self.rows):
             if len(row) != n:
                 raise RowError(f"这一行有 {len(row)} 格，应与列数 {n} 相同（{'、'.join(self.columns)}）", i)
-        rows = merge_hierarchy(self.rows, self.hierarchy_depth)
+        # 单元格一律为文字（数字写成文字），合并标记保留
+        rows = [[v if v is None or v == MERGE_LEFT else cell_text(v).strip() for v in row] for row in self.rows]
+        rows = merge_hierarchy(rows, self.hierarchy_depth)
         try:
             object.__setattr__(self, "rows", canonical(rows))
         except ValueError as exc:
@@ -180,6 +184,10 @@ class TaskList(Model):
                 "extra": {c: vals[i] for i, c in enumerate(self.columns) if column_role(c) is None and i >= self.task_col},
             })
         return out
+
+    def same_data(self, other: "TaskList") -> bool:
+        """标题、年度、列、行（含合并）都相同。"""
+        return (self.title, self.year, self.columns, self.rows) == (other.title, other.year, other.columns, other.rows)
 
     def as_table(self) -> Table:
         """作为公文附件中的表格。"""

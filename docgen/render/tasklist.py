@@ -28,6 +28,11 @@ def _doc_date(tl: TaskList) -> dt.datetime:
     return FIXED_DATE
 
 
+def year_keyword(tl: TaskList) -> str:
+    """年度写在文件属性的关键词里，导入时读回（完成时限的年份依据）。"""
+    return f"年度:{tl.year}" if tl.year else ""
+
+
 def render_tasklist_html(tl: TaskList, fonts: FontSet) -> str:
     from docgen.render.env import make_env, templates_dir
     from docgen.render.pdf import _pageno_css, font_families
@@ -68,6 +73,7 @@ def render_tasklist_docx(tl: TaskList) -> bytes:
     cp = doc.core_properties
     stamp = _doc_date(tl)
     cp.title = tl.title or "任务清单"
+    cp.keywords = year_keyword(tl)
     cp.author = cp.last_modified_by = "docgen"
     cp.created = cp.modified = cp.last_printed = stamp
     cp.revision = 1
@@ -93,6 +99,7 @@ def render_tasklist_xlsx(tl: TaskList) -> bytes:
     wb.properties.creator = "docgen"
     wb.properties.lastModifiedBy = "docgen"
     wb.properties.title = tl.title or "任务清单"
+    wb.properties.keywords = year_keyword(tl)
     wb.properties.created = stamp
     wb.properties.modified = stamp
     buf = io.BytesIO()
