@@ -11,7 +11,7 @@ from docgen.fonts import FontSet
 from docgen.load.yamlsrc import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = {"notice": (".docx", ".pdf")}
+FORMATS = {"notice": (".docx", ".pdf"), "tasklist": (".docx", ".xlsx", ".pdf")}
 
 
 def main(out_dir: str = "out") -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from pydantic import field_validator, model_validator
@@ -43,17 +44,18 @@ def normalise_header(h: str) -> str:
     return h.replace("(", "（").replace(")", "）")
 
 
+@lru_cache(maxsize=4096)
 def column_role(header: str) -> str | None:
     """表头对应的角色：task / owner / due，其他返回 None。"""
     h = normalise_header(header)
-    if h in {normalise_header(a) for a in TASK_ALIASES}:
-        return "task"
-    if h in {normalise_header(a) for a in OWNER_ALIASES}:
-        return "owner"
-    if h in {normalise_header(a) for a in DUE_ALIASES}:
-        return "due"
+    for role, aliases in _ROLE_ALIASES.items():
+        if h in aliases:
+            return role
     return None
 
+
+_ROLE_ALIASES = {role: frozenset(normalise_header(a) for a in aliases)
+                 for role, aliases in (("task", TASK_ALIASES), ("owner", OWNER_ALIASES), ("due", DUE_ALIASES))}
 
 _MONTH_END = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(?:底|末)")
 _MONTH_DAY = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日?(?:前|之前|以前|完成|止)")
