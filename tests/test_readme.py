@@ -31,3 +31,16 @@ def test_readme_notice_renders(tmp_path):
                    "原有方案的内容。", "（联系人：王五，电话：0919-1234567）", "抄送：县政府办公室，县财政局。"):
         assert needle in text.replace("\n", ""), needle
     assert len(pdf) % 2 == 0
+
+
+def test_readme_tasklist_renders(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    assert len(blocks) >= 2
+    (tmp_path / "t.yaml").write_text(blocks[1], encoding="utf-8")
+    from docgen.load.tasklist import load_tasklist
+
+    t = load_tasklist(tmp_path / "t.yaml")
+    assert len(t.rows) == 2 and t.rows[1][4] is None
+    for suffix in (".docx", ".xlsx", ".pdf"):
+        render_file(tmp_path / "t.yaml", tmp_path / f"o{suffix}")
