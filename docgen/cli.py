@@ -153,6 +153,57 @@ def import_cmd(ctx: click.Context, input_path: Path, output: Path, year: int | N
     _guard(ctx, run)
 
 
+@cli.command("lint", context_settings=CONTEXT)
+@click.argument("paths", metavar="文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="结果格式：text（逐条中文）或 json。")
+@click.option("--fix", is_flag=True, help="对 YAML 源文件做安全修正（标点全半角、括号配对、发文字号的括号），并报告改了什么。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（可关闭规则或改级别）；默认读当前目录的 docgen.yml。")
+@click.pass_context
+def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fix: bool, config: Path | None) -> None:
+    """公文体检：发出前检查公文、任务清单的 YAML 与 Word 文件。
+
+    检查 GB/T 9704 的结构（发文字号、日期、标题、主送、附件说明、序号、抄送）、GB/T 15834 的标点、
+    日期与时限、泄密与个人信息（账号密码、身份证号、手机号、银行卡号），Word 文件另查版式。
+    有错误时退出码为 1。例如：
+
+        docgen lint samples/tongwang-2020-108/notice.yaml 旧通知.docx
+    """
+    import json
+
+    from docgen.lint import LintConfig, apply_fixes, lint_paths
+
+    def run() -> None:
+        cfg = LintConfig.load(config)
+        findings = lint_paths(list(paths), cfg)
+        notes: list[str] = []
+        if fix:
+            for _ in range(5):  # 修正后重查：相邻的问题可能要再改一轮
+                changed = apply_fixes(findings)
+                notes += [n for n in changed if "已修正" in n]
+                findings = lint_paths(list(paths), cfg)
+                if not any("已修正" in n for n in changed):
+                    notes += [n for n in changed if "未自动修正" in n]
+                    break
+        errors = [f for f in findings if f.severity == "error"]
+        if fmt == "json":
+            click.echo(json.dumps({"findings": [f.as_dict() for f in findings], "fixed": notes},
+                                  ensure_ascii=False, indent=2))
+        else:
+            for n in notes:
+                click.echo(n)
+            for f in findings:
+                click.echo(str(f))
+            warn = sum(f.severity == "warning" for f in findings)
+            click.echo(f"共检查 {len(paths)} 个文件：{len(errors)} 个错误，{warn} 个警告。" if findings
+                       else f"共检查 {len(paths)} 个文件：没有发现问题。")
+        if errors:
+            sys.exit(1)
+
+    _guard(ctx, run)
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))

@@ -80,10 +80,10 @@ def test_deadlines(text, due):
 def test_deadline_kept_as_written_and_status(tl):
     tasks = tl.tasks()
     assert [t["deadline"] for t in tasks][:8] == ["11月底前", "5月底前", "6月底前", "长期坚持", "4月底前",
-                                               "4月底前完成并长期坚持", "3月底前", "4月15前完成并长期坚持"]
+                                               "4月底前完成并长期坚持", "3月底前", "4月15日前完成并长期坚持"]
     assert tasks[3]["due"] is None and tasks[3]["status"] == "长期坚持"
     assert tasks[7]["due"] == dt.date(2020, 4, 15)
-    assert tasks[8]["deadline"] == "4月15前完成并长期坚持"  # 合并格的内容归到每个任务
+    assert tasks[8]["deadline"] == "4月15日前完成并长期坚持"  # 合并格的内容归到每个任务
 
 
 # ------------------------------------------------------------------ 输出
