@@ -204,6 +204,30 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fix: bool, c
     _guard(ctx, run)
 
 
+@cli.command("check-templates", context_settings=CONTEXT)
+@click.option("--dir", "root", metavar="模板目录", type=click.Path(path_type=Path), default=None,
+              help="要检查的模板目录（默认为 docgen 使用的 templates/）。")
+@click.pass_context
+def check_templates_cmd(ctx: click.Context, root: Path | None) -> None:
+    """对照数据模型检查全部 Word 与 HTML 模板：未声明或拼错的变量、被 Word 拆开的标签、语法错误。"""
+    from docgen.lint.templates import check_templates
+    from docgen.render.env import templates_dir
+
+    def run() -> None:
+        d = root or templates_dir()
+        if not d.is_dir():
+            raise InputError(f"{d}: 模板目录不存在")
+        findings = check_templates(d)
+        for f in findings:
+            click.echo(str(f))
+        n = len(list((d / "html").glob("*"))) + len(list((d / "docx").glob("*.docx")))
+        click.echo(f"共检查 {n} 个模板：{len(findings)} 个问题。" if findings else f"共检查 {n} 个模板：没有发现问题。")
+        if findings:
+            sys.exit(1)
+
+    _guard(ctx, run)
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))

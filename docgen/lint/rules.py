@@ -32,6 +32,11 @@ def context(text: str, i: int, j: int, pad: int = 4) -> str:
     return text[max(0, i - pad): j + pad]
 
 
+def short(s: str, limit: int = 30) -> str:
+    """报告中显示的原文：过长时保留首尾。"""
+    return s if len(s) <= limit else s[: limit // 2] + "……" + s[-(limit // 2):]
+
+
 def is_cjk(ch: str) -> bool:
     return bool(ch) and bool(CJK.match(ch))
 
@@ -291,8 +296,8 @@ def pu002(doc):
                         inner = t[j + 1: i]
                         old = t[j: i + 1]
                         new = "（" + inner + "）" if FAMILY[ch] == "round" else "［" + inner + "］"
-                        yield hit(doc, u, "PU002", f"括号不配对：“{op}”与“{ch}”一个半角一个全角", context(t, j, i + 1, 2),
-                                  new, Fix(old, new) if old.count(op) == 1 else None)
+                        yield hit(doc, u, "PU002", f"括号不配对：“{op}”与“{ch}”一个半角一个全角",
+                                  short(context(t, j, i + 1, 2)), short(new), Fix(old, new) if old.count(op) == 1 else None)
                 else:
                     yield hit(doc, u, "PU002", f"“{ch}”没有对应的前半个", context(t, i, i + 1), "")
         for op, j in stack:

@@ -256,7 +256,9 @@ def _docx_doc(path: Path) -> LintDoc:
                 for c, tc in enumerate(tr.iter(qn("w:tc")), start=1):
                     t = "".join(x.text or "" for x in tc.iter(qn("w:t"))).strip()
                     if t:
-                        doc.units.append(Unit("单元格", t, f"表格{n_table}:行{r}:列{c}"))
+                        role = "抄送" if t.startswith(("抄送：", "抄送:")) else (
+                            "印发机关" if re.search(r"\d{4}年\d{1,2}月\d{1,2}日\s*印发$", t) else "单元格")
+                        doc.units.append(Unit(role, t, f"表格{n_table}:行{r}:列{c}"))
     # 推断角色：发文字号 → 标题（至主送机关前）→ 主送机关 → 正文 …… 附件说明、署名、成文日期、附注、抄送、印发
     state = "head"
     section = 0
@@ -296,6 +298,8 @@ def _docx_doc(path: Path) -> LintDoc:
             role = "附件说明"
         elif state == "head" and not title_done and TITLE_END.search(t):
             role, title_done, state = "标题", True, "title"
+        elif state == "head":
+            role = "版头"  # 份号、密级、紧急程度、发文机关标志
         elif state in ("notes", "body") and len(t) <= 30 and not re.search(r"[，。；：、]", t) and _next_is_date(paras, idx):
             role = "署名"
         elif state == "after_date" and t.startswith(("（", "(")) and t.endswith(("）", ")")):

@@ -218,8 +218,6 @@ def save_docx(doc) -> bytes:
 def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     """渲染 DOCX 字节。`banji_own_page` 来自排版测量（版记是否须另起偶数页）。"""
     doc, sect = open_template()
-    body = doc.element.body
-
     segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
 
     def add(*els):
