@@ -1,0 +1,153 @@
+"""读取导出表（xlsx、csv）：按表头认出是哪张表，表头别名与写法变体规范化，每个值都记着用户看到的位置。"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import InputError, Location
+from docgen.households.enums import normalise_header
+
+KINDS = {
+    "members": ({"证件号码", "与户主关系"}, "成员信息"),
+    "income": ({"户编号", "生产经营性收入"}, "家庭收入"),
+    "housing": ({"户编号", "危房等级"}, "住房饮水"),
+    "villages": ({"统计用区划代码"}, "村"),
+    "helpers": ({"帮扶责任人"}, "帮扶责任人"),
+    "problems": ({"问题描述"}, "问题"),
+    "visits": ({"走访日期"}, "走访记录"),
+}
+
+
+@dataclass
+class Row:
+    file: str
+    sheet: str | None
+    row: int  # 按 Excel 的行号（表头为第 1 行时数据从第 2 行起）
+    values: dict[str, Any]  # 标准表头 → 值
+    headers: dict[str, str]  # 标准表头 → 用户写的表头
+
+    def loc(self, field_name: str | None = None) -> Location:
+        return Location(self.file, self.sheet, self.row, self.headers.get(field_name, field_name) if field_name else None)
+
+    def text(self, name: str) -> str:
+        v = self.values.get(name)
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, (dt.datetime, dt.date)):
+            return v.strftime("%Y-%m-%d")
+        return str(v).strip()
+
+
+@dataclass
+class Table:
+    kind: str
+    file: str
+    sheet: str | None
+    rows: list[Row] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _kind(headers: set[str]) -> str | None:
+    for kind, (need, _) in KINDS.items():
+        if need <= headers:
+            return kind
+    if {"村", "统计用区划代码"} & headers and ("村名称" in headers or "村" in headers) and "证件号码" not in headers:
+        return "villages"
+    return None
+
+
+def _table(kind: str, fname: str, sheet: str | None, header_row: list[Any], rows: list[tuple[int, list[Any]]]) -> Table:
+    raw = [str(h).strip() if h is not None else "" for h in header_row]
+    norm = [normalise_header(h) for h in raw]
+    t = Table(kind, fname, sheet, headers={n: r for n, r in zip(norm, raw) if n})
+    for rownum, values in rows:
+        if all(v in (None, "") for v in values):
+            continue
+        t.rows.append(Row(fname, sheet, rownum, {n: v for n, v in zip(norm, values) if n}, t.headers))
+    return t
+
+
+def read_tables(path: str | Path) -> list[Table]:
+    """读取一个文件中的全部可识别的表；一张都认不出时报错。"""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: 找不到文件")
+    suffix = p.suffix.lower()
+    tables: list[Table] = []
+    if suffix == ".xlsx":
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        except Exception as exc:
+            raise InputError(f"{p.name}: 无法读取 Excel 文件（{type(exc).__name__}）") from None
+        try:
+            for ws in wb.worksheets:
+                it = ws.iter_rows(values_only=True)
+                header = next(it, None)
+                if header is None:
+                    continue
+                kind = _kind({normalise_header(h) for h in header if h is not None})
+                if kind is None:
+                    continue
+                tables.append(_table(kind, p.name, ws.title, list(header),
+                                     [(i, list(r)) for i, r in enumerate(it, start=2)]))
+        finally:
+            wb.close()
+    elif suffix == ".csv":
+        data = p.read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 能解任何字节
+            raise InputError(f"{p.name}: 无法识别文字编码（应为 UTF-8 或 GBK）")
+        rows = list(csv.reader(io.StringIO(text)))
+        if rows:
+            kind = _kind({normalise_header(h) for h in rows[0]})
+            if kind is not None:
+                tables.append(_table(kind, p.name, None, rows[0],
+                                     [(i, [v if v != "" else None for v in r]) for i, r in enumerate(rows[1:], start=2)]))
+    elif suffix in (".yaml", ".yml"):
+        tables += _yaml_tables(p)
+    else:
+        raise InputError(f"{p.name}: 只能读取 .xlsx、.csv 或 .yaml 文件")
+    if not tables:
+        raise InputError(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）")
+    return tables
+
+
+def _yaml_tables(p: Path) -> list[Table]:
+    """YAML：顶层键为表名（村、帮扶责任人、问题、走访记录），值为记录列表。"""
+    from docgen.load.yamlsrc import load_yaml
+
+    src = load_yaml(p)
+    if not isinstance(src.data, dict):
+        raise InputError(f"{p.name}: 应为 表名: [记录, …] 的映射（表名：村、帮扶责任人、问题、走访记录）")
+    names = {"村": "villages", "帮扶责任人": "helpers", "问题": "problems", "走访记录": "visits"}
+    out = []
+    for key, records in src.data.items():
+        kind = names.get(str(key))
+        if kind is None:
+            raise InputError(f"{src.location((key,), str(key))}: 未知的表“{key}”，可用：{'、'.join(names)}")
+        if not isinstance(records, list):
+            raise InputError(f"{src.location((key,), str(key))}: 应为记录列表")
+        t = Table(kind, p.name, None)
+        for i, rec in enumerate(records):
+            if not isinstance(rec, dict):
+                raise InputError(f"{src.location((key, i))}: 每条记录应为 字段: 值 的映射")
+            headers = {normalise_header(k): str(k) for k in rec}
+            t.headers.update(headers)
+            t.rows.append(Row(p.name, None, src.line_of((key, i)) or 0,
+                              {normalise_header(k): v for k, v in rec.items()}, headers))
+        out.append(t)
+    return out

@@ -1,0 +1,379 @@
+"""校验导出数据并建出 :class:`Dataset`。所有问题都收集起来（不在第一个就停），每条指明 文件:工作表:行:字段。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import Issue, Location
+from docgen.households.enums import ENUMS, YES_NO, normalise_value
+from docgen.households.load import Row, Table, read_tables
+from docgen.households.model import (Dataset, Helper, Household, Housing, Income, IncomeItem, Member, Problem, Village,
+                                     Visit)
+from docgen.lint.rules import id_checksum_ok
+
+INCOME_COLUMNS: dict[str, str] = {
+    "工资性收入": "工资性", "公益性岗位收入": "工资性", "其他工资性收入": "工资性",
+    "生产经营性收入": "生产经营性",
+    "财产性收入": "财产性", "资产收益扶贫分红收入": "财产性", "其他财产性收入": "财产性",
+    "转移性收入": "转移性", "计划生育金": "转移性", "低保金": "转移性", "特困供养金": "转移性", "养老保险金": "转移性",
+    "生态补偿金": "转移性", "其他转移性收入": "转移性",
+    "生产经营性支出": "支出",
+    "医疗自付费用": "刚性支出", "医疗支出": "刚性支出", "教育支出": "刚性支出",
+}
+NOT_COUNTED = ("临时救助", "临时救助金", "慰问金", "慰问品", "危房改造补助", "易地搬迁补助", "圈舍改造补助", "产业扶持资金",
+               "产业扶持", "小额信贷", "保险赔付", "医疗报销", "大病救助", "教育资助", "雨露计划补助", "社会捐赠",
+               "一次性救济", "亲友资助")
+INCOME_META = {"户编号", "户主姓名", "年度", "姓名"}
+MEMBER_ENUMS = ("性别", "与户主关系", "民族", "政治面貌", "文化程度", "在校生状况", "劳动技能", "务工状况", "识别标准",
+                "贫困户属性", "主要致贫原因", "脱贫状态")
+MEMBER_YESNO = ("是否参加城乡居民基本医疗保险（新农合）", "是否参加城镇职工基本医疗保险", "是否参加大病保险",
+                "是否参加城乡居民基本养老保险")
+HOUSE_FIELDS = ("省", "市", "县", "乡（镇）", "村", "组", "家庭人口数", "识别标准", "贫困户属性", "主要致贫原因", "脱贫状态", "脱贫年度")
+
+
+@dataclass
+class Report:
+    """校验结果：数据集（能建出的部分）和全部问题。"""
+
+    dataset: Dataset
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+class _Checker:
+    def __init__(self):
+        self.issues: list[Issue] = []
+
+    def err(self, loc: Location, code: str, msg: str) -> None:
+        self.issues.append(Issue(loc, code, msg, "error"))
+
+    def warn(self, loc: Location, code: str, msg: str) -> None:
+        self.issues.append(Issue(loc, code, msg, "warning"))
+
+    # -------------------------------------------------------------- 字段
+
+    def enum(self, row: Row, name: str, allow_empty: bool = True) -> str:
+        raw = row.text(name)
+        if not raw:
+            return ""
+        if name == "健康状况":
+            parts = [normalise_value(name, p) for p in re.split(r"[,，、/]", raw) if p.strip()]
+            bad = [p for p in parts if p not in ENUMS["健康状况"]]
+            if bad:
+                self.err(row.loc(name), "ENUM001", f"不认识的取值 {raw!r}，应为 {'、'.join(ENUMS['健康状况'])}（残疾可与其他项并列）")
+            return ",".join(parts)
+        v = normalise_value(name, raw)
+        allowed = YES_NO if name.startswith("是否") or name in ("饮水是否困难", "饮水是否安全") else ENUMS.get(name)
+        if allowed and v not in allowed:
+            shown = "、".join(allowed) if len(allowed) <= 20 else "、".join(allowed[:20]) + "……"
+            self.err(row.loc(name), "ENUM001", f"不认识的取值 {raw!r}，应为：{shown}")
+        return v
+
+    def number(self, row: Row, name: str, *, allow_negative: bool = False) -> float | None:
+        v = row.values.get(name)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, bool):
+            self.err(row.loc(name), "AMT001", f"应为数字，得到 {v!r}")
+            return None
+        try:
+            x = float(str(v).replace(",", "").strip()) if not isinstance(v, (int, float)) else float(v)
+        except ValueError:
+            self.err(row.loc(name), "AMT001", f"应为数字，得到 {v!r}")
+            return None
+        if x < 0 and not allow_negative:
+            self.err(row.loc(name), "AMT002", f"金额不能为负数，得到 {v!r}")
+            return None
+        return x
+
+    def date(self, row: Row, name: str) -> dt.date | None:
+        v = row.values.get(name)
+        if v is None or v == "":
+            return None
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        s = str(v).strip()
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
+        if m:
+            try:
+                return dt.date(*(int(x) for x in m.groups()))
+            except ValueError:
+                pass
+        self.err(row.loc(name), "DATE001", f"日期无效：{s!r}，应写作 2020-05-31")
+        return None
+
+    def id_number(self, row: Row) -> tuple[str, dt.date | None]:
+        raw = row.text("证件号码").upper()
+        if not raw:
+            self.err(row.loc("证件号码"), "REQ001", "证件号码不能为空")
+            return "", None
+        if not re.fullmatch(r"\d{17}[\dX]", raw):
+            self.err(row.loc("证件号码"), "ID001", f"应为 18 位身份证号（17 位数字 + 校验位），得到 {raw!r}（{len(raw)} 位）")
+            return raw, None
+        if not id_checksum_ok(raw):
+            self.err(row.loc("证件号码"), "ID001", f"身份证号校验位不对（GB 11643）：{raw[:6]}********{raw[-4:]}")
+        try:
+            birth = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+        except ValueError:
+            self.err(row.loc("证件号码"), "ID002", f"身份证号中的出生日期 {raw[6:14]} 不存在")
+            return raw, None
+        if not 1900 <= birth.year <= dt.date.today().year:
+            self.err(row.loc("证件号码"), "ID002", f"身份证号中的出生年份 {birth.year} 不合理")
+        if "出生日期" in row.values:
+            b = self.date(row, "出生日期")
+            if b and b != birth:
+                self.err(row.loc("出生日期"), "ID002", f"出生日期 {b} 与身份证号中的 {birth} 不一致")
+        sex = normalise_value("性别", row.text("性别"))
+        if sex in ("男", "女"):
+            expect = "男" if int(raw[16]) % 2 else "女"
+            if sex != expect:
+                self.err(row.loc("性别"), "ID003", f"性别“{sex}”与身份证号第 17 位（{raw[16]}，{'奇数为男' if expect == '男' else '偶数为女'}）不一致")
+        return raw, birth
+
+
+def _village_of(hh_id: str) -> str:
+    return hh_id[:12]
+
+
+def validate_tables(tables: list[Table], reference: dt.date | None = None) -> Report:
+    c = _Checker()
+    by_kind: dict[str, list[Table]] = defaultdict(list)
+    for t in tables:
+        by_kind[t.kind].append(t)
+    villages = _villages(c, by_kind["villages"])
+    households = _households(c, by_kind["members"], villages)
+    incomes = _incomes(c, by_kind["income"], households)
+    housing = _housing(c, by_kind["housing"], households)
+    hhs = []
+    for hh_id, (fields, members) in households.items():
+        hhs.append(Household(hh_id=hh_id, **fields, members=tuple(members), incomes=tuple(incomes.get(hh_id, ())),
+                             housing=housing.get(hh_id)))
+    ds = Dataset(households=tuple(hhs), villages=tuple(villages.values()),
+                 helpers=tuple(_helpers(c, by_kind["helpers"])), problems=tuple(_problems(c, by_kind["problems"])),
+                 visits=tuple(_visits(c, by_kind["visits"], households)))
+    if not by_kind["members"]:
+        c.issues.append(Issue(Location(tables[0].file if tables else "?"), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）",
+                              "warning"))
+    return Report(ds, c.issues)
+
+
+def validate_paths(paths: list[str | Path]) -> Report:
+    """读取并校验若干文件（导出表、村、帮扶责任人、问题、走访记录）。"""
+    tables: list[Table] = []
+    for p in paths:
+        tables += read_tables(p)
+    return validate_tables(tables)
+
+
+def _villages(c: _Checker, tables: list[Table]) -> dict[str, Village]:
+    out: dict[str, Village] = {}
+    for t in tables:
+        for row in t.rows:
+            code = row.text("统计用区划代码") or row.text("村代码")
+            name = row.text("村名称") or row.text("村")
+            if not re.fullmatch(r"\d{12}", code):
+                c.err(row.loc("统计用区划代码"), "VIL002", f"统计用区划代码应为 12 位数字，得到 {code!r}")
+                continue
+            if code[9:12] < "001":
+                c.err(row.loc("统计用区划代码"), "VIL002", f"{code} 不是村级代码（后三位为 001–399）")
+            if code in out:
+                c.err(row.loc("统计用区划代码"), "VIL003", f"村代码 {code} 重复")
+            out[code] = Village(code=code, name=name, township=row.text("乡（镇）"))
+    return out
+
+
+def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
+    rows_by_hh: dict[str, list[Row]] = defaultdict(list)
+    seen_ids: dict[str, tuple[str, Row]] = {}
+    members_by_hh: dict[str, list[Member]] = defaultdict(list)
+    for t in tables:
+        for need in ("户编号", "姓名", "证件号码", "与户主关系", "家庭人口数"):
+            if need not in t.headers:
+                c.err(Location(t.file, t.sheet, 1, need), "REQ003", f"成员信息表缺少“{need}”列")
+        for row in t.rows:
+            hh_id = row.text("户编号")
+            if not hh_id:
+                c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
+                continue
+            if not re.fullmatch(r"\d{16}", hh_id):
+                c.warn(row.loc("户编号"), "HH005", f"户编号一般为 16 位数字（村代码 12 位 + 户序号 4 位），得到 {hh_id!r}")
+            rows_by_hh[hh_id].append(row)
+            idn, birth = c.id_number(row)
+            if idn and idn in seen_ids and seen_ids[idn][0] != hh_id:
+                other = seen_ids[idn][1]
+                c.err(row.loc("证件号码"), "ID004", f"同一身份证号也出现在户 {seen_ids[idn][0]}（{other.loc()}）")
+            elif idn and idn in seen_ids:
+                c.err(row.loc("证件号码"), "ID004", f"同一身份证号在本户重复（{seen_ids[idn][1].loc()}）")
+            elif idn:
+                seen_ids[idn] = (hh_id, row)
+            vals = {n: c.enum(row, n) for n in MEMBER_ENUMS if n in row.values}
+            yn = {n: c.enum(row, n) for n in MEMBER_YESNO if n in row.values}
+            health = c.enum(row, "健康状况") if "健康状况" in row.values else ""
+            if not row.text("姓名"):
+                c.err(row.loc("姓名"), "REQ001", "姓名不能为空")
+            if not vals.get("与户主关系"):
+                c.err(row.loc("与户主关系"), "REQ001", "与户主关系不能为空")
+            edu, school = vals.get("文化程度", ""), vals.get("在校生状况", "")
+            if bool(edu) == bool(school) and ("文化程度" in t.headers or "在校生状况" in t.headers):
+                c.err(row.loc("文化程度" if edu else "在校生状况"), "EDU001",
+                      "文化程度与在校生状况必须且只能填一个" + (f"（现在两个都填了：{edu}、{school}）" if edu else "（现在都没填）"))
+            months = c.number(row, "务工时间（月）") if "务工时间（月）" in row.values else None
+            if months is not None and months > 12:
+                c.err(row.loc("务工时间（月）"), "AMT003", f"务工时间一年最多 12 个月，得到 {months:g}")
+            members_by_hh[hh_id].append(Member(
+                person_id=row.text("人口编号"), name=row.text("姓名"), sex=vals.get("性别", ""), id_number=idn,
+                birth=birth, relation=vals.get("与户主关系", ""), ethnicity=vals.get("民族", ""),
+                politics=vals.get("政治面貌", ""), education=edu, schooling=school, health=health,
+                labour=vals.get("劳动技能", ""), work=vals.get("务工状况", ""), work_months=months or 0,
+                medical=yn.get("是否参加城乡居民基本医疗保险（新农合）", ""),
+                employee_medical=yn.get("是否参加城镇职工基本医疗保险", ""), serious_illness=yn.get("是否参加大病保险", ""),
+                pension=yn.get("是否参加城乡居民基本养老保险", ""), phone=row.text("联系电话"),
+                not_in_school_reason=row.text("义务教育阶段未上学原因")))
+    out = {}
+    for hh_id, rows in rows_by_hh.items():
+        first = rows[0]
+        members = members_by_hh[hh_id]
+        heads = [m for m, r in zip(members, rows) if m.relation == "户主"]
+        if len(heads) != 1:
+            c.err(first.loc("与户主关系"), "HH001", f"户 {hh_id} 应有且只有一个户主，现有 {len(heads)} 个")
+        for name in HOUSE_FIELDS:
+            vals = {r.text(name) for r in rows if name in r.values}
+            if len(vals) > 1:
+                c.warn(rows[1].loc(name), "HH003", f"同一户各成员行的“{name}”不一致：{'、'.join(sorted(vals))}")
+        size = c.number(first, "家庭人口数")
+        if size is not None and int(size) != len(rows):
+            c.err(first.loc("家庭人口数"), "HH002", f"家庭人口数为 {int(size)}，但成员信息表中有 {len(rows)} 人")
+        spouses = [m for m in members if m.relation == "配偶"]
+        if len(heads) == 1 and spouses and spouses[0].sex and spouses[0].sex == heads[0].sex:
+            row = rows[members.index(spouses[0])]
+            c.warn(row.loc("性别"), "HH004", "户主与配偶性别相同，请核实")
+        code = _village_of(hh_id)
+        if villages and code not in villages:
+            c.err(first.loc("村"), "VIL001", f"户编号中的村代码 {code} 不在村名单中（村“{first.text('村')}”）")
+        elif villages and first.text("村") and villages[code].name and first.text("村") != villages[code].name:
+            c.err(first.loc("村"), "VIL001", f"村名“{first.text('村')}”与村代码 {code} 对应的“{villages[code].name}”不一致")
+        exit_year = None
+        if first.text("脱贫年度"):
+            y = c.number(first, "脱贫年度")
+            if y is None or not 2013 <= y <= 2030:
+                c.err(first.loc("脱贫年度"), "DATE001", f"脱贫年度应为 2013–2030 的年份，得到 {first.text('脱贫年度')!r}")
+            else:
+                exit_year = int(y)
+        fields = dict(province=first.text("省"), city=first.text("市"), county=first.text("县"),
+                      township=first.text("乡（镇）"), village=first.text("村"), group=first.text("组"),
+                      size=int(size) if size is not None else len(rows), standard=first.text("识别标准"),
+                      attribute=normalise_value("贫困户属性", first.text("贫困户属性")),
+                      cause=normalise_value("主要致贫原因", first.text("主要致贫原因")),
+                      status=normalise_value("脱贫状态", first.text("脱贫状态")), exit_year=exit_year)
+        out[hh_id] = (fields, members)
+    return out
+
+
+def _incomes(c: _Checker, tables: list[Table], households) -> dict[str, list[Income]]:
+    out: dict[str, list[Income]] = defaultdict(list)
+    for t in tables:
+        unknown = [h for h in t.headers if h not in INCOME_COLUMNS and h not in INCOME_META and h not in NOT_COUNTED]
+        for h in unknown:
+            c.warn(Location(t.file, t.sheet, 1, t.headers[h]), "INC002", f"不认识的收入列“{t.headers[h]}”，未计入收入")
+        for row in t.rows:
+            hh_id = row.text("户编号")
+            if households and hh_id not in households:
+                c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
+                continue
+            year = c.number(row, "年度")
+            if year is None or not 2013 <= year <= 2030:
+                c.err(row.loc("年度"), "DATE001", f"年度应为 2013–2030 的年份，得到 {row.text('年度')!r}")
+                continue
+            items = []
+            for name in t.headers:
+                if name in INCOME_META or name in unknown:
+                    continue
+                amount = c.number(row, name)
+                if amount is None:
+                    continue
+                if name in NOT_COUNTED:
+                    items.append(IncomeItem(category="不计入", name=name, amount=amount, counted=False,
+                                            note="一次性或非经常性收入，按规定不计入家庭纯收入"))
+                else:
+                    items.append(IncomeItem(category=INCOME_COLUMNS[name], name=name, amount=amount))
+            if any(i.year == int(year) for i in out[hh_id]):
+                c.err(row.loc("年度"), "INC001", f"户 {hh_id} 的 {int(year)} 年收入重复")
+                continue
+            out[hh_id].append(Income(year=int(year), items=tuple(items)))
+    return out
+
+
+def _housing(c: _Checker, tables: list[Table], households) -> dict[str, Housing]:
+    out = {}
+    for t in tables:
+        for row in t.rows:
+            hh_id = row.text("户编号")
+            if households and hh_id not in households:
+                c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
+                continue
+            v = {n: c.enum(row, n) for n in ("是否危房户", "危房等级", "饮水是否困难", "饮水是否安全", "是否通生活用电",
+                                             "入户路类型", "主要燃料类型", "是否有卫生厕所", "是否已完成危房改造", "不愁吃",
+                                             "不愁穿") if n in row.values}
+            out[hh_id] = Housing(dangerous=v.get("是否危房户", ""), grade=v.get("危房等级", "").upper(),
+                                 renovated=v.get("是否已完成危房改造", ""), area=c.number(row, "住房面积"),
+                                 water_difficult=v.get("饮水是否困难", ""), water_safe=v.get("饮水是否安全", ""),
+                                 electricity=v.get("是否通生活用电", ""), road=v.get("入户路类型", ""),
+                                 fuel=v.get("主要燃料类型", ""), toilet=v.get("是否有卫生厕所", ""),
+                                 food_ok=v.get("不愁吃", ""), clothes_ok=v.get("不愁穿", ""))
+    return out
+
+
+def _helpers(c: _Checker, tables: list[Table]) -> list[Helper]:
+    out = []
+    for t in tables:
+        for row in t.rows:
+            hh = tuple(x for x in re.split(r"[,，、\s]+", row.text("帮扶户编号") or row.text("户编号")) if x)
+            out.append(Helper(name=row.text("帮扶责任人") or row.text("姓名"), unit=row.text("单位名称"),
+                              phone=row.text("联系电话"), households=hh))
+    return out
+
+
+PROBLEM_STATUS = ("未启动", "整改中", "已完成待验收", "已销号", "长期坚持")
+
+
+def _problems(c: _Checker, tables: list[Table]) -> list[Problem]:
+    out = []
+    for t in tables:
+        for row in t.rows:
+            status = row.text("状态") or "未启动"
+            if status not in PROBLEM_STATUS:
+                c.err(row.loc("状态"), "ENUM001", f"不认识的状态 {status!r}，应为：{'、'.join(PROBLEM_STATUS)}")
+            out.append(Problem(no=row.text("序号"), source=row.text("问题来源"), category=row.text("问题类别"),
+                               description=row.text("问题描述"),
+                               households=tuple(x for x in re.split(r"[,，、\s]+", row.text("涉及户")) if x),
+                               measure=row.text("整改措施"), owner=row.text("责任单位") or row.text("责任人"),
+                               deadline=c.date(row, "整改时限"), status=status, closed_on=c.date(row, "销号日期"),
+                               village=row.text("村")))
+    return out
+
+
+def _visits(c: _Checker, tables: list[Table], households) -> list[Visit]:
+    out = []
+    for t in tables:
+        for row in t.rows:
+            d = c.date(row, "走访日期")
+            hh = row.text("户编号")
+            if households and hh and hh not in households:
+                c.err(row.loc("户编号"), "REF001", f"户编号 {hh} 在成员信息表中没有")
+            if d:
+                out.append(Visit(date=d, visitor=row.text("走访人"), hh_id=hh, mode=row.text("方式") or "入户",
+                                 summary=row.text("了解情况")))
+    return out
