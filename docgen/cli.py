@@ -292,6 +292,45 @@ def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, ye
     _guard(ctx, run)
 
 
+@cli.command("ledger", context_settings=CONTEXT)
+@click.argument("paths", metavar="数据文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path), help="输出目录。")
+@click.option("--docs", "docs", type=click.Choice(["all", "docx", "pdf", "none"]), default="all", show_default=True,
+              help="同时生成哪些户档文书（收入核算表、户情卡）。")
+@click.option("--report-date", "report_date", metavar="日期", default=None, help="台账判断逾期用的报告日期，如 2020-12-31。")
+@click.pass_context
+def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str, report_date: str | None) -> None:
+    """生成台账（每村一册与全县汇总）、每户的收入核算表与户情卡、拟退出户公示名单。
+
+    数据先经过与 docgen check 相同的校验；有错误时不生成任何文件（退出码 2）。例如：
+
+        docgen ledger samples/households/户籍导出.xlsx samples/households/村.yaml samples/households/问题.xlsx -o out/台账
+    """
+    from rich.progress import Progress
+
+    from docgen.households.build import build_ledgers
+    from docgen.model.base import parse_date
+
+    def run() -> None:
+        rd = None
+        if report_date:
+            try:
+                rd = parse_date(report_date)
+            except ValueError as exc:
+                raise InputError(f"--report-date: {exc}") from None
+        kinds = {"all": ("docx", "pdf"), "docx": ("docx",), "pdf": ("pdf",), "none": ()}[docs]
+        if err.is_terminal and kinds:
+            with Progress(console=err, transient=True) as bar:
+                task = bar.add_task("生成户档", total=None)
+                stats = build_ledgers(list(paths), out, docs=kinds, report_date=rd, progress=lambda: bar.advance(task))
+        else:
+            stats = build_ledgers(list(paths), out, docs=kinds, report_date=rd)
+        err.print(f"[green]已生成[/green] {out}：{stats['villages']} 个村台账、全县汇总、{stats['documents']} 份户档、公示名单；"
+                  f"{stats['households']} 户中低于贫困线 {stats['below_line']} 户，两不愁三保障全部达标 {stats['passing']} 户。")
+
+    _guard(ctx, run)
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))

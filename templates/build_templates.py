@@ -293,3 +293,97 @@ if __name__ == "__main__":
     out = ROOT / "templates" / "docx" / "notice.docx"
     build(out)
     print(f"已生成 {out.relative_to(ROOT)}")
+
+
+# ---------------------------------------------------------------- 户档文书（docxtpl 模板）
+
+def household_templates() -> None:
+    """收入核算表、户情卡：docxtpl 模板（Jinja 标签写在 Word 里，用户可在 Word 中改版式）。"""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    def base(title: str):
+        d = Document()
+        s = d.sections[0]
+        portrait(s)
+        s.top_margin, s.bottom_margin = Mm(25), Mm(20)
+        s.left_margin, s.right_margin = Mm(20), Mm(20)
+        set_defaults(d)
+        normal = d.styles["Normal"]
+        rpr = normal.element.get_or_add_rPr()
+        set_fonts(rpr, FS)
+        normal.font.size = Pt(10.5)
+        ppr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        for sp in ppr.findall(qn("w:spacing")):
+            ppr.remove(sp)
+        ppr.append(el("w:spacing", {"before": 0, "after": 0, "line": 300, "lineRule": "auto"}))
+        clear(d._body)
+        d._body._element.insert(0, para(None, [run(title, font=XBS, size_pt=18)], jc="center", after=200))
+        return d
+
+    def table(d, rows: list[list[str]], widths_mm: list[float]):
+        t = d.add_table(rows=len(rows), cols=len(rows[0]))
+        t.style = "Table Grid"
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                cell = t.cell(r, c)
+                cell.width = Mm(widths_mm[c])
+                cell.text = v
+        return t
+
+    from docx.shared import Mm
+
+    d = base("{{ year }}年度建档立卡户收入核算表")
+    d.add_paragraph("{{ township }}{{ village }}{{ group }}　户编号：{{ hh_id }}　核算日期：{{ date }}")
+    table(d, [["户主姓名", "{{ head }}", "证件号码", "{{ head_id }}"],
+              ["家庭人口数", "{{ size }}", "贫困户属性", "{{ attribute }}"],
+              ["主要致贫原因", "{{ cause }}", "脱贫状态", "{{ status }}"]], [30, 45, 30, 65])
+    d.add_paragraph("收支明细（元）")
+    t = table(d, [["类别", "项目", "金额（元）", "说明"],
+                  ["{%tr for i in items %}", "", "", ""],
+                  ["{{ i.category }}", "{{ i.name }}", "{{ i.amount }}", "{{ i.note }}"],
+                  ["{%tr endfor %}", "", "", ""]], [30, 60, 30, 50])
+    d.add_paragraph("核算结果")
+    table(d, [["年收入", "{{ gross }}", "生产经营性支出", "{{ expense }}"],
+              ["纯收入", "{{ net }}", "人均纯收入", "{{ per_capita }}"],
+              ["当年贫困线", "{{ line }}", "结论", "{{ verdict }}"]], [30, 55, 35, 50])
+    d.add_paragraph("{% if notes %}说明：{{ notes }}{% endif %}")
+    d.add_paragraph("")
+    d.add_paragraph("户主（签字）：　　　　　　帮扶责任人（签字）：　　　　　　村委会（盖章）：")
+    _save_tpl(d, ROOT / "templates" / "docx" / "household_income.docx")
+
+    d = base("建档立卡户户情卡")
+    d.add_paragraph("{{ township }}{{ village }}{{ group }}　户编号：{{ hh_id }}")
+    table(d, [["户主", "{{ head }}", "证件号码", "{{ head_id }}"],
+              ["家庭人口数", "{{ size }}", "联系电话", "{{ phone }}"],
+              ["贫困户属性", "{{ attribute }}", "脱贫状态", "{{ status }}"]], [30, 45, 30, 65])
+    d.add_paragraph("家庭成员")
+    table(d, [["姓名", "与户主关系", "性别", "证件号码", "健康状况", "文化程度/在校", "劳动技能"],
+              ["{%tr for m in members %}", "", "", "", "", "", ""],
+              ["{{ m.name }}", "{{ m.relation }}", "{{ m.sex }}", "{{ m.id }}", "{{ m.health }}", "{{ m.education }}",
+               "{{ m.labour }}"],
+              ["{%tr endfor %}", "", "", "", "", "", ""]], [22, 18, 10, 42, 22, 26, 26])
+    d.add_paragraph("两不愁三保障及饮水安全")
+    table(d, [["项目", "是否达标", "说明"],
+              ["{%tr for c in checks %}", "", ""],
+              ["{{ c.name }}", "{{ c.result }}", "{{ c.reason }}"],
+              ["{%tr endfor %}", "", ""]], [40, 30, 100])
+    d.add_paragraph("人均纯收入：{{ per_capita }} 元（{{ year }}年，贫困线 {{ line }} 元）　{{ verdict }}")
+    _save_tpl(d, ROOT / "templates" / "docx" / "household_card.docx")
+
+
+def _save_tpl(d, path: Path) -> None:
+    import io
+
+    cp = d.core_properties
+    cp.author = cp.last_modified_by = "docgen"
+    cp.created = cp.modified = dt.datetime(2020, 1, 1)
+    cp.revision = 1
+    buf = io.BytesIO()
+    d.save(buf)
+    path.write_bytes(deterministic_zip(buf.getvalue()))
+    print(f"已生成 {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    household_templates()

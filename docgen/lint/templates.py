@@ -27,6 +27,9 @@ def html_schemas() -> dict[str, dict[str, object]]:
                           "table": Table, "rows": None, "created": None},
         "_table.html": {},
         "_table.css": {"f": fonts},
+        "household_income.html": {"c": None, "f": fonts},
+        "household_card.html": {"c": None, "f": fonts},
+        "gongshi.html": {"title": None, "intro": None, "rows": None, "f": fonts},
     }
 
 
@@ -140,14 +143,21 @@ def check_docx(path: Path, declared: set[str] | None = None) -> list[Finding]:
                     if run_of(s) != run_of(e - 1):
                         out.append(Finding("TPL005", "error", path.name, where, "标签被拆到了几个文字块里（Word 会这样做），渲染时会出错",
                                            text[s:e], "在 Word 中删掉整个标签再一次性重新输入，或用 docgen 的模板生成脚本"))
-                try:
-                    ast = Environment().parse(text)
-                except TemplateSyntaxError as exc:
-                    out.append(Finding("TPL001", "error", path.name, where, f"模板语法错误：{exc.message}", text[:40]))
-                    continue
-                if declared is not None:
-                    for name in sorted(meta.find_undeclared_variables(ast) - declared):
-                        out.append(Finding("TPL002", "error", path.name, where, f"模板用了数据模型中没有的变量“{name}”"))
+    # 语法与变量：按 docxtpl 的方式把整份文档的 XML 预处理后解析（{%tr %}、{%p %} 等跨段落的标签才能成对）
+    try:
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+        xml = tpl.patch_xml(tpl.get_xml())
+        ast = Environment().parse(xml)
+    except TemplateSyntaxError as exc:
+        out.append(Finding("TPL001", "error", path.name, f"word/document.xml:{exc.lineno}", f"模板语法错误：{exc.message}"))
+        return out
+    if declared is not None:
+        for name in sorted(meta.find_undeclared_variables(ast) - declared):
+            out.append(Finding("TPL002", "error", path.name, "word/document.xml", f"模板用了数据模型中没有的变量“{name}”",
+                               suggestion=f"可用：{'、'.join(sorted(declared))}"))
     return out
 
 
@@ -158,6 +168,8 @@ def check_templates(root: Path) -> list[Finding]:
     for p in sorted((root / "html").glob("*")):
         if p.suffix in (".html", ".css"):
             out += check_html(p, schemas.get(p.name, {}))
+    from docgen.households.docs import DOCX_CONTEXT_KEYS
+
     for p in sorted((root / "docx").glob("*.docx")):
-        out += check_docx(p)
+        out += check_docx(p, DOCX_CONTEXT_KEYS.get(p.name))
     return out
