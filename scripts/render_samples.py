@@ -33,6 +33,21 @@ def main(out_dir: str = "out") -> int:
             except DocgenError as exc:
                 failed += 1
                 print(f"失败 {src.relative_to(ROOT)} → {suffix}: {exc}", file=sys.stderr)
+    # 建档立卡示例数据：校验、核算，生成台账、户档与公示名单
+    hh = ROOT / "samples" / "households"
+    if hh.is_dir():
+        from docgen.households.build import build_ledgers
+        from docgen.households.validate import validate_paths
+
+        files = [hh / "户籍导出.xlsx", hh / "村.yaml", hh / "问题.xlsx"]
+        report = validate_paths(files)
+        print(f"校验 samples/households：{len(report.dataset.households)} 户，{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
+        try:
+            stats = build_ledgers(files, out / "households")
+            print(f"已生成 out/households：{stats['villages']} 个村台账、全县汇总、{stats['documents']} 份户档、公示名单")
+        except DocgenError as exc:
+            failed += 1
+            print(f"失败 samples/households: {exc}", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -82,23 +82,23 @@ def read_tables(path: str | Path) -> list[Table]:
     suffix = p.suffix.lower()
     tables: list[Table] = []
     if suffix == ".xlsx":
-        import openpyxl
+        from docgen.load.xlsxfast import FastWorkbook
 
         try:
-            wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+            wb = FastWorkbook(p)
         except Exception as exc:
             raise InputError(f"{p.name}: 无法读取 Excel 文件（{type(exc).__name__}）") from None
         try:
-            for ws in wb.worksheets:
-                it = ws.iter_rows(values_only=True)
-                header = next(it, None)
-                if header is None:
+            for name, sheet_path in wb.sheets:
+                it = wb.rows(sheet_path)
+                first = next(it, None)
+                if first is None:
                     continue
+                header_row, header = first
                 kind = _kind({normalise_header(h) for h in header if h is not None})
                 if kind is None:
                     continue
-                tables.append(_table(kind, p.name, ws.title, list(header),
-                                     [(i, list(r)) for i, r in enumerate(it, start=2)]))
+                tables.append(_table(kind, p.name, name, list(header), list(it)))
         finally:
             wb.close()
     elif suffix == ".csv":

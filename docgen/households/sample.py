@@ -35,6 +35,16 @@ def id_number(rng: random.Random, birth: dt.date, male: bool, area: str = "61020
     return body + "10X98765432"[sum(int(a) * w for a, w in zip(body, weights)) % 11]
 
 
+def _unique_id(rng: random.Random, birth: dt.date, male: bool, used: set[str]) -> str:
+    """示例数据中身份证号不重复（同一出生日期同性别只有 500 个顺序码，冲突时换一个出生日）。"""
+    while True:
+        idn = id_number(rng, birth, male)
+        if idn not in used:
+            used.add(idn)
+            return idn
+        birth = birth + dt.timedelta(days=1)
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) + "（示例）"
 
@@ -71,6 +81,7 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
     ref = dt.date(year, 12, 31)
     per_village: dict[str, int] = {}
     plan = []  # (户编号, 户主, 成员行)
+    used_ids: set[str] = set()
     for h in range(households):
         code, vname, town = villages[h % n_villages]
         seq = per_village.get(code, 0)
@@ -106,7 +117,7 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
             rows.append({
                 "省": "陕西省", "市": "铜川市", "县": "王益区", "乡（镇）": town, "村": vname, "组": group, "户编号": hh_id,
                 "人口编号": f"{hh_id}{k:02d}", "姓名": _name(rng), "性别": "男" if male else "女",
-                "证件号码": id_number(rng, birth, male), "与户主关系": rel, "民族": "汉族",
+                "证件号码": _unique_id(rng, birth, male, used_ids), "与户主关系": rel, "民族": "汉族",
                 "政治面貌": "中共党员" if rng.random() < 0.05 and age > 25 else "群众", "文化程度": edu or None,
                 "在校生状况": school or None,
                 "健康状况": rng.choices(("健康", "长期慢性病", "患有大病", "残疾"), weights=(75, 15, 5, 5))[0],

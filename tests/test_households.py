@@ -1,0 +1,358 @@
+"""建档立卡：校验（每条规则坏例子触发、好例子不触发，位置为 文件:工作表:行:字段）、收入核算（手算核对）、
+两不愁三保障、示例数据与埋错、打码、台账读回。"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from docgen.cli import cli
+from docgen.households.compute import Settings, assess, mask_id
+from docgen.households.sample import generate, id_number
+from docgen.households.validate import validate_paths
+from docgen.lint.rules import id_checksum_ok
+
+SHARED = ROOT.parent / "shared" / "data" / "households-export-sample.xlsx"
+SAMPLE = ROOT / "samples" / "households"
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+@pytest.fixture
+def export(tmp_path) -> Path:
+    """一份干净的导出表副本（3 户），测试在上面改单元格。"""
+    generate(3, 5, tmp_path / "gen")
+    return tmp_path / "gen" / "户籍导出.xlsx"
+
+
+def edit(path: Path, sheet: str, row: int, header: str, value) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    col = [c.value for c in ws[1]].index(header) + 1
+    ws.cell(row, col).value = value  # ws.cell(r, c, None) 不会清空单元格
+    wb.save(path)
+
+
+def cell(path: Path, sheet: str, row: int, header: str):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return ws.cell(row, [c.value for c in ws[1]].index(header) + 1).value
+
+
+def codes(paths) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for i in validate_paths(paths).issues:
+        out.setdefault(i.code, []).append(str(i.location))
+    return out
+
+
+# ------------------------------------------------------------------ 身份证号
+
+
+def test_gb11643_checksum():
+    assert id_checksum_ok("11010519491231002X")
+    assert id_checksum_ok("610202196503120018") and id_checksum_ok("610202198811050022")
+    assert not id_checksum_ok("11010519491231002")  # 17 位
+    assert not id_checksum_ok("110105194912310021")
+    import random
+
+    rng = random.Random(3)
+    for _ in range(200):
+        male = rng.random() < 0.5
+        idn = id_number(rng, dt.date(1950 + rng.randrange(70), rng.randrange(1, 13), rng.randrange(1, 29)), male)
+        assert id_checksum_ok(idn) and (int(idn[16]) % 2 == 1) == male
+
+
+def test_mask():
+    assert mask_id("610202196503120018") == "610202********0018"
+    assert mask_id("610202196503120018", Settings(mask_head=4, mask_tail=2)) == "6102************18"
+
+
+# ------------------------------------------------------------------ 校验规则
+
+
+def test_clean_export_has_no_issues(export):
+    assert codes([export, export.parent / "村.yaml"]) == {}
+
+
+M = "贫困户成员信息"
+
+
+@pytest.mark.parametrize("code,sheet,row,header,value", [
+    ("ID001", M, 2, "证件号码", "610202196503120019"),
+    ("ID001", M, 2, "证件号码", "61020219650312001"),
+    ("ID002", M, 2, "证件号码", "610202196513120011"),
+    ("ENUM001", M, 2, "劳动技能", "强劳动力"),
+    ("ENUM001", M, 2, "健康状况", "很好"),
+    ("EDU001", M, 2, "文化程度", "初中"),
+    ("REQ001", M, 2, "姓名", None),
+    ("AMT001", "贫困户家庭收入", 3, "工资性收入", "三千"),
+    ("AMT002", "贫困户家庭收入", 3, "低保金", -100),
+    ("DATE001", "贫困户家庭收入", 3, "年度", "二〇二〇"),
+    ("ENUM001", "贫困户住房饮水", 2, "危房等级", "E"),
+    ("REF001", "贫困户住房饮水", 2, "户编号", "6102021002019999"),
+])
+def test_rule_fires_with_location(export, code, sheet, row, header, value):
+    if code == "EDU001":
+        edit(export, M, row, "在校生状况", "九年级")  # 两个都填
+    edit(export, sheet, row, header, value)
+    found = codes([export])
+    assert code in found, found
+    assert f"户籍导出.xlsx:{sheet}:{row}:{header}" in found[code]
+
+
+def test_sex_mismatch_and_duplicate_and_household_rules(export):
+    wb = openpyxl.load_workbook(export)
+    ws = wb[M]
+    hdr = [c.value for c in ws[1]]
+    col = {h: hdr.index(h) + 1 for h in hdr}
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    hh = [r[col["户编号"] - 1] for r in rows]
+    # 性别与身份证号不符
+    ws.cell(2, col["性别"], "女" if rows[0][col["性别"] - 1] == "男" else "男")
+    # 另一户成员用了第 1 户户主的身份证号
+    other = next(i for i, h in enumerate(hh) if h != hh[0]) + 2
+    ws.cell(other, col["证件号码"], rows[0][col["证件号码"] - 1])
+    ws.cell(other, col["性别"], rows[0][col["性别"] - 1])
+    # 最后一户：家庭人口数不对、两个户主
+    last_hh = hh[-1]
+    last_rows = [i + 2 for i, h in enumerate(hh) if h == last_hh]
+    for r in last_rows:
+        ws.cell(r, col["家庭人口数"], len(last_rows) + 1)
+    wb.save(export)
+    found = codes([export])
+    assert "户籍导出.xlsx:贫困户成员信息:2:性别" in found["ID003"]
+    assert f"户籍导出.xlsx:贫困户成员信息:{other}:证件号码" in found["ID004"]
+    assert f"户籍导出.xlsx:贫困户成员信息:{last_rows[0]}:家庭人口数" in found["HH002"]
+
+
+def test_two_heads(export):
+    wb = openpyxl.load_workbook(export)
+    ws = wb[M]
+    col = [c.value for c in ws[1]].index("与户主关系") + 1
+    ws.cell(3, col, "户主")  # 第 1 户的第 2 个成员
+    wb.save(export)
+    found = codes([export])
+    assert "户籍导出.xlsx:贫困户成员信息:2:与户主关系" in found["HH001"]
+
+
+def test_unknown_village(export, tmp_path):
+    v = tmp_path / "村.yaml"
+    v.write_text('村:\n  - {统计用区划代码: "610202100201", 村名称: 示例甲村}\n', encoding="utf-8")
+    found = codes([export, v])
+    assert "VIL001" in found and all(":村" in x for x in found["VIL001"])
+    bad = tmp_path / "坏村.yaml"
+    bad.write_text('村:\n  - {统计用区划代码: "6102021002", 村名称: 示例甲村}\n', encoding="utf-8")
+    assert "坏村.yaml:2:统计用区划代码" in codes([export, bad])["VIL002"]
+
+
+def test_csv_with_header_aliases_and_value_variants(tmp_path):
+    rows = [["户编号", "姓名", "性别", "身份证号", "与户主关系", "乡(镇)", "村", "文化程度", "在校生状况", "健康状况", "主要致贫原因", "家庭人口数"],
+            ["6102021002010001", "甲（示例）", "男", "610202196503120018", "户主", "黄堡镇", "示例甲村", "初中", "", "大病", "缺劳动力", "1"]]
+    for enc in ("utf-8-sig", "gb18030"):
+        p = tmp_path / f"导出-{enc}.csv"
+        with p.open("w", encoding=enc, newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        r = validate_paths([p])
+        assert r.issues == [], [str(i) for i in r.issues]
+        h = r.dataset.households[0]
+        assert h.township == "黄堡镇" and h.cause == "缺劳力" and h.members[0].health == "患有大病"
+
+
+def test_shared_sample_passes():
+    if not SHARED.is_file():
+        pytest.skip("shared/ 不在仓库旁边")
+    res = invoke("check", SHARED)
+    assert res.exit_code == 0, res.output
+    assert "0 个错误" in res.output
+
+
+def test_planted_errors_are_all_found(tmp_path):
+    out = tmp_path / "err"
+    invoke("sample-data", "--households", 120, "--seed", 9, "--error-rate", 0.15, "-o", out)
+    planted = json.loads((out / "planted-errors.json").read_text(encoding="utf-8"))
+    assert len(planted) >= 10
+    found = {(i.location.sheet, i.location.row, i.location.field, i.code) for i in validate_paths([out / "户籍导出.xlsx"]).issues}
+    for p in planted:
+        assert (p["sheet"], p["row"], p["field"], p["code"]) in found, p
+
+
+def test_check_cli_json_and_exit_codes(export):
+    edit(export, M, 2, "劳动技能", "强劳动力")
+    res = invoke("check", "--format", "json", export)
+    assert res.exit_code == 2
+    items = json.loads(res.output)
+    assert set(items[0]) == {"file", "sheet", "row", "field", "severity", "code", "message"}
+    assert items[0] == {**items[0], "file": "户籍导出.xlsx", "sheet": M, "row": 2, "field": "劳动技能", "code": "ENUM001"}
+
+
+def test_strict_fails_on_warnings(export):
+    wb = openpyxl.load_workbook(export)
+    ws = wb["贫困户家庭收入"]
+    ws.cell(1, ws.max_column + 1, "神秘收入")
+    wb.save(export)
+    assert invoke("check", export).exit_code == 0
+    assert invoke("check", "--strict", export).exit_code == 2
+
+
+# ------------------------------------------------------------------ 收入核算与两不愁三保障
+
+
+def test_income_by_hand_on_shared_sample():
+    if not SHARED.is_file():
+        pytest.skip("shared/ 不在仓库旁边")
+    ds = validate_paths([SHARED]).dataset
+    h = next(x for x in ds.households if x.hh_id == "6102021002010000")
+    a = assess(h, Settings())
+    # (0 + 7384 + 300 + 0 + 450 − 1728) / 2 = 3203
+    assert a.income.gross == 8134 and a.income.net == 6406 and a.income.per_capita == 3203
+    assert a.below_line and a.failures == {"住房安全": ["住房为 C 级危房，尚未改造"]}
+    h2 = next(x for x in ds.households if x.hh_id == "6102020062010002")
+    a2 = assess(h2, Settings())
+    # (6000 + 3490 + 0 + 200 + 960 + 3600 + 450 + 300 − 1461) / 2 = 6769.5 ≥ 1.5 × 4000
+    assert a2.income.per_capita == 6769.5 and a2.flags == [] and a2.passes
+
+
+def test_income_excluded_items_monitoring_and_fall(export):
+    ds = validate_paths([export]).dataset
+    h = ds.households[0]
+    wb = openpyxl.load_workbook(export)
+    ws = wb["贫困户家庭收入"]
+    hdr = [c.value for c in ws[1]]
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == h.hh_id]
+    vals = {}
+    for r in rows:
+        year = ws.cell(r, hdr.index("年度") + 1).value
+        for name in ("工资性收入", "生产经营性收入", "资产收益扶贫分红收入", "其他财产性收入", "计划生育金", "低保金", "特困供养金",
+                     "养老保险金", "生态补偿金", "其他转移性收入", "生产经营性支出", "临时救助金"):
+            ws.cell(r, hdr.index(name) + 1, 0)
+        ws.cell(r, hdr.index("生产经营性收入") + 1, (5000 if year == 2020 else 9000) * h.size)
+        ws.cell(r, hdr.index("生产经营性支出") + 1, 0)
+        ws.cell(r, hdr.index("临时救助金") + 1, 800)
+        vals[year] = r
+    wb.save(export)
+    a = assess(validate_paths([export]).dataset.households[0], Settings())
+    assert a.income.per_capita == 5000 and a.previous.per_capita == 9000
+    assert a.flags == ["低于监测线", "收入下降"]  # 4000 ≤ 5000 < 6000；比上年下降
+    assert any("临时救助金 800 元不计入纯收入" in n for n in a.notes)
+    assert ("临时救助金", 800) in a.income.excluded and a.income.gross == 5000 * h.size
+
+
+def test_two_worries_three_guarantees(tmp_path):
+    rows = [["户编号", "姓名", "性别", "证件号码", "与户主关系", "文化程度", "在校生状况", "健康状况",
+             "是否参加城乡居民基本医疗保险（新农合）", "家庭人口数"],
+            ["6102021002010001", "甲", "男", id_number(__import__("random").Random(3), dt.date(1975, 3, 12), True), "户主",
+             "初中", "", "健康", "是", "3"],
+            ["6102021002010001", "乙", "女", id_number(__import__("random").Random(1), dt.date(2010, 5, 1), False), "之女",
+             "小学", "", "健康", "是", "3"],
+            ["6102021002010001", "丙", "男", id_number(__import__("random").Random(2), dt.date(2009, 5, 1), True), "之子",
+             "", "非在校生", "残疾", "否", "3"]]
+    p = tmp_path / "m.csv"
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    hp = tmp_path / "h.csv"
+    with hp.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["户编号", "是否危房户", "危房等级", "饮水是否安全", "饮水是否困难"],
+                                  ["6102021002010001", "是", "D", "否", "是"]])
+    r = validate_paths([p, hp])
+    assert r.errors == [], [str(i) for i in r.errors]
+    a = assess(r.dataset.households[0], Settings(), 2020)
+    assert a.failures["义务教育"] == ["乙（10 岁）未在义务教育阶段就学"]  # 丙残疾，免于义务教育检查
+    assert a.failures["基本医疗"] == ["丙未参加基本医疗保险"]
+    assert a.failures["住房安全"] == ["住房为 D 级危房，尚未改造"]
+    assert a.failures["饮水安全"] == ["饮水不安全", "饮水困难"]
+    assert not a.passes
+
+
+# ------------------------------------------------------------------ 示例数据、台账与文书
+
+
+def test_sample_data_is_deterministic_and_valid(tmp_path):
+    for d in ("a", "b"):
+        generate(80, 42, tmp_path / d)
+    for name in ("户籍导出.xlsx", "村.yaml", "问题.xlsx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert validate_paths([tmp_path / "a" / n for n in ("户籍导出.xlsx", "村.yaml", "问题.xlsx")]).errors == []
+    ws = openpyxl.load_workbook(tmp_path / "a" / "户籍导出.xlsx")["贫困户成员信息"]
+    assert all("示例" in (ws.cell(r, 9).value or "") and "示例" in ws.cell(r, 5).value for r in range(2, ws.max_row + 1))
+
+
+@pytest.fixture(scope="module")
+def ledger_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ledger")
+    res = invoke("ledger", SAMPLE / "户籍导出.xlsx", SAMPLE / "村.yaml", SAMPLE / "问题.xlsx", "-o", out,
+                 "--report-date", "2020-12-31")
+    assert res.exit_code == 0, res.stderr
+    return out
+
+
+def test_village_ledgers_read_back(ledger_out):
+    books = sorted((ledger_out / "台账").glob("*.xlsx"))
+    assert [b.name for b in books] == ["示例乙村台账.xlsx", "示例甲村台账.xlsx"]
+    wb = openpyxl.load_workbook(books[0])
+    assert wb.sheetnames == ["问题整改台账", "住房安全动态监测台账", "就业帮扶台账", "技能培训台账", "监测对象台账"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+    ws = wb["问题整改台账"]
+    dv = [d for d in ws.data_validations.dataValidation if "未启动" in (d.formula1 or "")]
+    assert dv and "I3:" in str(dv[0].sqref)
+    rules = [r for rng in ws.conditional_formatting for r in rng.rules]
+    assert any("$H3<$M$1" in f for r in rules for f in r.formula)  # 逾期标红
+    mon = wb["监测对象台账"]
+    assert any("$D3<$E3" in f for rng in mon.conditional_formatting for r in rng.rules for f in r.formula)  # 低于贫困线
+    jobs = wb["就业帮扶台账"]
+    ids = [jobs.cell(r, 3).value for r in range(3, jobs.max_row + 1)]
+    assert ids and all("********" in x for x in ids)
+
+
+def test_county_summary(ledger_out):
+    wb = openpyxl.load_workbook(ledger_out / "全县汇总.xlsx")
+    ws = wb["户收入核算"]
+    assert [c.value for c in ws[2]][:9] == ["户编号", "户主姓名", "村", "家庭人口数", "年收入", "纯收入", "人均纯收入", "贫困线",
+                                          "是否低于标准"]
+    assert ws.max_row == 2 + 60
+    r = 3
+    gross, net, size, pc = (ws.cell(r, c).value for c in (5, 6, 4, 7))
+    assert abs(pc - net / size) < 0.01
+    stats = wb["各村统计"]
+    assert len(stats._charts) == 2
+    assert sum(stats.cell(r, 2).value for r in range(3, stats.max_row + 1)) == 60
+
+
+def test_household_documents_internal_full_public_masked(ledger_out):
+    ds = validate_paths([SAMPLE / "户籍导出.xlsx"]).dataset
+    h = ds.households[0]
+    card = next((ledger_out / "户档" / h.village).glob(f"{h.hh_id}-*-户情卡.docx"))
+    xml = zipfile.ZipFile(card).read("word/document.xml").decode()
+    assert h.head.id_number in xml  # 内部户档：完整号码
+    pdf = next((ledger_out / "户档" / h.village).glob(f"{h.hh_id}-*-收入核算表.pdf"))
+    import pymupdf
+
+    assert h.head.id_number in pymupdf.open(pdf)[0].get_text()
+    gs = next((ledger_out / "公示").glob("*.pdf"))
+    text = "".join(p.get_text() for p in pymupdf.open(gs))
+    gx = zipfile.ZipFile(next((ledger_out / "公示").glob("*.docx"))).read("word/document.xml").decode()
+    for hh in ds.households:
+        for m in hh.members:
+            assert m.id_number not in text and m.id_number not in gx  # 公示：一律打码
+    assert "********" in text or "（无）" in gx
+
+
+def test_ledger_refuses_bad_data_and_writes_nothing(export, tmp_path):
+    edit(export, M, 2, "劳动技能", "强劳动力")
+    out = tmp_path / "out"
+    res = invoke("ledger", export, "-o", out, "--docs", "none")
+    assert res.exit_code == 2 and "户籍导出.xlsx:贫困户成员信息:2:劳动技能" in res.stderr
+    assert not out.exists() or not any(out.rglob("*"))
