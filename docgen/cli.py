@@ -298,8 +298,11 @@ def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, ye
 @click.option("--docs", "docs", type=click.Choice(["all", "docx", "pdf", "none"]), default="all", show_default=True,
               help="同时生成哪些户档文书（收入核算表、户情卡）。")
 @click.option("--report-date", "report_date", metavar="日期", default=None, help="台账判断逾期用的报告日期，如 2020-12-31。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（贫困线、监测线倍数、身份证号打码）；默认读当前目录的 docgen.yml。")
 @click.pass_context
-def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str, report_date: str | None) -> None:
+def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str, report_date: str | None,
+               config: Path | None) -> None:
     """生成台账（每村一册与全县汇总）、每户的收入核算表与户情卡、拟退出户公示名单。
 
     数据先经过与 docgen check 相同的校验；有错误时不生成任何文件（退出码 2）。例如：
@@ -308,10 +311,12 @@ def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str
     """
     from rich.progress import Progress
 
+    from docgen.config import load_settings
     from docgen.households.build import build_ledgers
     from docgen.model.base import parse_date
 
     def run() -> None:
+        settings = load_settings(config)
         rd = None
         if report_date:
             try:
@@ -322,9 +327,10 @@ def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str
         if err.is_terminal and kinds:
             with Progress(console=err, transient=True) as bar:
                 task = bar.add_task("生成户档", total=None)
-                stats = build_ledgers(list(paths), out, docs=kinds, report_date=rd, progress=lambda: bar.advance(task))
+                stats = build_ledgers(list(paths), out, docs=kinds, settings=settings, report_date=rd,
+                                      progress=lambda: bar.advance(task))
         else:
-            stats = build_ledgers(list(paths), out, docs=kinds, report_date=rd)
+            stats = build_ledgers(list(paths), out, docs=kinds, settings=settings, report_date=rd)
         err.print(f"[green]已生成[/green] {out}：{stats['villages']} 个村台账、全县汇总、{stats['documents']} 份户档、公示名单；"
                   f"{stats['households']} 户中低于贫困线 {stats['below_line']} 户，两不愁三保障全部达标 {stats['passing']} 户。")
 

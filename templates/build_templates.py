@@ -339,7 +339,7 @@ def household_templates() -> None:
               ["家庭人口数", "{{ size }}", "贫困户属性", "{{ attribute }}"],
               ["主要致贫原因", "{{ cause }}", "脱贫状态", "{{ status }}"]], [30, 45, 30, 65])
     d.add_paragraph("收支明细（元）")
-    t = table(d, [["类别", "项目", "金额（元）", "说明"],
+    table(d, [["类别", "项目", "金额（元）", "说明"],
                   ["{%tr for i in items %}", "", "", ""],
                   ["{{ i.category }}", "{{ i.name }}", "{{ i.amount }}", "{{ i.note }}"],
                   ["{%tr endfor %}", "", "", ""]], [30, 60, 30, 50])

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -356,3 +354,39 @@ def test_ledger_refuses_bad_data_and_writes_nothing(export, tmp_path):
     res = invoke("ledger", export, "-o", out, "--docs", "none")
     assert res.exit_code == 2 and "户籍导出.xlsx:贫困户成员信息:2:劳动技能" in res.stderr
     assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_config_poverty_line_and_mask(export, tmp_path):
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("贫困线: {2020: 100000}\n身份证打码: {前: 3, 后: 2}\n", encoding="utf-8")
+    out = tmp_path / "o"
+    res = invoke("ledger", export, "-o", out, "--docs", "none", "--config", cfg)
+    assert res.exit_code == 0, res.stderr
+    ws = openpyxl.load_workbook(out / "全县汇总.xlsx")["户收入核算"]
+    assert all(ws.cell(r, 8).value == 100000 and ws.cell(r, 9).value == "是" for r in range(3, ws.max_row + 1))
+    jobs = [openpyxl.load_workbook(b)["技能培训台账"] for b in (out / "台账").glob("*.xlsx")]
+    ids = [ws.cell(r, 3).value for ws in jobs for r in range(3, ws.max_row + 1)]
+    assert ids and all(x[3:-2] == "*" * 13 for x in ids)
+    cfg.write_text("贫困线: {2020: -1}\n", encoding="utf-8")
+    res = invoke("ledger", export, "-o", out, "--docs", "none", "--config", cfg)
+    assert res.exit_code == 2 and "docgen.yml:1:2020" in res.stderr
+
+
+def test_helpers_problems_visits_from_yaml(export, tmp_path):
+    y = tmp_path / "帮扶.yaml"
+    hh = validate_paths([export]).dataset.households[0].hh_id
+    y.write_text(f"""帮扶责任人:
+  - {{帮扶责任人: 示例干部, 单位名称: 区住建局, 帮扶户编号: "{hh}"}}
+走访记录:
+  - {{走访日期: 2020-05-06, 走访人: 示例干部, 户编号: "{hh}", 了解情况: 家中无困难}}
+  - {{走访日期: 2020-13-06, 走访人: 示例干部, 户编号: "{hh}"}}
+  - {{走访日期: 2020-06-01, 走访人: 示例干部, 户编号: "6102029999999999"}}
+问题:
+  - {{问题描述: 档案不全, 状态: 整改完毕}}
+""", encoding="utf-8")
+    r = validate_paths([export, y])
+    found = {(i.code, str(i.location)) for i in r.issues}
+    assert ("DATE001", "帮扶.yaml:5:走访日期") in found
+    assert ("REF001", "帮扶.yaml:6:户编号") in found
+    assert ("ENUM001", "帮扶.yaml:8:状态") in found
+    assert r.dataset.helpers[0].households == (hh,) and len(r.dataset.visits) == 2

@@ -59,7 +59,7 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list], w
                 cell.number_format = "yyyy-mm-dd"
             elif isinstance(v, float):
                 cell.number_format = "0.00"
-    last = max(2, len(rows) + 2)
+    last = max(3, len(rows) + 2)  # 没有数据时也留一行空白，下拉列表与条件格式才有区域
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{last}"
     ws.page_setup.orientation = "landscape"
