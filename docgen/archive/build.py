@@ -1,0 +1,316 @@
+"""``docgen archive build``：编号（件号、卷号稳定不变）、分类排列、装盒、编目、元数据、BagIt 包与移交 zip。
+
+先在临时文件夹中建好整个档案，再原子地换到目标位置；输入不变时重建不改变任何字节。
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.archive.collect import Collection, Doc, collect
+from docgen.archive.profile import RETENTION_ZH, Profile
+from docgen.errors import InputError
+
+STATE = "编号登记.json"
+COUNTY = "000000000000"
+
+
+@dataclass
+class Item:
+    """已编号的一件（可能属于某个户卷）。"""
+
+    doc: Doc
+    year: int
+    category: str
+    retention: str
+    unit_code: str  # 机构(问题)代码（类别代码）
+    number: int  # 件号（卷内为卷内件号）
+    archival_no: str  # 档号
+    volume: "Volume | None" = None
+    added: str = ""  # 首次建档后追加的日期（备考表记载）
+    path: str = ""  # 在包内的相对路径（data/ 下）
+    sha256: str = ""
+    size: int = 0
+    box: int = 0
+
+
+@dataclass
+class Volume:
+    household: str
+    head: str
+    number: int
+    archival_no: str
+    year: int
+    category: str
+    retention: str
+    unit_code: str
+    items: list[Item] = field(default_factory=list)
+    box: int = 0
+
+    @property
+    def pages(self) -> int:
+        return sum(i.doc.pages for i in self.items)
+
+
+@dataclass
+class Box:
+    number: int
+    year: int
+    category: str
+    retention: str
+    units: list  # Item 或 Volume
+    pages: int
+    spine_mm: int
+
+    @property
+    def first_last(self) -> tuple[str, str]:
+        nums = [u.archival_no for u in self.units]
+        return nums[0], nums[-1]
+
+
+@dataclass
+class Bundle:
+    village: str
+    village_name: str
+    items: list[Item] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    completeness: list[dict] = field(default_factory=list)
+
+    @property
+    def dirname(self) -> str:
+        return safe_component(f"{self.village}-{self.village_name or '县级'}")
+
+
+ILLEGAL = set('<>:"/\\|?*')
+
+
+def safe_component(name: str, limit: int = 120) -> str:
+    """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；过长截断。"""
+    s = unicodedata.normalize("NFC", str(name))
+    s = "".join("_" if c in ILLEGAL or ord(c) < 32 else c for c in s).strip().rstrip(".")
+    if s in ("", ".", ".."):
+        s = "_"
+    if len(s) > limit:
+        s = s[:limit]
+    return s
+
+
+def safe_join(root: Path, *parts: str) -> Path:
+    """拼出包内路径并确认没有逃出 root。"""
+    p = root.joinpath(*[safe_component(x) for x in parts])
+    rp = p.resolve()
+    if not str(rp).startswith(str(root.resolve()) + os.sep):
+        raise InputError(f"生成的路径越出了档案文件夹：{p}")
+    return p
+
+
+def _load_state(out: Path) -> dict:
+    f = out / STATE
+    if f.is_file():
+        return json.loads(f.read_text(encoding="utf-8"))
+    return {"件": {}, "卷": {}, "首次建档": None}
+
+
+def number_items(col: Collection, profile: Profile, year: int, state: dict, build_date: dt.date) -> dict[str, Bundle]:
+    """按分类单元编件号、卷号；已登记的号不变，新文件接在后面。"""
+    first_build = state.get("首次建档") is None
+    if first_build:
+        state["首次建档"] = build_date.isoformat()
+    bundles: dict[str, Bundle] = {}
+    hh_cfg = profile["户卷"]
+    order = {t: i for i, t in enumerate(hh_cfg["必备文件"] + hh_cfg.get("可选文件", []))}
+    # 排列：户卷按户编号；卷内按必备文件顺序；件按类别、日期、来源路径
+    docs = sorted(col.docs, key=lambda d: (d.village, d.household, order.get(d.doc_type, 99), d.date or dt.date.min, d.key))
+    next_no: dict[str, int] = defaultdict(int)
+    for k, v in state["件"].items():
+        unit = k.rsplit("|", 1)[0]
+        next_no[unit] = max(next_no[unit], v["号"])
+    for k, v in state["卷"].items():
+        unit = k.rsplit("|", 1)[0]
+        next_no["卷|" + unit] = max(next_no["卷|" + unit], v["号"])
+    volumes: dict[str, Volume] = {}
+    for d in docs:
+        village = d.village or COUNTY
+        b = bundles.setdefault(village, Bundle(village, col.villages.get(village, "") if village != COUNTY else ""))
+        if d.household and profile.doc_type(d.doc_type)["类别"] == hh_cfg["类别"]:
+            cat, ret = hh_cfg["类别"], hh_cfg["期限"]
+            code = profile.category(cat)["代码"]
+            unit = f"{village}|{year}|{cat}|{ret}"
+            vol = volumes.get(d.household)
+            if vol is None:
+                vkey = f"{unit}|{d.household}"
+                if vkey not in state["卷"]:
+                    next_no["卷|" + unit] += 1
+                    state["卷"][vkey] = {"号": next_no["卷|" + unit]}
+                vno = state["卷"][vkey]["号"]
+                head = col.households.get(d.household, {}).get("head", "")
+                vol = Volume(d.household, head, vno, profile.number("卷", **_fields(profile, year, ret, code, village, 卷号=vno)),
+                             year, cat, ret, code)
+                volumes[d.household] = vol
+                b.volumes.append(vol)
+            ikey = f"{unit}|{d.household}|{d.key}"
+            vunit = f"{unit}|{d.household}"
+            if ikey not in state["件"]:
+                next_no[vunit] += 1
+                state["件"][ikey] = {"号": next_no[vunit], "追加": "" if first_build else build_date.isoformat()}
+            ent = state["件"][ikey]
+            it = Item(d, year, cat, ret, code, ent["号"],
+                      profile.number("卷内件", **_fields(profile, year, ret, code, village, 卷号=vol.number, 件号=ent["号"])),
+                      vol, ent.get("追加", ""))
+            vol.items.append(it)
+        else:
+            cat = profile.doc_type(d.doc_type)["类别"]
+            ret = profile.retention(d.doc_type)
+            code = profile.category(cat)["代码"]
+            unit = f"{village}|{year}|{cat}|{ret}"
+            ikey = f"{unit}|{d.key}"
+            if ikey not in state["件"]:
+                next_no[unit] += 1
+                state["件"][ikey] = {"号": next_no[unit], "追加": "" if first_build else build_date.isoformat()}
+            ent = state["件"][ikey]
+            b.items.append(Item(d, year, cat, ret, code, ent["号"],
+                                profile.number("件", **_fields(profile, year, ret, code, village, 件号=ent["号"])),
+                                None, ent.get("追加", "")))
+    for b in bundles.values():
+        b.items.sort(key=lambda i: (i.category, i.retention, i.number))
+        b.volumes.sort(key=lambda v: v.number)
+        for v in b.volumes:
+            v.items.sort(key=lambda i: i.number)
+    return bundles
+
+
+def _fields(profile: Profile, year: int, ret: str, code: str, village: str, **kw) -> dict:
+    return {"全宗号": profile["全宗号"], "门类": profile["门类"], "年度": year, "期限": ret, "机构": code,
+            "村码": village, **kw}
+
+
+def box_units(bundle: Bundle, profile: Profile) -> None:
+    """装盒：按页数装到容量为止；不同年度、类别、期限不混装；一个户卷不拆开。"""
+    cap = profile["装盒"]["每盒页数"]
+    widths = sorted(profile["装盒"].get("盒脊宽度", [20, 30, 40, 50]))
+    groups: dict[tuple, list] = defaultdict(list)
+    for it in bundle.items:
+        groups[(it.year, it.category, it.retention)].append(it)
+    for v in bundle.volumes:
+        groups[(v.year, v.category, v.retention)].append(v)
+    n = 0
+    for (year, cat, ret), units in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+        units.sort(key=lambda u: u.number)
+        cur: list = []
+        pages = 0
+        for u in units:
+            p = u.pages if isinstance(u, Volume) else u.doc.pages
+            if cur and pages + p > cap:
+                n += 1
+                bundle.boxes.append(Box(n, year, cat, ret, cur, pages, _spine(pages, cap, widths)))
+                cur, pages = [], 0
+            cur.append(u)
+            pages += p
+        if cur:
+            n += 1
+            bundle.boxes.append(Box(n, year, cat, ret, cur, pages, _spine(pages, cap, widths)))
+    for box in bundle.boxes:
+        for u in box.units:
+            u.box = box.number
+            if isinstance(u, Volume):
+                for it in u.items:
+                    it.box = box.number
+
+
+def _spine(pages: int, cap: int, widths: list[int]) -> int:
+    """盒脊宽度：按装入的页数占容量的比例取最接近的规格（20/30/40/50 mm）。"""
+    frac = pages / cap
+    idx = min(len(widths) - 1, int(frac * len(widths) - 1e-9)) if frac > 0 else 0
+    return widths[max(0, idx)]
+
+
+def completeness(bundle: Bundle, profile: Profile, col: Collection) -> None:
+    """每户、每村的必备文件：齐全、缺少、重复。"""
+    need = profile["户卷"]["必备文件"]
+    by_hh = {v.household: v for v in bundle.volumes}
+    hhs = sorted(h for h, info in col.households.items() if info["village"] == bundle.village)
+    for hh in hhs:
+        vol = by_hh.get(hh)
+        types = [i.doc.doc_type for i in vol.items] if vol else []
+        missing = [t for t in need if t not in types]
+        dup = sorted({t for t in types if types.count(t) > 1})
+        bundle.completeness.append({"范围": "户", "编号": hh, "名称": col.households[hh].get("head", ""),
+                                    "齐全": not missing and not dup, "缺少": missing, "重复": dup})
+    if bundle.village != COUNTY:
+        types = [i.doc.doc_type for i in bundle.items]
+        missing = [t for t in profile["村档"]["必备文件"] if t not in types]
+        bundle.completeness.append({"范围": "村", "编号": bundle.village, "名称": bundle.village_name,
+                                    "齐全": not missing, "缺少": missing, "重复": []})
+
+
+def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
+                  manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
+                  pdf: bool = True) -> dict:
+    """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。"""
+    from docgen.archive import outputs
+
+    col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
+    state = _load_state(out)
+    bundles = number_items(col, profile, year, state, date)
+    for b in bundles.values():
+        box_units(b, profile)
+        completeness(b, profile, col)
+    gaps = [c for b in bundles.values() for c in b.completeness if not c["齐全"]]
+    if strict and (gaps or col.unknown):
+        from docgen.errors import Issue, Location
+
+        issues = [Issue(Location(f"{c['范围']}{c['编号']}"), "ARC001",
+                        "；".join(x for x in (f"缺少 {'、'.join(c['缺少'])}" if c["缺少"] else "",
+                                              f"重复 {'、'.join(c['重复'])}" if c["重复"] else "") if x)) for c in gaps]
+        issues += [Issue(Location(str(p)), "ARC002", "认不出文件类型（不在方案的关键词中，也不在清单表里）") for p in col.unknown]
+        raise InputError(f"归档材料不完整（--strict），共 {len(issues)} 处", issues)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for b in sorted(bundles.values(), key=lambda b: b.village):
+            bag = stage / b.dirname
+            outputs.write_bundle(bag, b, profile, date, pdf=pdf)
+            outputs.write_bag(bag, b, profile, date, year)
+            outputs.zip_dir(bag, stage / f"{b.dirname}.zip")
+        outputs.write_completeness(stage / "完整性报告.xlsx", bundles, col)
+        (stage / STATE).write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _swap(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return {"bundles": len(bundles), "items": sum(len(b.items) for b in bundles.values()),
+            "volumes": sum(len(b.volumes) for b in bundles.values()),
+            "volume_items": sum(len(v.items) for b in bundles.values() for v in b.volumes),
+            "boxes": sum(len(b.boxes) for b in bundles.values()), "gaps": gaps, "unknown": col.unknown}
+
+
+def _swap(stage: Path, out: Path) -> None:
+    """把建好的临时文件夹换到目标位置：旧的先改名，新的改名到位，再删旧的。"""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+        os.replace(stage, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(stage, out)
+
+
+def sha256_file(p: Path) -> str:
+    h = hashlib.sha256()
+    with p.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+__all__ = ["build_archive", "safe_component", "safe_join", "RETENTION_ZH"]

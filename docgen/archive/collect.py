@@ -1,0 +1,174 @@
+"""收集要归档的文件：扫描文件夹，按清单表或命名规则认出每个文件属于哪一户（或哪个村）、是什么文件类型。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.archive.profile import Profile
+from docgen.errors import InputError, Location
+
+SKIP_SUFFIX = {".part", ".tmp", ".json"}
+FORMAT_RANK = {".pdf": 0, ".ofd": 1, ".docx": 2, ".doc": 3, ".xlsx": 4, ".xls": 5, ".tif": 6, ".tiff": 6, ".jpg": 7,
+               ".jpeg": 7, ".png": 7}
+
+
+@dataclass
+class Doc:
+    """一个待归档的文件（一件）。"""
+
+    source: Path
+    key: str  # 稳定标识：相对于来源文件夹的路径（编号登记据此保持件号不变）
+    doc_type: str
+    village: str  # 村代码（12 位）；县级文件为 ""
+    household: str = ""  # 户编号
+    title: str = ""
+    date: dt.date | None = None
+    author: str = ""
+    doc_no: str = ""
+    secrecy: str = ""
+    pages: int = 1
+    note: str = ""
+
+
+@dataclass
+class Collection:
+    docs: list[Doc] = field(default_factory=list)
+    unknown: list[Path] = field(default_factory=list)  # 认不出类型的文件
+    households: dict[str, dict] = field(default_factory=dict)  # 户编号 → {户主, 村码, 村名}
+    villages: dict[str, str] = field(default_factory=dict)  # 村码 → 村名
+
+
+def count_pages(path: Path) -> int:
+    """页数：PDF 读页树；Word 读文档属性中的页数（没有则按 1）；图片与表格按 1。"""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            import pikepdf
+
+            with pikepdf.open(path) as pdf:
+                return len(pdf.pages)
+        if suffix == ".docx":
+            import zipfile
+
+            with zipfile.ZipFile(path) as z:
+                if "docProps/app.xml" in z.namelist():
+                    m = re.search(rb"<Pages>(\d+)</Pages>", z.read("docProps/app.xml"))
+                    if m:
+                        return max(1, int(m.group(1)))
+    except Exception:
+        return 1
+    return 1
+
+
+def _manifest(path: Path) -> dict[str, dict]:
+    """清单表（xlsx/csv）：列 文件、户编号、村代码、文件类型、题名、日期、责任者、文号、密级、页数、备注。"""
+    from docgen.households.load import read_tables  # noqa: F401  （复用表格读取的编码处理）
+
+    rows: list[tuple[int, dict]] = []
+    if path.suffix.lower() == ".csv":
+        import csv
+        import io
+
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig") if not data.startswith(b"\xff") else data.decode("utf-16")
+        reader = list(csv.reader(io.StringIO(text)))
+        header = reader[0]
+        rows = [(i, dict(zip(header, r))) for i, r in enumerate(reader[1:], start=2)]
+    else:
+        import openpyxl
+
+        ws = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        it = ws.iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(it)]
+        rows = [(i, dict(zip(header, r))) for i, r in enumerate(it, start=2)]
+    if "文件" not in header:
+        raise InputError(f"{Location(path.name, None, 1, '文件')}: 清单表缺少“文件”列（相对于来源文件夹的路径）")
+    out = {}
+    for i, r in rows:
+        f = str(r.get("文件") or "").strip()
+        if f:
+            out[unicodedata.normalize("NFC", f.replace("\\", "/"))] = {**{k: v for k, v in r.items() if v not in (None, "")}, "_row": i}
+    return out
+
+
+def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = None, data_files: list[Path] = (),
+            year: int, default_date: dt.date) -> Collection:
+    col = Collection()
+    if data_files:
+        from docgen.households.validate import validate_paths
+
+        rep = validate_paths(list(data_files))
+        for h in rep.dataset.households:
+            col.households[h.hh_id] = {"head": h.head.name if any(m.relation == "户主" for m in h.members) else "",
+                                       "village": h.village_code, "village_name": h.village}
+            col.villages.setdefault(h.village_code, h.village)
+        for v in rep.dataset.villages:
+            col.villages[v.code] = v.name or col.villages.get(v.code, "")
+    man = _manifest(manifest) if manifest else {}
+    name_to_code = {n: c for c, n in col.villages.items() if n}
+    rx = profile.household_regex
+    seen: dict[str, Path] = {}
+    for root in sources:
+        if not root.is_dir():
+            raise InputError(f"{root}: 来源文件夹不存在")
+        files = [p for p in sorted(root.rglob("*"))
+                 if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SKIP_SUFFIX]
+        # 同一文件的几种格式（如 .docx 与 .pdf）只归档一份：按 PDF、OFD、Word、表格、图片的顺序取
+        best: dict[tuple, Path] = {}
+        for p in files:
+            k = (p.parent, unicodedata.normalize("NFC", p.stem))
+            if k not in best or FORMAT_RANK.get(p.suffix.lower(), 9) < FORMAT_RANK.get(best[k].suffix.lower(), 9):
+                best[k] = p
+        for p in files:
+            if best[(p.parent, unicodedata.normalize("NFC", p.stem))] != p:
+                continue
+            rel = unicodedata.normalize("NFC", p.relative_to(root).as_posix())
+            key = f"{root.name}/{rel}"
+            if key in seen and seen[key] != p:
+                raise InputError(f"{p}: 与 {seen[key]} 的文件名只差在 Unicode 规范化形式（NFC/NFD）上，无法区分，请改名")
+            seen[key] = p
+            info = man.get(rel, {})
+            text = unicodedata.normalize("NFC", rel)
+            doc_type = str(info.get("文件类型") or "") or profile.classify(p.stem)
+            if manifest and info and doc_type and doc_type not in profile["文件类型"]:
+                raise InputError(f"{Location(manifest.name, None, info['_row'], '文件类型')}: 方案中没有文件类型“{doc_type}”，"
+                                 f"可用：{'、'.join(profile['文件类型'])}")
+            if not doc_type:
+                col.unknown.append(p)
+                continue
+            hh = str(info.get("户编号") or "")
+            if not hh:
+                m = rx.search(p.name)
+                hh = m.group("户编号") if m else ""
+            village = str(info.get("村代码") or "") or (hh[:12] if hh else "")
+            if not village:
+                village = next((c for n, c in sorted(name_to_code.items(), key=lambda x: -len(x[0])) if n in text), "")
+            if hh and hh not in col.households:
+                col.households[hh] = {"head": "", "village": hh[:12], "village_name": col.villages.get(hh[:12], "")}
+            head = col.households.get(hh, {}).get("head", "")
+            title = str(info.get("题名") or "") or (f"{head}{doc_type}" if hh else _title_from_name(p.stem, doc_type))
+            date = info.get("日期")
+            if isinstance(date, dt.datetime):
+                date = date.date()
+            elif isinstance(date, str) and date:
+                from docgen.model.base import parse_date
+
+                try:
+                    date = parse_date(date)
+                except ValueError:
+                    raise InputError(f"{Location(manifest.name, None, info['_row'], '日期')}: 日期无效：{date!r}") from None
+            col.docs.append(Doc(source=p, key=key, doc_type=doc_type, village=village, household=hh,
+                                title=title, date=date or default_date,
+                                author=str(info.get("责任者") or profile.doc_type(doc_type).get("责任者") or profile["全宗名称"]),
+                                doc_no=str(info.get("文号") or ""), secrecy=str(info.get("密级") or ""),
+                                pages=int(info.get("页数") or count_pages(p)), note=str(info.get("备注") or "")))
+    return col
+
+
+def _title_from_name(stem: str, doc_type: str) -> str:
+    s = re.sub(r"^\d{12,16}[-_ ]*", "", stem)
+    return s or doc_type

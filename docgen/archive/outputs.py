@@ -1,0 +1,302 @@
+"""档案包中的各种文件：按档号命名的文件树、DA/T 46 元数据、归档文件目录与卷内目录（XLSX、PDF）、
+备考表（DOCX、PDF）、盒脊标签（PDF）、完整性报告、BagIt 标签文件与移交 zip。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docgen.archive.build import COUNTY, Bundle, Item, Volume, safe_component, sha256_file
+from docgen.archive.profile import RETENTION_ZH, Profile
+from docgen.render.ooxml import FIXED_ZIP_TIME
+
+CATALOGUE_COLUMNS = ["序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注"]
+
+
+def _date8(d: dt.date | None) -> str:
+    return d.strftime("%Y%m%d") if d else ""
+
+
+def write_bundle(bag: Path, b: Bundle, profile: Profile, date: dt.date, *, pdf: bool = True) -> None:
+    data = bag / "data"
+    data.mkdir(parents=True)
+    limit = profile.data.get("命名", {}).get("最长", 120)
+    for it in b.items:
+        folder = data / str(it.year) / safe_component(f"{it.category}-{RETENTION_ZH[it.retention]}")
+        _place(it, folder, data, limit, date)
+    for v in b.volumes:
+        folder = (data / str(v.year) / safe_component(f"{v.category}-{RETENTION_ZH[v.retention]}")
+                  / safe_component(f"{v.archival_no} {v.head or v.household}", limit))
+        for it in v.items:
+            _place(it, folder, data, limit, date)
+    meta = data / "元数据"
+    meta.mkdir()
+    for it in _all_items(b):
+        (meta / f"{safe_component(it.archival_no)}.xml").write_text(item_xml(it, profile, b), encoding="utf-8")
+    cat = data / "目录"
+    cat.mkdir()
+    _catalogue_xlsx(cat / "归档文件目录.xlsx", b, profile)
+    _boxes_docx(cat / "备考表.docx", b, profile, date)
+    if pdf:
+        _catalogue_pdf(cat / "归档文件目录.pdf", b, profile, date)
+        if b.volumes:
+            _volume_pdf(cat / "卷内目录.pdf", b, profile, date)
+        _boxes_pdf(cat / "备考表与盒脊.pdf", b, profile, date)
+
+
+def _all_items(b: Bundle) -> list[Item]:
+    return list(b.items) + [i for v in b.volumes for i in v.items]
+
+
+def _place(it: Item, folder: Path, data: Path, limit: int, date: dt.date) -> None:
+    """把一件放进包：按 档号 + 题名 命名；docgen 自己生成的 PDF 存 PDF/A-2b 保存版，其他文件原样复制。"""
+    from docgen.archive.pdfa import is_docgen_pdf, to_pdfa
+
+    folder.mkdir(parents=True, exist_ok=True)
+    name = safe_component(f"{it.archival_no} {it.doc.title}", limit) + it.doc.source.suffix.lower()
+    target = folder / name
+    if target.exists():
+        raise FileExistsError(f"包内文件名重复：{target}")
+    if it.doc.source.suffix.lower() == ".pdf" and is_docgen_pdf(it.doc.source):
+        to_pdfa(it.doc.source, target, it.doc.title, date)
+        it.doc.note = it.doc.note or "PDF/A-2b 保存版"
+    else:
+        shutil.copyfile(it.doc.source, target)
+    it.path = target.relative_to(data.parent).as_posix()
+    it.size = target.stat().st_size
+    it.sha256 = sha256_file(target)
+
+
+def item_xml(it: Item, profile: Profile, b: Bundle) -> str:
+    """一件的元数据（DA/T 46-2009 文件实体的核心元素）与归档章各栏。"""
+    d = it.doc
+    vol = it.volume
+    fields = [
+        ("聚合层次", "文件"),
+        ("来源", [("全宗名称", profile["全宗名称"]), ("立档单位名称", profile["全宗名称"])]),
+        ("档号", [("全宗号", profile["全宗号"]), ("年度", str(it.year)), ("保管期限", RETENTION_ZH[it.retention]),
+                  ("机构或问题", it.category), ("案卷号", str(vol.number) if vol else ""),
+                  ("件号", str(it.number)), ("档号值", it.archival_no)]),
+        ("内容描述", [("题名", d.title), ("责任者", d.author), ("日期", _date8(d.date)), ("文件编号", d.doc_no),
+                      ("文种", d.doc_type), ("密级", d.secrecy), ("关键词", "精准扶贫")]),
+        ("形式特征", [("文件组合类型", "单件"), ("件数", "1"), ("页数", str(d.pages)), ("语种", "汉语")]),
+        ("电子属性", [("格式信息", d.source.suffix.lstrip(".").upper()), ("计算机文件名", it.path.split("/")[-1]),
+                      ("计算机文件大小", str(it.size))]),
+        ("数字摘要", [("算法", "SHA-256"), ("摘要值", it.sha256)]),
+        ("归档章", [("全宗号", profile["全宗号"]), ("年度", str(it.year)), ("件号", str(it.number)),
+                    ("机构问题", it.category), ("保管期限", RETENTION_ZH[it.retention]), ("页数", str(d.pages))]),
+        ("关联", [("村代码", b.village if b.village != COUNTY else ""), ("户编号", d.household),
+                  ("盒号", str(it.box)), ("包内路径", it.path)]),
+        ("附注", ("追加归档 " + it.added) if it.added else d.note),
+    ]
+
+    def render(name, value, indent="  "):
+        if isinstance(value, list):
+            inner = "".join(render(k, v, indent + "  ") for k, v in value)
+            return f"{indent}<{name}>\n{inner}{indent}</{name}>\n"
+        return f"{indent}<{name}>{escape(value)}</{name}>\n"
+
+    body = "".join(render(k, v) for k, v in fields)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<文件实体 标准="DA/T 46-2009">\n{body}</文件实体>\n'
+
+
+def _rows(items: list[Item]) -> list[list]:
+    return [[i, it.archival_no, it.doc.doc_no, it.doc.author, it.doc.title, _date8(it.doc.date), it.doc.secrecy,
+             it.doc.pages, ("追加 " + it.added) if it.added else it.doc.note] for i, it in enumerate(items, start=1)]
+
+
+def _units(b: Bundle):
+    """按分类单元（年度-类别-期限）分组的件；户卷以案卷为一行。"""
+    groups: dict[tuple, list] = {}
+    for it in b.items:
+        groups.setdefault((it.year, it.category, it.retention), []).append(it)
+    for v in b.volumes:
+        groups.setdefault((v.year, v.category, v.retention), []).append(v)
+    return sorted(groups.items())
+
+
+def _catalogue_xlsx(path: Path, b: Bundle, profile: Profile) -> None:
+    """归档文件目录（每个分类单元一张表；户卷按卷列出，卷内文件另列在“卷内目录”表），另加“文件”列供核对。"""
+    from docgen.households.ledger import _save, _sheet, _wb
+
+    wb = _wb()
+    for (year, cat, ret), units in _units(b):
+        rows = []
+        for i, u in enumerate(units, start=1):
+            if isinstance(u, Volume):
+                rows.append([i, u.archival_no, "", profile["全宗名称"], f"{u.head or u.household}户档案（户编号 {u.household}）",
+                             "", "", u.pages, f"卷内 {len(u.items)} 件", ""])
+            else:
+                rows.append(_rows([u])[0][:1] + _rows([u])[0][1:] + [u.path])
+                rows[-1][0] = i
+        title = safe_component(f"{year}-{cat}-{RETENTION_ZH[ret]}", 31)
+        _sheet(wb, title, f"归档文件目录（{year}年度 {cat} {RETENTION_ZH[ret]}）", CATALOGUE_COLUMNS + ["文件"], rows,
+               [6, 30, 14, 18, 40, 10, 6, 6, 14, 50])
+    if b.volumes:
+        rows = []
+        for v in b.volumes:
+            for r, it in zip(_rows(v.items), v.items):
+                rows.append([v.archival_no] + r + [it.path])
+        _sheet(wb, "卷内目录", "卷内目录", ["案卷档号"] + CATALOGUE_COLUMNS + ["文件"], rows,
+               [28, 6, 32, 10, 18, 30, 10, 6, 6, 14, 50])
+    if not wb.sheetnames:
+        _sheet(wb, "归档文件目录", "归档文件目录", CATALOGUE_COLUMNS + ["文件"], [], [6, 30, 14, 18, 40, 10, 6, 6, 14, 50])
+    _save(wb, path)
+
+
+def _pdf(template: str, date: dt.date, **variables) -> bytes:
+    from docgen.fonts import FontSet
+    from docgen.households.docs import render_pdf
+
+    return render_pdf(template, _fonts(), date, **variables)
+
+
+_FONTS = None
+
+
+def _fonts():
+    global _FONTS
+    if _FONTS is None:
+        from docgen.fonts import FontSet
+
+        _FONTS = FontSet()
+    return _FONTS
+
+
+def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    sections = []
+    for (year, cat, ret), units in _units(b):
+        rows = []
+        for i, u in enumerate(units, start=1):
+            if isinstance(u, Volume):
+                rows.append([i, u.archival_no, "", profile["全宗名称"], f"{u.head or u.household}户档案", "", "", u.pages,
+                             f"卷内 {len(u.items)} 件"])
+            else:
+                r = _rows([u])[0]
+                r[0] = i
+                rows.append(r)
+        sections.append({"title": "归档文件目录", "rows": rows,
+                         "subtitle": f"全宗名称：{profile['全宗名称']}　年度：{year}　类别：{cat}　保管期限：{RETENTION_ZH[ret]}"
+                                     f"　{b.village_name or '县级'}"})
+    path.write_bytes(_pdf("archive_catalogue.html", date, title="归档文件目录", sections=sections,
+                          columns=CATALOGUE_COLUMNS, centred={0, 5, 6, 7}))
+
+
+def _volume_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    sections = [{"title": "卷内目录", "rows": _rows(v.items),
+                 "subtitle": f"案卷档号：{v.archival_no}　户主：{v.head}　户编号：{v.household}　共 {len(v.items)} 件 {v.pages} 页"}
+                for v in b.volumes]
+    path.write_bytes(_pdf("archive_catalogue.html", date, title="卷内目录", sections=sections, columns=CATALOGUE_COLUMNS,
+                          centred={0, 5, 6, 7}))
+
+
+def _box_view(box, profile: Profile, date: dt.date) -> dict:
+    first, last = box.first_last
+    notes = []
+    for u in box.units:
+        items = u.items if isinstance(u, Volume) else [u]
+        for it in items:
+            if it.added:
+                notes.append(f"{it.added} 追加归档：{it.archival_no} {it.doc.title}")
+    return {"number": box.number, "year": box.year, "category": box.category, "retention_zh": RETENTION_ZH[box.retention],
+            "count": len(box.units), "unit": "卷" if isinstance(box.units[0], Volume) else "件", "pages": box.pages,
+            "first": first, "last": last, "first_no": box.units[0].number, "last_no": box.units[-1].number,
+            "spine": box.spine_mm, "notes": notes, "arranger": "", "date": date.strftime("%Y年%m月%d日")}
+
+
+def _boxes_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    boxes = [_box_view(x, profile, date) for x in b.boxes]
+    path.write_bytes(_pdf("archive_box.html", date, title="备考表与盒脊", boxes=boxes, fonds=profile["全宗号"],
+                          widths=sorted({x["spine"] for x in boxes}) or [20]))
+
+
+def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    from docgen.render.docx import open_template, save_docx, write_sections
+    from docgen.render.ooxml import para, run
+
+    doc, sect = open_template()
+    els = []
+    for i, box in enumerate(b.boxes):
+        v = _box_view(box, profile, date)
+        els.append(para("GWTitle", [run("备考表")], page_break_before=i > 0, after=579))
+        els.append(para("GWBody", [run(f"盒号：{v['number']}　年度：{v['year']}　保管期限：{v['retention_zh']}　类别：{v['category']}")]))
+        els.append(para("GWBody", [run(f"盒内文件情况说明：本盒共 {v['count']} {v['unit']}，{v['pages']} 页，档号 {v['first']} 至 {v['last']}。")]))
+        for line in v["notes"]:
+            els.append(para("GWBody", [run(line)]))
+        els.append(para("GWBody", [run(f"整理人：　　　　　整理日期：{v['date']}")], before=579))
+        els.append(para("GWBody", [run("检查人：　　　　　检查日期：")]))
+    if not els:
+        els.append(para("GWBody", [run("（无）")]))
+    write_sections(doc, sect, [("portrait", els)])
+    doc.core_properties.title = "备考表"
+    path.write_bytes(save_docx(doc))
+
+
+def write_completeness(path: Path, bundles: dict[str, Bundle], col) -> None:
+    from docgen.households.ledger import _red_rule, _save, _sheet, _wb
+
+    wb = _wb()
+    rows = []
+    for b in sorted(bundles.values(), key=lambda b: b.village):
+        for c in b.completeness:
+            rows.append([b.village_name or "县级", c["范围"], c["编号"], c["名称"], "齐全" if c["齐全"] else "不齐全",
+                         "、".join(c["缺少"]), "、".join(c["重复"])])
+    ws, last = _sheet(wb, "完整性", "归档材料完整性报告", ["村", "范围", "编号", "名称", "结论", "缺少", "重复"], rows,
+                      [14, 6, 20, 16, 10, 50, 20])
+    _red_rule(ws, f"A3:G{last}", '$E3="不齐全"')
+    _sheet(wb, "未识别文件", "认不出文件类型的文件（未归档）", ["文件"], [[str(p)] for p in col.unknown], [80])
+    _save(wb, path)
+
+
+# ------------------------------------------------------------------ BagIt
+
+
+def write_bag(bag: Path, b: Bundle, profile: Profile, date: dt.date, year: int) -> None:
+    """BagIt 1.0：bagit.txt、bag-info.txt（全宗号、年度、村代码等）、manifest-sha256.txt、tagmanifest-sha256.txt。
+    清单按路径排序、不写当前时间，同样的内容得到同样的字节。"""
+    files = sorted(p for p in (bag / "data").rglob("*") if p.is_file())
+    lines = []
+    octets = 0
+    for p in files:
+        rel = p.relative_to(bag).as_posix()
+        digest = sha256_file(p)
+        octets += p.stat().st_size
+        lines.append(f"{digest}  {_encode(rel)}")
+    (bag / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
+    info = [("Source-Organization", profile["全宗名称"]), ("Bagging-Date", date.isoformat()),
+            ("Payload-Oxum", f"{octets}.{len(files)}"), ("External-Identifier", f"{profile['全宗号']}-{year}-{b.village}"),
+            ("Bag-Group-Identifier", f"{profile['全宗号']}-{year}"), ("全宗号", profile["全宗号"]),
+            ("全宗名称", profile["全宗名称"]), ("年度", str(year)), ("村代码", b.village if b.village != COUNTY else ""),
+            ("村名称", b.village_name), ("整理方案", profile.name), ("件数", str(len(b.items))),
+            ("卷数", str(len(b.volumes))), ("盒数", str(len(b.boxes)))]
+    (bag / "bag-info.txt").write_text("".join(f"{k}: {v}\n" for k, v in info), encoding="utf-8")
+    (bag / "manifest-sha256.txt").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+    tags = []
+    for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt"):
+        tags.append(f"{hashlib.sha256((bag / name).read_bytes()).hexdigest()}  {name}")
+    (bag / "tagmanifest-sha256.txt").write_text("".join(x + "\n" for x in tags), encoding="utf-8")
+
+
+def _encode(path: str) -> str:
+    return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
+
+
+def zip_dir(src: Path, target: Path) -> None:
+    """移交用 zip：成员按路径排序、时间戳固定。"""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(src.rglob("*")):
+            if p.is_file():
+                zi = zipfile.ZipInfo(f"{src.name}/{p.relative_to(src).as_posix()}", date_time=FIXED_ZIP_TIME)
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.external_attr = 0o644 << 16
+                zi.flag_bits |= 0x800  # 文件名为 UTF-8
+                with p.open("rb") as fh:
+                    z.writestr(zi, fh.read(), compresslevel=6)
+
+
+__all__ = ["write_bundle", "write_bag", "zip_dir", "write_completeness", "io"]

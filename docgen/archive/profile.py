@@ -1,0 +1,139 @@
+"""整理方案（profile）：YAML 数据，由旁边的 JSON Schema 校验；出错时指明 文件:行:键 和期望什么。"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import ConfigError, Issue
+from docgen.load.yamlsrc import load_yaml
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "archive_schema"
+RETENTION_ZH = {"Y": "永久", "D30": "30年", "D10": "10年"}
+FIELDS = {"全宗号", "门类", "年度", "期限", "机构", "件号", "卷号", "村码"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    data: dict
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    @property
+    def name(self) -> str:
+        return self.data["名称"]
+
+    def category(self, name: str) -> dict:
+        return self.data["类别"][name]
+
+    def doc_type(self, name: str) -> dict:
+        return self.data["文件类型"][name]
+
+    def retention(self, doc_type: str) -> str:
+        t = self.doc_type(doc_type)
+        return t.get("期限") or self.category(t["类别"])["期限"]
+
+    def classify(self, text: str) -> str | None:
+        """按关键词认出文件类型（关键词越长越优先）。"""
+        best = None
+        for name, t in self.data["文件类型"].items():
+            for kw in t["关键词"]:
+                if kw in text and (best is None or len(kw) > best[1]):
+                    best = (name, len(kw))
+        return best[0] if best else None
+
+    def number(self, pattern_key: str, **values) -> str:
+        return self.data["档号"][pattern_key].format(**values)
+
+    @property
+    def household_regex(self) -> re.Pattern:
+        return re.compile(self.data.get("命名", {}).get("户文件", r"(?P<户编号>\d{16})"))
+
+
+def resolve_profile(name_or_path: str | None) -> Path:
+    if not name_or_path:
+        return SCHEMA_DIR / "default.yaml"
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return p
+    q = SCHEMA_DIR / f"{name_or_path}.yaml"
+    if q.is_file():
+        return q
+    names = "、".join(sorted(x.stem for x in SCHEMA_DIR.glob("*.yaml")))
+    raise ConfigError(f"找不到整理方案“{name_or_path}”（可用：{names}，或给出 .yaml 文件路径）")
+
+
+def load_profile(name_or_path: str | None = None) -> Profile:
+    """读取并校验整理方案。JSON Schema 的每个错误都换算为 文件:行:键。"""
+    import jsonschema
+
+    path = resolve_profile(name_or_path)
+    src = load_yaml(path)
+    schema = json.loads((SCHEMA_DIR / "profile.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    issues = []
+    for e in sorted(validator.iter_errors(src.data), key=lambda e: list(map(str, e.absolute_path))):
+        keypath = tuple(e.absolute_path)
+        key = ".".join(str(k) for k in keypath) or None
+        issues.append(Issue(src.location(keypath, key), f"方案.{e.validator}", _zh(e)))
+    if not issues:
+        issues += _semantic(src)
+    if issues:
+        raise ConfigError(f"{src.display_name}: 整理方案有误，共 {len(issues)} 处", issues)
+    return Profile(path, src.data)
+
+
+def _zh(e) -> str:
+    v = e.validator
+    if v == "required":
+        missing = [m for m in e.validator_value if m not in (e.instance or {})]
+        return f"缺少“{'、'.join(missing)}”"
+    if v == "additionalProperties":
+        extra = [k for k in e.instance if k not in e.schema.get("properties", {})]
+        return f"不认识的键“{'、'.join(map(str, extra))}”，可用：{'、'.join(e.schema.get('properties', {}))}"
+    if v == "enum":
+        return f"应为 {'、'.join(map(str, e.validator_value))} 之一，得到 {e.instance!r}"
+    if v == "pattern":
+        return f"格式不对：{e.instance!r} 不符合 {e.validator_value}"
+    if v == "type":
+        want = {"string": "文字", "object": "映射", "array": "列表", "integer": "整数"}.get(str(e.validator_value), e.validator_value)
+        return f"应为{want}，得到 {e.instance!r}"
+    if v in ("minimum", "maximum", "minItems", "minLength", "minProperties"):
+        return f"取值不满足 {v} = {e.validator_value}：{e.instance!r}"
+    return e.message
+
+
+def _semantic(src) -> list[Issue]:
+    """Schema 查不出的约束：引用的类别、文件类型存在；档号模板只用认识的字段。"""
+    d = src.data
+    out = []
+    cats, types = set(d["类别"]), set(d["文件类型"])
+    for name, t in d["文件类型"].items():
+        if t["类别"] not in cats:
+            out.append(Issue(src.location(("文件类型", name, "类别")), "方案.引用", f"类别“{t['类别']}”未在“类别”中定义"))
+    for part in ("户卷",):
+        if d[part]["类别"] not in cats:
+            out.append(Issue(src.location((part, "类别")), "方案.引用", f"类别“{d[part]['类别']}”未在“类别”中定义"))
+    for key, items in (("户卷", d["户卷"]["必备文件"] + d["户卷"].get("可选文件", [])), ("村档", d["村档"]["必备文件"])):
+        for i, t in enumerate(items):
+            if t not in types:
+                out.append(Issue(src.location((key, "必备文件", i)), "方案.引用", f"文件类型“{t}”未在“文件类型”中定义"))
+    for k, pattern in d["档号"].items():
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f}
+        except ValueError as exc:
+            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板写法有误：{exc}"))
+            continue
+        unknown = names - FIELDS
+        if unknown:
+            out.append(Issue(src.location(("档号", k)), "方案.档号",
+                             f"档号模板中有不认识的字段“{'、'.join(sorted(unknown))}”，可用：{'、'.join(sorted(FIELDS))}"))
+        need = {"件": {"件号"}, "卷": {"卷号"}, "卷内件": {"卷号", "件号"}}[k]
+        if not need <= names:
+            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板须含 {'、'.join('{' + n + '}' for n in sorted(need))}"))
+    return out
