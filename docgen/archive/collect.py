@@ -121,6 +121,8 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
         best: dict[tuple, Path] = {}
         for p in files:
             k = (p.parent, unicodedata.normalize("NFC", p.stem))
+            if k in best and best[k].suffix.lower() == p.suffix.lower():
+                raise InputError(f"{p}: 与 {best[k]} 的文件名只差在 Unicode 规范化形式（NFC/NFD）上，无法区分，请改名")
             if k not in best or FORMAT_RANK.get(p.suffix.lower(), 9) < FORMAT_RANK.get(best[k].suffix.lower(), 9):
                 best[k] = p
         for p in files:

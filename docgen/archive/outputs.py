@@ -150,7 +150,6 @@ def _catalogue_xlsx(path: Path, b: Bundle, profile: Profile) -> None:
 
 
 def _pdf(template: str, date: dt.date, **variables) -> bytes:
-    from docgen.fonts import FontSet
     from docgen.households.docs import render_pdf
 
     return render_pdf(template, _fonts(), date, **variables)

@@ -1,0 +1,327 @@
+"""档案整理：方案校验、档号与件号、装盒、目录与文件一致、完整性报告、BagIt、verify 查出改动、路径安全、
+追加文件不重新编号、重建不改字节、PDF/A 保存版。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import unicodedata
+from pathlib import Path
+
+import bagit
+import openpyxl
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import MINIMAL, ROOT
+from docgen.archive.build import Bundle, Item, Volume, box_units, build_archive, safe_component, safe_join
+from docgen.archive.collect import Doc
+from docgen.archive.profile import load_profile
+from docgen.archive.verify import verify_archive
+from docgen.cli import cli
+from docgen.errors import ConfigError, InputError
+
+YEAR = 2020
+DATE = dt.date(2020, 12, 31)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+def tiny_pdf(path: Path, pages: int = 1) -> Path:
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.save(path, static_id=True)
+    return path
+
+
+@pytest.fixture
+def src(tmp_path) -> tuple[Path, list[Path]]:
+    """两户（一户材料齐全、一户缺材料）和村级台账；另有一个认不出的文件。"""
+    from docgen.households.sample import generate
+
+    gen = tmp_path / "gen"
+    generate(4, 11, gen)
+    from docgen.households.validate import validate_paths
+
+    ds = validate_paths([gen / "户籍导出.xlsx"]).dataset
+    village = ds.households[0].village
+    code = ds.households[0].village_code
+    docs = tmp_path / "docs"
+    full = ds.households[0].hh_id
+    for t in ("申请书", "入户调查表", "评议公示记录", "贫困户登记表", "帮扶手册", "收入核算表", "退出验收材料"):
+        tiny_pdf(docs / "户档" / f"{full}-{t}.pdf", pages=2)
+    part = next(h.hh_id for h in ds.households[1:] if h.village_code == code)
+    tiny_pdf(docs / "户档" / f"{part}-申请书.pdf")
+    tiny_pdf(docs / "户档" / f"{part}-收入核算表.pdf")
+    tiny_pdf(docs / "户档" / f"{part}-收入核算表-重扫.pdf")
+    tiny_pdf(docs / "村级" / f"{village}台账.pdf", pages=3)
+    tiny_pdf(docs / "村级" / f"{village}拟退出户公示名单.pdf")
+    (docs / "村级" / "会议照片说明.txt").write_text("照片", encoding="utf-8")
+    return docs, [gen / "户籍导出.xlsx", gen / "村.yaml"]
+
+
+def build(src, out, **kw):
+    docs, data = src
+    return build_archive([docs], out, load_profile(kw.pop("profile", None)), year=YEAR, date=kw.pop("date", DATE),
+                         data_files=data, **kw)
+
+
+# ------------------------------------------------------------------ 方案
+
+
+def test_profiles_load_and_differ():
+    a, b = load_profile("default"), load_profile("jiangxi")
+    assert a.number("件", 全宗号="Z109", 门类="WS", 年度=2020, 期限="Y", 机构="SB", 件号=1, 村码="") == "Z109-WS·2020-Y-SB-0001"
+    assert b.number("卷", 全宗号="J001", 门类="JF", 年度=2020, 期限="Y", 机构="05", 卷号=7, 村码="610202100201") == \
+        "J001-JF05610202100201-2020-007"
+
+
+@pytest.mark.parametrize("edit,where,fragment", [
+    (("全宗号: Z109", "全宗号: z-109"), "bad.yaml:5:全宗号", "格式不对"),
+    (("  件: \"{全宗号}-{门类}·{年度}-{期限}-{机构}-{件号:04d}\"", "  件: \"{全宗号}-{门号}\""), "bad.yaml:10:档号.件", "不认识的字段"),
+    (("  申请书: {类别: 贫困户档案, 关键词: [申请书]}", "  申请书: {类别: 户档, 关键词: [申请书]}"), "bad.yaml:22:文件类型.申请书.类别", "未在“类别”中定义"),
+    (("  每盒页数: 200", "  每盒页数: 多"), "bad.yaml:45:装盒.每盒页数", "应为整数"),
+    (("门类: WS", "门类: WS\n颜色: 红"), "bad.yaml", "不认识的键“颜色”"),
+])
+def test_broken_profile_names_file_line_key(tmp_path, edit, where, fragment):
+    text = (ROOT / "archive_schema" / "default.yaml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_profile(str(bad))
+    assert where in str(e.value) and fragment in str(e.value), str(e.value)
+
+
+# ------------------------------------------------------------------ 编号、装盒、目录
+
+
+def test_numbering_catalogue_and_completeness(src, tmp_path):
+    out = tmp_path / "arch"
+    stats = build(src, out)
+    bags = sorted(p for p in out.iterdir() if (p / "bagit.txt").exists())
+    assert len(bags) == 1 and bags[0].name.startswith("6102")
+    bag = bags[0]
+    wb = openpyxl.load_workbook(bag / "data" / "目录" / "归档文件目录.xlsx")
+    vol = wb["卷内目录"]
+    rows = [[c.value for c in r] for r in vol.iter_rows(min_row=3)]
+    first = [r for r in rows if r[0] == rows[0][0]]
+    assert [r[2].rsplit("-", 1)[1] for r in first] == ["001", "002", "003", "004", "005", "006", "007"]  # 卷内件号连续
+    assert [r[5].split("）")[-1] for r in first] == ["申请书", "入户调查表", "评议公示记录", "贫困户登记表", "帮扶手册",
+                                                     "收入核算表", "退出验收材料"]  # 按必备文件顺序排列
+    assert all(r[6] == "20201231" for r in first)  # 日期 YYYYMMDD
+    # 目录中的文件与包中文件一一对应
+    listed = {r[-1] for ws in wb.worksheets for r in ws.iter_rows(min_row=3, values_only=True) if r[-1]}
+    files = {p.relative_to(bag).as_posix() for p in (bag / "data").rglob("*") if p.is_file()
+             and not p.relative_to(bag / "data").as_posix().startswith(("目录/", "元数据/"))}
+    assert listed == files
+    # 档号：件按类别单元从 0001 起；户卷卷号从 0001 起
+    items = [r for ws in wb.worksheets if ws.title != "卷内目录" for r in ws.iter_rows(min_row=3, values_only=True)]
+    nos = sorted(r[1] for r in items)
+    assert any(n.endswith("-HD-0001") for n in nos) and any(n.endswith("-HD-0002") for n in nos)
+    # 完整性：齐全的户、缺材料与重复的户、村级材料
+    comp = {c["编号"]: c for c in stats["gaps"]}
+    hh = [k for k in comp if len(k) == 16]
+    assert any(set(comp[k]["缺少"]) == {"入户调查表", "评议公示记录", "贫困户登记表", "帮扶手册", "退出验收材料"}
+               and comp[k]["重复"] == ["收入核算表"] for k in hh)
+    assert stats["unknown"] and stats["unknown"][0].name == "会议照片说明.txt"
+    rep = openpyxl.load_workbook(out / "完整性报告.xlsx")["完整性"]
+    assert any(r[4] == "不齐全" for r in rep.iter_rows(min_row=3, values_only=True))
+    # 元数据 XML：DA/T 46 核心元素与归档章
+    xml = next((bag / "data" / "元数据").glob("*-001.xml")).read_text(encoding="utf-8")
+    for tag in ("<档号值>", "<题名>", "<责任者>", "<保管期限>永久</保管期限>", "<页数>", "<归档章>", "<摘要值>"):
+        assert tag in xml
+    import re
+
+    assert re.search(r"<页数>\d+</页数>", xml)
+
+
+def test_bagit_validator_accepts_and_zip_per_village(src, tmp_path):
+    out = tmp_path / "arch"
+    build(src, out)
+    for bag_dir in (p for p in out.iterdir() if (p / "bagit.txt").exists()):
+        bag = bagit.Bag(str(bag_dir))
+        bag.validate()
+        assert bag.info["全宗号"] == "Z109" and bag.info["年度"] == "2020" and len(bag.info["村代码"]) == 12
+        z = out / f"{bag_dir.name}.zip"
+        import zipfile
+
+        names = zipfile.ZipFile(z).namelist()
+        assert f"{bag_dir.name}/bagit.txt" in names and any("/data/" in n for n in names)
+    assert invoke("archive", "verify", out).exit_code == 0
+
+
+def _bag(out: Path) -> Path:
+    return next(p for p in out.iterdir() if (p / "bagit.txt").exists())
+
+
+@pytest.mark.parametrize("damage", ["flip", "remove", "extra", "rename"])
+def test_verify_catches_damage(src, tmp_path, damage):
+    out = tmp_path / "arch"
+    build(src, out)
+    bag = _bag(out)
+    victim = sorted((bag / "data").rglob("*申请书.pdf"))[0]
+    if damage == "flip":
+        b = bytearray(victim.read_bytes())
+        b[len(b) // 2] ^= 0x01
+        victim.write_bytes(bytes(b))
+    elif damage == "remove":
+        victim.unlink()
+    elif damage == "extra":
+        (victim.parent / "多出来的.pdf").write_bytes(b"%PDF-1.4")
+    else:
+        victim.rename(victim.with_name("改过名.pdf"))
+    problems = verify_archive(out, load_profile("default"))
+    rel = victim.relative_to(bag).as_posix()
+    text = "\n".join(problems)
+    if damage == "flip":
+        assert f"{rel}: 校验值不符" in text
+    elif damage == "remove":
+        assert f"{rel}: 缺少文件" in text and "目录中有，包中没有" in text
+    elif damage == "extra":
+        assert "多出来的.pdf: 多出的文件" in text
+    else:
+        assert f"{rel}: 缺少文件" in text and "改过名.pdf: 多出的文件" in text
+    res = invoke("archive", "verify", out)
+    assert res.exit_code == 1
+
+
+def test_verify_catches_number_gap(src, tmp_path):
+    out = tmp_path / "arch"
+    build(src, out)
+    bag = _bag(out)
+    cat = bag / "data" / "目录" / "归档文件目录.xlsx"
+    wb = openpyxl.load_workbook(cat)
+    ws = wb["卷内目录"]
+    ws.cell(4, 3).value = ws.cell(4, 3).value[:-3] + "009"
+    wb.save(cat)
+    text = "\n".join(verify_archive(out, load_profile("default")))
+    assert "号不连续" in text and "校验值不符" in text  # 改了目录，清单也对不上
+
+
+def test_rebuild_unchanged_is_byte_identical_and_additions_append(src, tmp_path):
+    out = tmp_path / "arch"
+    build(src, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    build(src, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert before == after
+    # 追加一个文件：原有档号不变，新文件接在后面，备考表记载追加
+    docs, _ = src
+    hh = next(p.name[:16] for p in (docs / "户档").glob("*-退出验收材料.pdf"))
+    tiny_pdf(docs / "户档" / f"{hh}-帮扶手册-补充.pdf")
+    build(src, out, date=dt.date(2021, 3, 1))
+    bag = _bag(out)
+    new = {p.relative_to(out) for p in bag.rglob("*") if p.is_file()}
+    kept = [k for k in before if k.suffix == ".pdf" and "HD" in k.name]
+    assert all(k in new for k in kept)  # 已移交的件名（档号）不变
+    added = [k for k in new - set(before) if k.suffix == ".pdf" and "HD" in k.name]
+    assert len(added) == 1 and added[0].name.split(" ")[0].endswith("-008")
+    notes = [p for p in (bag / "data" / "元数据").glob("*-008.xml")]
+    assert "追加归档 2021-03-01" in notes[0].read_text(encoding="utf-8")
+    box_note = (bag / "data" / "目录" / "备考表.docx")
+    import zipfile
+
+    assert "2021-03-01 追加归档" in zipfile.ZipFile(box_note).read("word/document.xml").decode()
+
+
+def test_strict_fails_and_writes_nothing(src, tmp_path):
+    out = tmp_path / "arch"
+    with pytest.raises(InputError) as e:
+        build(src, out, strict=True)
+    assert "缺少" in str(e.value) and "认不出文件类型" in str(e.value)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".arch")]
+
+
+def test_jiangxi_profile_numbers_differently(src, tmp_path):
+    out = tmp_path / "jx"
+    build(src, out, profile="jiangxi")
+    bag = _bag(out)
+    names = [p.name for p in (bag / "data").rglob("*.pdf")]
+    assert any(n.startswith("J001-JF05") for n in names)
+    assert verify_archive(out, load_profile("jiangxi")) == []
+    assert verify_archive(out, load_profile("default"))  # 用另一套方案核对，档号格式不符
+
+
+# ------------------------------------------------------------------ 装盒与路径安全
+
+
+def _item(n, pages, cat="综合类", ret="D30", year=2020):
+    return Item(Doc(Path(f"/x/{n}.pdf"), f"k{n}", "通知", "610202100201", pages=pages), year, cat, ret, "ZH", n,
+                f"Z109-WS·{year}-{ret}-ZH-{n:04d}")
+
+
+def test_box_splitting_never_mixes_and_respects_capacity():
+    prof = load_profile("default")
+    b = Bundle("610202100201", "示例甲村")
+    b.items = [_item(i, 60) for i in range(1, 8)] + [_item(1, 10, ret="Y"), _item(1, 5, year=2019)]
+    vol = Volume("6102021002010001", "甲", 1, "Z109-WS·2020-Y-HD-0001", 2020, "贫困户档案", "Y", "HD")
+    vol.items = [_item(1, 150), _item(2, 100)]
+    b.volumes = [vol]
+    box_units(b, prof)
+    for box in b.boxes:
+        assert len({(u.year, u.category, u.retention) for u in box.units}) == 1
+        assert box.pages <= 200 or len(box.units) == 1
+    d30 = [x for x in b.boxes if x.retention == "D30" and x.year == 2020]
+    assert [len(x.units) for x in d30] == [3, 3, 1]  # 60 页一件，每盒 200 页
+    vb = [x for x in b.boxes if x.category == "贫困户档案"]
+    assert len(vb) == 1 and vb[0].pages == 250  # 一个户卷不拆开
+    assert {x.spine_mm for x in b.boxes} <= {20, 30, 40, 50} and vb[0].spine_mm == 50
+
+
+@pytest.mark.parametrize("name,safe", [
+    ("a/b", "a_b"), ("..", "_"), ("C:文件", "C_文件"), ("题名?*<>|", "题名_____"), ("  .  ", "_"),
+    ("e\u0301", "\u00e9"),  # NFD → NFC
+])
+def test_safe_component(name, safe):
+    assert safe_component(name) == safe
+
+
+def test_paths_cannot_escape(tmp_path):
+    p = safe_join(tmp_path, "..", "..", "etc")
+    assert str(p).startswith(str(tmp_path))
+
+
+def test_names_differing_only_in_normalisation_refused(tmp_path, src):
+    docs, data = src
+    hh = next(p.name[:16] for p in (docs / "户档").glob("*-申请书.pdf"))
+    nfc = unicodedata.normalize("NFC", f"{hh}-帮扶手册-é.pdf")
+    nfd = unicodedata.normalize("NFD", nfc)
+    tiny_pdf(docs / "户档" / nfc)
+    tiny_pdf(docs / "户档" / nfd)
+    if len({p.name for p in (docs / "户档").iterdir()}) < 2:
+        pytest.skip("文件系统把两种形式当成同一个名字")
+    with pytest.raises(InputError, match="规范化"):
+        build(src, tmp_path / "arch")
+
+
+# ------------------------------------------------------------------ PDF/A
+
+
+def test_docgen_pdfs_become_pdfa_copies(tmp_path, write_yaml):
+    from docgen.api import render_file
+
+    docs = tmp_path / "docs"
+    pdf = render_file(write_yaml(MINIMAL), docs / "关于做好农村危房改造工作的通知.pdf")
+    prof = load_profile("default")
+    build_archive([docs], tmp_path / "arch", prof, year=YEAR, date=DATE)
+    out = next((tmp_path / "arch").rglob("*通知.pdf"))
+    with pikepdf.open(out) as p:
+        meta = p.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "B"
+        oi = p.Root.OutputIntents[0]
+        assert oi.S == "/GTS_PDFA1" and len(oi.DestOutputProfile.read_bytes()) > 1000
+        assert not p.is_encrypted and "/JavaScript" not in p.Root.get("/Names", {})
+        assert "/ID" in p.trailer
+        for page in p.pages:  # 全部字体嵌入
+            for name, font in page.Resources.get("/Font", {}).items():
+                fd = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+                assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+        assert str(p.docinfo["/Title"]) == meta["dc:title"]
+    assert pdf.read_bytes() != out.read_bytes()  # 原件不动，保存版另存
