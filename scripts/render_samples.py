@@ -48,6 +48,23 @@ def main(out_dir: str = "out") -> int:
         except DocgenError as exc:
             failed += 1
             print(f"失败 samples/households: {exc}", file=sys.stderr)
+        else:
+            # 把生成的台账、户档、公示名单整理成档案包并核对
+            from docgen.archive.build import build_archive
+            from docgen.archive.profile import load_profile
+            from docgen.archive.verify import verify_archive
+            import datetime as dt
+
+            profile = load_profile("default")
+            arch = out / "档案"
+            stats = build_archive([out / "households"], arch, profile, year=2020, date=dt.date(2020, 12, 31),
+                                  data_files=[hh / "户籍导出.xlsx", hh / "村.yaml"])
+            problems = verify_archive(arch, profile)
+            print(f"已生成 out/档案：{stats['bundles']} 个档案包，{stats['volumes']} 卷，{stats['boxes']} 盒；"
+                  f"材料不齐全 {len(stats['gaps'])} 处（见 out/档案/完整性报告.xlsx）；核对{'无误' if not problems else '有问题'}")
+            for p in problems:
+                print(f"  {p}", file=sys.stderr)
+            failed += bool(problems)
     return 1 if failed else 0
 
 

@@ -32,6 +32,7 @@ class Doc:
     secrecy: str = ""
     pages: int = 1
     note: str = ""
+    docgen_pdf: bool = False  # docgen 自己生成的 PDF（归档时转存 PDF/A 保存版）
 
 
 @dataclass
@@ -42,15 +43,25 @@ class Collection:
     villages: dict[str, str] = field(default_factory=dict)  # 村码 → 村名
 
 
+def inspect(path: Path) -> tuple[int, bool]:
+    """（页数, 是否 docgen 生成的 PDF）：PDF 读页树与 Creator；Word 读文档属性中的页数；其他按 1 页。"""
+    if path.suffix.lower() == ".pdf":
+        try:
+            import pikepdf
+
+            with pikepdf.open(path) as pdf:
+                return len(pdf.pages), str(pdf.docinfo.get("/Creator", "")) == "docgen"
+        except Exception:
+            return 1, False
+    return count_pages(path), False
+
+
 def count_pages(path: Path) -> int:
     """页数：PDF 读页树；Word 读文档属性中的页数（没有则按 1）；图片与表格按 1。"""
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
-            import pikepdf
-
-            with pikepdf.open(path) as pdf:
-                return len(pdf.pages)
+            return inspect(path)[0]
         if suffix == ".docx":
             import zipfile
 
@@ -163,11 +174,13 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
                     date = parse_date(date)
                 except ValueError:
                     raise InputError(f"{Location(manifest.name, None, info['_row'], '日期')}: 日期无效：{date!r}") from None
+            pages, made_by_docgen = inspect(p)
             col.docs.append(Doc(source=p, key=key, doc_type=doc_type, village=village, household=hh,
                                 title=title, date=date or default_date,
                                 author=str(info.get("责任者") or profile.doc_type(doc_type).get("责任者") or profile["全宗名称"]),
                                 doc_no=str(info.get("文号") or ""), secrecy=str(info.get("密级") or ""),
-                                pages=int(info.get("页数") or count_pages(p)), note=str(info.get("备注") or "")))
+                                pages=int(info.get("页数") or pages), note=str(info.get("备注") or ""),
+                                docgen_pdf=made_by_docgen))
     return col
 
 

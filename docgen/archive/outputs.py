@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import shutil
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -55,21 +54,23 @@ def _all_items(b: Bundle) -> list[Item]:
 
 def _place(it: Item, folder: Path, data: Path, limit: int, date: dt.date) -> None:
     """把一件放进包：按 档号 + 题名 命名；docgen 自己生成的 PDF 存 PDF/A-2b 保存版，其他文件原样复制。"""
-    from docgen.archive.pdfa import is_docgen_pdf, to_pdfa
+    from docgen.archive.pdfa import to_pdfa
 
     folder.mkdir(parents=True, exist_ok=True)
     name = safe_component(f"{it.archival_no} {it.doc.title}", limit) + it.doc.source.suffix.lower()
     target = folder / name
     if target.exists():
         raise FileExistsError(f"包内文件名重复：{target}")
-    if it.doc.source.suffix.lower() == ".pdf" and is_docgen_pdf(it.doc.source):
+    if it.doc.docgen_pdf:
         to_pdfa(it.doc.source, target, it.doc.title, date)
         it.doc.note = it.doc.note or "PDF/A-2b 保存版"
+        blob = target.read_bytes()
     else:
-        shutil.copyfile(it.doc.source, target)
+        blob = it.doc.source.read_bytes()
+        target.write_bytes(blob)
     it.path = target.relative_to(data.parent).as_posix()
-    it.size = target.stat().st_size
-    it.sha256 = sha256_file(target)
+    it.size = len(blob)
+    it.sha256 = hashlib.sha256(blob).hexdigest()
 
 
 def item_xml(it: Item, profile: Profile, b: Bundle) -> str:
@@ -259,12 +260,13 @@ def write_bag(bag: Path, b: Bundle, profile: Profile, date: dt.date, year: int) 
     """BagIt 1.0：bagit.txt、bag-info.txt（全宗号、年度、村代码等）、manifest-sha256.txt、tagmanifest-sha256.txt。
     清单按路径排序、不写当前时间，同样的内容得到同样的字节。"""
     files = sorted(p for p in (bag / "data").rglob("*") if p.is_file())
+    known = {it.path: (it.sha256, it.size) for it in _all_items(b) if it.sha256}  # 放入时已算过
     lines = []
     octets = 0
     for p in files:
         rel = p.relative_to(bag).as_posix()
-        digest = sha256_file(p)
-        octets += p.stat().st_size
+        digest, size = known.get(rel) or (sha256_file(p), p.stat().st_size)
+        octets += size
         lines.append(f"{digest}  {_encode(rel)}")
     (bag / "bagit.txt").write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n", encoding="utf-8")
     info = [("Source-Organization", profile["全宗名称"]), ("Bagging-Date", date.isoformat()),

@@ -21,16 +21,6 @@ def _icc() -> bytes:
     return ICC
 
 
-def is_docgen_pdf(path: Path) -> bool:
-    import pikepdf
-
-    try:
-        with pikepdf.open(path) as pdf:
-            return str(pdf.docinfo.get("/Creator", "")) == "docgen"
-    except Exception:
-        return False
-
-
 def to_pdfa(src: Path, dst: Path, title: str, date: dt.date) -> None:
     """写出 PDF/A-2b 版本（确定性：日期取归档日期，文件标识由内容决定）。"""
     import hashlib
