@@ -30,6 +30,8 @@ def html_schemas() -> dict[str, dict[str, object]]:
         "household_income.html": {"c": None, "f": fonts},
         "household_card.html": {"c": None, "f": fonts},
         "gongshi.html": {"title": None, "intro": None, "rows": None, "f": fonts},
+        "archive_catalogue.html": {"title": None, "sections": None, "columns": None, "centred": None, "f": fonts},
+        "archive_box.html": {"title": None, "boxes": None, "fonds": None, "widths": None, "f": fonts},
     }
 
 
