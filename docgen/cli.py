@@ -404,6 +404,109 @@ def archive_verify_cmd(ctx, root, profile) -> None:
     _guard(ctx, run)
 
 
+@cli.command("batch", context_settings=CONTEXT)
+@click.argument("project", metavar="[项目文件]", required=False, type=click.Path(path_type=Path))
+@click.option("--data", "data_dir", metavar="目录", type=click.Path(path_type=Path), default=None,
+              help="数据目录（其中的 xlsx、csv、yaml 都读）；项目文件中写了“数据”时可省略。")
+@click.option("--period", "period", metavar="YYYY-MM", required=True, help="批处理的月份，如 2020-12。")
+@click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path))
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为全部核心）。")
+@click.option("--docs", "docs", default="docx,pdf", show_default=True, help="生成哪些户档格式：docx、pdf，逗号分隔。")
+@click.option("--dry-run", is_flag=True, help="只打印计划（哪些文书、给谁、用哪个模板、写到哪里、生成还是跳过）。")
+@click.option("--force", is_flag=True, help="全部重做，不管内容是否变了。")
+@click.option("-q", "--quiet", is_flag=True, help="只在出错时输出（适合定时任务）。")
+@click.pass_context
+def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, quiet) -> None:
+    """月末批处理：每户的收入核算表与户情卡（DOCX、PDF）、每村台账、全县汇总。
+
+    先算计划；每个输出按“输入记录 + 模板 + 配置 + docgen 版本”的哈希判断是否需要重做，没变的跳过；
+    随时中断（包括强行杀掉）都不会留下写了一半的文件，再运行一次即可补完。例如：
+
+        docgen batch --data samples/households --period 2020-12 -o out/月末
+    """
+    import os
+    import re
+
+    from docgen.batch.runner import run_batch
+    from docgen.config import load_settings
+    from docgen.load.yamlsrc import load_yaml
+
+    def run() -> None:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise InputError(f"--period 应写作 YYYY-MM，如 2020-12，得到 {period!r}")
+        files: list[Path] = []
+        templates = None
+        settings_file = None
+        if project:
+            src = load_yaml(project)
+            d = src.data if isinstance(src.data, dict) else {}
+            unknown = set(d) - {"数据", "模板目录", "配置"}
+            if unknown:
+                k = sorted(unknown)[0]
+                raise InputError(f"{src.location((k,), k)}: 未知的项目设置“{k}”，可用：数据、模板目录、配置")
+            base = Path(project).parent
+            files += [base / f for f in (d.get("数据") or [])]
+            templates = base / d["模板目录"] if d.get("模板目录") else None
+            settings_file = base / d["配置"] if d.get("配置") else None
+        if data_dir:
+            if not data_dir.is_dir():
+                raise InputError(f"{data_dir}: 数据目录不存在")
+            files += sorted(p for p in data_dir.iterdir() if p.suffix.lower() in (".xlsx", ".csv", ".yaml", ".yml")
+                            and not p.name.startswith("."))
+        if not files:
+            raise InputError("没有数据：请用 --data 指定数据目录，或在项目文件中写“数据”")
+        for f in files:
+            if not f.is_file():
+                raise InputError(f"{f}: 找不到数据文件")
+        kinds = []
+        for fmt in [x.strip() for x in docs.split(",") if x.strip()]:
+            if fmt not in ("docx", "pdf"):
+                raise InputError(f"--docs 只能是 docx、pdf，得到 {fmt!r}")
+            kinds += [f"收入核算表.{fmt}", f"户情卡.{fmt}"]
+        workers = jobs or os.cpu_count() or 1
+        settings = load_settings(settings_file)
+        bar = None
+        if not quiet and not dry_run and err.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(TextColumn("批处理"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                           transient=True)
+        task = None
+
+        def progress():
+            if bar is not None:
+                bar.advance(task)
+
+        def log(msg):
+            err.print(f"[red]{msg}[/red]")
+
+        if bar is not None:
+            bar.start()
+            task = bar.add_task("批处理", total=None)
+        try:
+            decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
+                                           dry_run=dry_run, templates=templates, settings=settings,
+                                           progress=progress, log=None if quiet else log)
+        finally:
+            if bar is not None:
+                bar.stop()
+        if dry_run:
+            for j, action in decisions:
+                tpl = j.kind if j.kind in ("台账", "汇总") else j.kind
+                click.echo(f"{action}\t{tpl}\t{j.household or j.village or '全县'}\t{j.target}")
+            click.echo(f"计划 {summary.planned} 项：生成 {summary.planned - summary.skipped}，跳过 {summary.skipped}。")
+            return
+        for target, error in summary.failed if quiet else []:
+            err.print(f"失败 {target}：{error}")
+        if not quiet or summary.failed:
+            err.print(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
+                      f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{out / '批处理报告.json'}）")
+        if summary.failed:
+            sys.exit(1)
+
+    _guard(ctx, run)
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))

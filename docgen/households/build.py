@@ -67,8 +67,9 @@ def build_ledgers(paths: list[Path], out: Path, *, docs: tuple[str, ...] = ("doc
 
 
 def _documents(assessments, settings, stage: Path, docs, progress) -> int:
-    from docgen.households.docs import DocxRenderer, household_context, render_pdf
+    from docgen.households.docs import household_context, render_pdf
     from docgen.render.env import templates_dir
+    from docgen.render.fastdocx import CompiledDocx
 
     if not docs:
         return 0
@@ -77,8 +78,8 @@ def _documents(assessments, settings, stage: Path, docs, progress) -> int:
         from docgen.fonts import FontSet
 
         fonts = FontSet()
-    income_tpl = DocxRenderer(templates_dir() / "docx" / "household_income.docx")
-    card_tpl = DocxRenderer(templates_dir() / "docx" / "household_card.docx")
+    income_tpl = CompiledDocx(templates_dir() / "docx" / "household_income.docx")
+    card_tpl = CompiledDocx(templates_dir() / "docx" / "household_card.docx")
     n = 0
     for a in assessments:
         h = a.household

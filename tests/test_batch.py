@@ -1,0 +1,179 @@
+"""月末批处理：计划（--dry-run）、跳过与重做、杀掉再续跑的结果与一次跑完相同、某户出错不影响其他户、两次运行字节相同、
+快速 DOCX 渲染与 docxtpl 结果相同。"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import ROOT
+from docgen.cli import cli
+from docgen.households.sample import generate
+
+IGNORE = {".docgen-state.sqlite", ".docgen-state.sqlite-wal", ".docgen-state.sqlite-shm", "批处理报告.json"}
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+def outputs(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in d.rglob("*")
+            if p.is_file() and p.name not in IGNORE and ".docgen-cache" not in p.parts}
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    d = tmp_path / "data"
+    generate(8, 3, d)
+    return d
+
+
+def test_dry_run_prints_plan_and_writes_nothing(data, tmp_path):
+    out = tmp_path / "out"
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--dry-run")
+    assert res.exit_code == 0, res.stderr
+    lines = [ln.split("\t") for ln in res.output.splitlines() if "\t" in ln]
+    kinds = {ln[1] for ln in lines}
+    assert kinds == {"收入核算表.docx", "户情卡.docx", "收入核算表.pdf", "户情卡.pdf", "台账", "汇总"}
+    assert all(ln[0] == "生成" for ln in lines)
+    assert len([ln for ln in lines if ln[1] == "户情卡.pdf"]) == 8
+    assert outputs(out) == {}
+
+
+def test_skip_and_rebuild_only_what_changed(data, tmp_path):
+    out = tmp_path / "out"
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    first = outputs(out)
+    assert len([k for k in first if k.endswith(".docx")]) == 16 and "全县汇总.xlsx" in first
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    assert "完成 0，跳过" in res.stderr
+    # 改一户的收入：只重做这户的文书、这户所在村的台账和全县汇总
+    wb = openpyxl.load_workbook(data / "户籍导出.xlsx")
+    ws = wb["贫困户家庭收入"]
+    hh = ws.cell(3, 1).value
+    ws.cell(3, 5).value = (ws.cell(3, 5).value or 0) + 1000
+    wb.save(data / "户籍导出.xlsx")
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    assert res.exit_code == 0
+    after = outputs(out)
+    changed = sorted(k for k in after if after[k] != first.get(k))
+    village = next(k.split("/")[1] for k in first if hh in k)
+    assert all(hh in k or k in (f"台账/{village}台账.xlsx", "全县汇总.xlsx") for k in changed), changed
+    assert any(hh in k and "收入核算表" in k for k in changed)
+    assert "完成 4，" in res.stderr  # 两份户档 + 村台账 + 汇总
+
+
+def test_force_rebuilds_everything(data, tmp_path):
+    out = tmp_path / "out"
+    invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1", "--force")
+    assert "跳过 0" in res.stderr
+
+
+def test_two_runs_same_bytes(data, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        assert invoke("batch", "--data", data, "--period", "2020-12", "-o", d, "--docs", "docx").exit_code == 0
+    assert outputs(a) == outputs(b)
+
+
+def test_failure_is_isolated(data, tmp_path):
+    tpl = tmp_path / "tpl"
+    shutil.copytree(ROOT / "templates", tpl, ignore=shutil.ignore_patterns("*.py"))
+    bad_hh = next(p for p in openpyxl.load_workbook(data / "户籍导出.xlsx")["贫困户成员信息"].iter_rows(min_row=2, max_row=2,
+                                                                                                  values_only=True))[6]
+    card = tpl / "html" / "household_card.html"
+    card.write_text(card.read_text(encoding="utf-8").replace(
+        "<h1>建档立卡户户情卡</h1>", f'<h1>建档立卡户户情卡</h1>{{% if c.hh_id == "{bad_hh}" %}}{{{{ c.missing.value }}}}{{% endif %}}'),
+        encoding="utf-8")
+    project = tmp_path / "项目.yaml"
+    project.write_text(f"数据: [data/户籍导出.xlsx, data/村.yaml, data/问题.xlsx]\n模板目录: tpl\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = invoke("batch", project, "--period", "2020-12", "-o", out, "-j", "1")
+    assert res.exit_code == 1
+    assert "失败 1" in res.stderr and bad_hh in res.stderr
+    done = outputs(out)
+    assert len([k for k in done if k.endswith("户情卡.pdf")]) == 7  # 其他户照常完成
+    assert any(bad_hh in k and k.endswith("户情卡.docx") for k in done)  # 同一户的其他文书也照常完成
+    import json
+
+    report = json.loads((out / "批处理报告.json").read_text(encoding="utf-8"))
+    assert report["失败"] == 1 and bad_hh in report["失败明细"][0]["输出"]
+
+
+def test_kill_and_resume_gives_the_same_bytes(data, tmp_path):
+    clean = tmp_path / "clean"
+    assert invoke("batch", "--data", data, "--period", "2020-12", "-o", clean, "-j", "1").exit_code == 0
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "docgen", "batch", "--data", str(data), "--period", "2020-12", "-o", str(out), "-j", "1", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    db = out / ".docgen-state.sqlite"
+    while time.time() < deadline:
+        try:
+            n = sqlite3.connect(db).execute("SELECT COUNT(*) FROM outputs").fetchone()[0] if db.exists() else 0
+        except sqlite3.Error:
+            n = 0
+        pdfs = list(out.rglob("*.pdf")) if out.exists() else []
+        if n >= 1 or len(pdfs) >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    partial = outputs(out)
+    assert len(partial) < len(outputs(clean))  # 确实是中途杀掉的
+    assert not list(out.rglob("*.part"))  # 没有写了一半的文件
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    assert outputs(out) == outputs(clean)
+
+
+def test_fast_docx_equals_docxtpl():
+    from docgen.households.compute import Settings, assess
+    from docgen.households.docs import DocxRenderer, household_context
+    from docgen.households.validate import validate_paths
+    from docgen.render.fastdocx import CompiledDocx
+
+    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
+    for name in ("household_income.docx", "household_card.docx"):
+        tpl = ROOT / "templates" / "docx" / name
+        fast, ref = CompiledDocx(tpl), DocxRenderer(tpl)
+        for h in ds.households[:5]:
+            ctx = household_context(assess(h, Settings()), Settings())
+            ctx["head"] = ctx["head"] + " <特殊> & 字符"  # 转义后内容仍相同
+            a, b = zipfile.ZipFile(io.BytesIO(fast.render(ctx))), zipfile.ZipFile(io.BytesIO(ref.render(ctx)))
+            assert a.testzip() is None and sorted(a.namelist()) == sorted(b.namelist())
+            c14n = [etree.tostring(etree.fromstring(z.read("word/document.xml")), method="c14n") for z in (a, b)]
+            assert c14n[0] == c14n[1]
+            for n in a.namelist():
+                if n not in ("word/document.xml", "docProps/core.xml"):
+                    assert a.read(n) == b.read(n), n
+
+
+def test_batch_input_errors(tmp_path, data):
+    res = invoke("batch", "--data", data, "--period", "2020-13", "-o", tmp_path / "o")
+    assert res.exit_code == 2 and "YYYY-MM" in res.stderr
+    res = invoke("batch", "--period", "2020-12", "-o", tmp_path / "o")
+    assert res.exit_code == 2 and "没有数据" in res.stderr
+    wb = openpyxl.load_workbook(data / "户籍导出.xlsx")
+    wb["贫困户成员信息"].cell(2, 18).value = "强劳动力"
+    wb.save(data / "户籍导出.xlsx")
+    out = tmp_path / "o"
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out)
+    assert res.exit_code == 2 and "户籍导出.xlsx:贫困户成员信息:2:劳动技能" in res.stderr
+    assert outputs(out) == {}
