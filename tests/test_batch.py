@@ -102,7 +102,7 @@ def test_failure_is_isolated(data, tmp_path):
         "<h1>建档立卡户户情卡</h1>", f'<h1>建档立卡户户情卡</h1>{{% if c.hh_id == "{bad_hh}" %}}{{{{ c.missing.value }}}}{{% endif %}}'),
         encoding="utf-8")
     project = tmp_path / "项目.yaml"
-    project.write_text(f"数据: [data/户籍导出.xlsx, data/村.yaml, data/问题.xlsx]\n模板目录: tpl\n", encoding="utf-8")
+    project.write_text("数据: [data/户籍导出.xlsx, data/村.yaml, data/问题.xlsx]\n模板目录: tpl\n", encoding="utf-8")
     out = tmp_path / "out"
     res = invoke("batch", project, "--period", "2020-12", "-o", out, "-j", "1")
     assert res.exit_code == 1
