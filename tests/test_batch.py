@@ -97,10 +97,9 @@ def test_failure_is_isolated(data, tmp_path):
     shutil.copytree(ROOT / "templates", tpl, ignore=shutil.ignore_patterns("*.py"))
     bad_hh = next(p for p in openpyxl.load_workbook(data / "户籍导出.xlsx")["贫困户成员信息"].iter_rows(min_row=2, max_row=2,
                                                                                                   values_only=True))[6]
-    card = tpl / "html" / "household_card.html"
-    card.write_text(card.read_text(encoding="utf-8").replace(
-        "<h1>建档立卡户户情卡</h1>", f'<h1>建档立卡户户情卡</h1>{{% if c.hh_id == "{bad_hh}" %}}{{{{ c.missing.value }}}}{{% endif %}}'),
-        encoding="utf-8")
+    card = tpl / "typst" / "household_card.typ"
+    card.write_text(card.read_text(encoding="utf-8") + f'\n#if c.hh_id == "{bad_hh}" {{ c.missing.value }}\n',
+                    encoding="utf-8")
     project = tmp_path / "项目.yaml"
     project.write_text("数据: [data/户籍导出.xlsx, data/村.yaml, data/问题.xlsx]\n模板目录: tpl\n", encoding="utf-8")
     out = tmp_path / "out"

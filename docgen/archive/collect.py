@@ -50,7 +50,9 @@ def inspect(path: Path) -> tuple[int, bool]:
             import pikepdf
 
             with pikepdf.open(path) as pdf:
-                return len(pdf.pages), str(pdf.docinfo.get("/Creator", "")) == "docgen"
+                info = pdf.docinfo
+                made = str(info.get("/Creator", "")) == "docgen" or "docgen" in str(info.get("/Keywords", ""))
+                return len(pdf.pages), made
         except Exception:
             return 1, False
     return count_pages(path), False

@@ -13,8 +13,8 @@ from docgen.households.build import safe_name
 DOC_KINDS = {  # 种类 → (模板, 文件名后缀)
     "收入核算表.docx": ("docx/household_income.docx", "收入核算表.docx"),
     "户情卡.docx": ("docx/household_card.docx", "户情卡.docx"),
-    "收入核算表.pdf": ("html/household_income.html", "收入核算表.pdf"),
-    "户情卡.pdf": ("html/household_card.html", "户情卡.pdf"),
+    "收入核算表.pdf": ("typst/household_income.typ", "收入核算表.pdf"),
+    "户情卡.pdf": ("typst/household_card.typ", "户情卡.pdf"),
 }
 
 

@@ -95,12 +95,13 @@ def _init_worker(templates: str, settings) -> None:
     os.environ["DOCGEN_TEMPLATES"] = templates
     _W.clear()
     _W["settings"] = settings
+    _W["templates"] = templates
     _W["docx"] = {k: CompiledDocx(Path(templates) / v[0]) for k, v in DOC_KINDS.items() if k.endswith(".docx")}
 
 
 def _render_household(task) -> list[tuple]:
     """渲染一户的各种文书；返回 (输出, 内容键, 校验值, 大小, 错误)。"""
-    from docgen.households.docs import household_context, render_pdf
+    from docgen.households.docs import household_context
 
     out, assessment, jobs = task
     results = []
@@ -113,12 +114,13 @@ def _render_household(task) -> list[tuple]:
             if j.kind.endswith(".docx"):
                 data = _W["docx"][j.kind].render(ctx)
             else:
-                if "fonts" not in _W:
+                if "typst" not in _W:  # 每个进程只建一次 Typst 编译器、加载一次字体
                     from docgen.fonts import FontSet
+                    from docgen.render.typst_engine import TypstForms
 
-                    _W["fonts"] = FontSet()
+                    _W["typst"] = TypstForms(Path(_W["templates"]) / "typst", FontSet())
                 year = int(ctx["year"] or 2020)
-                data = render_pdf(DOC_KINDS[j.kind][0].split("/")[1], _W["fonts"], dt.date(year, 12, 31), c=ctx)
+                data = _W["typst"].render(DOC_KINDS[j.kind][0].split("/")[1], ctx, dt.date(year, 12, 31))
             atomic_write(Path(out) / j.target, data)
             results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), ""))
         except Exception as exc:

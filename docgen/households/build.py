@@ -67,17 +67,18 @@ def build_ledgers(paths: list[Path], out: Path, *, docs: tuple[str, ...] = ("doc
 
 
 def _documents(assessments, settings, stage: Path, docs, progress) -> int:
-    from docgen.households.docs import household_context, render_pdf
+    from docgen.households.docs import household_context
     from docgen.render.env import templates_dir
     from docgen.render.fastdocx import CompiledDocx
+    from docgen.render.typst_engine import TypstForms
 
     if not docs:
         return 0
-    fonts = None
+    forms = None
     if "pdf" in docs:
         from docgen.fonts import FontSet
 
-        fonts = FontSet()
+        forms = TypstForms(templates_dir() / "typst", FontSet())
     income_tpl = CompiledDocx(templates_dir() / "docx" / "household_income.docx")
     card_tpl = CompiledDocx(templates_dir() / "docx" / "household_card.docx")
     n = 0
@@ -96,9 +97,9 @@ def _documents(assessments, settings, stage: Path, docs, progress) -> int:
             n += 1
         if "pdf" in docs:
             if a.income is not None:
-                (folder / f"{base}-收入核算表.pdf").write_bytes(render_pdf("household_income.html", fonts, date, c=ctx))
+                (folder / f"{base}-收入核算表.pdf").write_bytes(forms.render("household_income.typ", ctx, date))
                 n += 1
-            (folder / f"{base}-户情卡.pdf").write_bytes(render_pdf("household_card.html", fonts, date, c=ctx))
+            (folder / f"{base}-户情卡.pdf").write_bytes(forms.render("household_card.typ", ctx, date))
             n += 1
         if progress:
             progress()

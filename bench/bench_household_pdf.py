@@ -1,0 +1,62 @@
+"""户档 PDF 基准：同一轮中比较
+- 朴素做法：每户一次 WeasyPrint `HTML(...).write_pdf()`（模板 bench/naive_household_card.html，即改用 Typst 之前的户情卡）；
+- 批量路径：Typst，每个进程每个模板只建一次编译器，每户只换数据（templates/typst/household_card.typ）。
+都在单进程里跑，报 页/秒 与 KB/页。
+
+    .venv/bin/python bench/bench_household_pdf.py [户数]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(n: int = 60) -> None:
+    from jinja2 import FileSystemLoader
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from markupsafe import Markup
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from docgen.fonts import FontSet
+    from docgen.households.compute import Settings, assess
+    from docgen.households.docs import household_context
+    from docgen.households.validate import validate_paths
+    from docgen.render.pdf import font_families
+    from docgen.render.typst_engine import TypstForms
+
+    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
+    ctxs = [household_context(assess(h, Settings()), Settings()) for h in ds.households][:n]
+    fonts = FontSet()
+    env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(ROOT / "bench")), autoescape=True)
+    tpl = env.get_template("naive_household_card.html")
+    fam = font_families(fonts)
+    fc = FontConfiguration()
+
+    def naive(ctx):
+        return HTML(string=tpl.render(c=ctx, f=fam, extra=Markup(""))).write_pdf(font_config=fc)
+
+    forms = TypstForms(ROOT / "templates" / "typst", fonts)
+    date = dt.date(2020, 12, 31)
+    rows = []
+    for name, fn, items in (("朴素：每户一次 WeasyPrint write_pdf", naive, ctxs[:20]),
+                            ("Typst：编译器复用，只换数据", lambda c: forms.render("household_card.typ", c, date), ctxs)):
+        fn(items[0])  # 预热：字体加载、模板编译
+        t = time.perf_counter()
+        sizes = [len(fn(c)) for c in items]
+        el = time.perf_counter() - t
+        rows.append((name, len(items) / el, sum(sizes) / len(sizes) / 1024))
+    print(f"{'户情卡（A4 一页），单进程':<34}{'页/秒':>10}{'KB/页':>10}")
+    for name, pps, kb in rows:
+        print(f"{name:<34}{pps:>10.1f}{kb:>10.1f}")
+    print(f"速度比 {rows[1][1] / rows[0][1]:.1f}，大小比 {rows[1][2] / rows[0][2]:.2f}")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:]))
