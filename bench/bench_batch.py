@@ -1,8 +1,7 @@
 """批处理基准（同一轮中与朴素做法比）：
 
 1. 户档 DOCX：朴素的 `DocxTemplate(path).render(ctx); save()` 循环 对 模板只编译一次的渲染（单进程）；
-2. 户档 PDF：朴素的每户一次 `HTML(...).write_pdf()`（docgen 目前的做法）的页/秒与每页 KB，
-   对比 LibreOffice 把同样的 DOCX 转成 PDF（一次调用转一批）；
+2. 户档 PDF：Typst 批量路径的页/秒与每页 KB，对比 LibreOffice 把同样的 DOCX 转成 PDF（一次调用转一批）；
 3. `docgen batch`（2 进程）N 户只出 DOCX 与台账的用时、什么都没变时重跑的用时、改一户后重跑的用时，以及峰值内存。
 
     .venv/bin/python bench/bench_batch.py [户数]
@@ -44,7 +43,7 @@ def main(n: int = 10000) -> None:
 
     from docgen.fonts import FontSet
     from docgen.households.compute import Settings, assess
-    from docgen.households.docs import household_context, render_pdf
+    from docgen.households.docs import household_context
     from docgen.households.sample import generate
     from docgen.households.validate import validate_paths
     from docgen.render.fastdocx import CompiledDocx
@@ -64,14 +63,17 @@ def main(n: int = 10000) -> None:
     fonts = FontSet()
     import datetime as dt
 
+    from docgen.render.typst_engine import TypstForms
+
+    forms = TypstForms(ROOT / "templates" / "typst", fonts)
     sizes = []
 
     def pdf(ctx):
-        sizes.append(len(render_pdf("household_card.html", fonts, dt.date(2020, 12, 31), c=ctx)))
+        sizes.append(len(forms.render("household_card.typ", ctx, dt.date(2020, 12, 31))))
 
     pdf(ctxs[0])
     sizes.clear()
-    r_pdf = rate(pdf, ctxs[:20])
+    r_pdf = rate(pdf, ctxs)
     kb = sum(sizes) / len(sizes) / 1024
     lo = None
     soffice = shutil.which("soffice")
@@ -90,7 +92,7 @@ def main(n: int = 10000) -> None:
     print(f"  朴素 docxtpl 循环        {r_naive:8.1f} 份/秒")
     print(f"  模板只编译一次            {r_fast:8.1f} 份/秒   比值 {r_fast / r_naive:.1f}")
     print("户档 PDF（户情卡，一页，单进程）")
-    print(f"  每户一次 write_pdf        {r_pdf:8.2f} 页/秒   {kb:.0f} KB/页")
+    print(f"  Typst（编译器复用）       {r_pdf:8.2f} 页/秒   {kb:.0f} KB/页（逐户 WeasyPrint 的对比见 bench_household_pdf.py）")
     if lo:
         print(f"  LibreOffice 转同样的 DOCX {lo:8.2f} 页/秒（一次调用转 20 份）")
 
@@ -107,10 +109,15 @@ def main(n: int = 10000) -> None:
         wb.save(d / "data" / "户籍导出.xlsx")
         one, _ = batch(args)
         docs = len(list((out / "户档").rglob("*.docx")))
+        out2 = d / "out-full"
+        full2, rss2 = batch(["--data", str(d / "data"), "--period", "2020-12", "-o", str(out2), "--docs", "docx,pdf", "-j", "2"])
+        pdfs = len(list((out2 / "户档").rglob("*.pdf")))
     print(f"docgen batch：{n} 户（{docs} 份 DOCX、各村台账、全县汇总），2 进程")
     print(f"  首次运行                  {full:8.1f} 秒   峰值内存 {rss:.0f} MB")
     print(f"  什么都没变时重跑          {again:8.1f} 秒")
     print(f"  改一户的收入后重跑        {one:8.1f} 秒")
+    print(f"整月：{n} 户 DOCX + PDF（{docs} 份 DOCX、{pdfs} 份 PDF）、台账、汇总，2 进程")
+    print(f"  首次运行                  {full2:8.1f} 秒   峰值内存 {rss2:.0f} MB")
 
 
 if __name__ == "__main__":
