@@ -143,6 +143,9 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
     templates = Path(templates or templates_dir()).resolve()
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
+    if not dry_run:  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
+        for stale in out.rglob(".*.part"):
+            stale.unlink(missing_ok=True)
     ds, assessments = load_assessed(data_files, settings, out)
     extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in ds.problems], ensure_ascii=False,
                                       sort_keys=True).encode()).hexdigest()

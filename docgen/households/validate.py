@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.errors import Issue, Location
+from docgen.errors import Issue, IssueCollector, Location
 from docgen.households.enums import ENUMS, YES_NO, normalise_value
 from docgen.households.load import Row, Table, read_tables
 from docgen.households.model import (Dataset, Helper, Household, Housing, Income, IncomeItem, Member, Problem, Village,
@@ -36,30 +36,20 @@ HOUSE_FIELDS = ("省", "市", "县", "乡（镇）", "村", "组", "家庭人口
 
 
 @dataclass
-class Report:
-    """校验结果：数据集（能建出的部分）和全部问题。"""
+class Report(IssueCollector):
+    """校验结果：数据集（能建出的部分）和全部问题（errors / warnings 由 IssueCollector 给出）。"""
 
-    dataset: Dataset
-    issues: list[Issue] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "warning"]
+    dataset: Dataset | None = None
 
 
-class _Checker:
-    def __init__(self):
-        self.issues: list[Issue] = []
+class _Checker(IssueCollector):
+    """逐字段的检查；问题收集在 issues 中。"""
 
     def err(self, loc: Location, code: str, msg: str) -> None:
-        self.issues.append(Issue(loc, code, msg, "error"))
+        self.error(loc, code, msg)
 
     def warn(self, loc: Location, code: str, msg: str) -> None:
-        self.issues.append(Issue(loc, code, msg, "warning"))
+        self.warning(loc, code, msg)
 
     # -------------------------------------------------------------- 字段
 
@@ -167,7 +157,7 @@ def validate_tables(tables: list[Table], reference: dt.date | None = None) -> Re
     if not by_kind["members"]:
         c.issues.append(Issue(Location(tables[0].file if tables else "?"), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）",
                               "warning"))
-    return Report(ds, c.issues)
+    return Report(issues=c.issues, dataset=ds)
 
 
 def validate_paths(paths: list[str | Path]) -> Report:
