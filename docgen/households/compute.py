@@ -112,7 +112,8 @@ def assess(h: Household, settings: Settings, year: int | None = None) -> Assessm
         if r.hard_expense and r.hard_expense > max(r.net, 0) * settings.hard_expense_ratio:
             a.flags.append("刚性支出过大")
         for name, amount in r.excluded:
-            a.notes.append(f"{name} {amount:g} 元不计入纯收入")
+            if amount:
+                a.notes.append(f"{name} {amount:g} 元不计入纯收入")
     day = dt.date((r.year if r else (year or dt.date.today().year)), 12, 31)
     fail = a.failures
     hs = h.housing
