@@ -209,7 +209,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fix: bool, c
               help="要检查的模板目录（默认为 docgen 使用的 templates/）。")
 @click.pass_context
 def check_templates_cmd(ctx: click.Context, root: Path | None) -> None:
-    """对照数据模型检查全部 Word 与 HTML 模板：未声明或拼错的变量、被 Word 拆开的标签、语法错误。"""
+    """对照数据模型检查全部 Word、HTML 与 Typst 模板：未声明或拼错的变量、被 Word 拆开的标签、语法错误。"""
     from docgen.lint.templates import check_templates
     from docgen.render.env import templates_dir
 
