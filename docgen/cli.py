@@ -414,9 +414,11 @@ def archive_verify_cmd(ctx, root, profile) -> None:
 @click.option("--docs", "docs", default="docx,pdf", show_default=True, help="生成哪些户档格式：docx、pdf，逗号分隔。")
 @click.option("--dry-run", is_flag=True, help="只打印计划（哪些文书、给谁、用哪个模板、写到哪里、生成还是跳过）。")
 @click.option("--force", is_flag=True, help="全部重做，不管内容是否变了。")
+@click.option("--archive", "archive", metavar="方案", default=None,
+              help="同时把户档与台账整理成档案包（输出目录下的“档案”），只重建有变化的村；值为整理方案名，如 default。")
 @click.option("-q", "--quiet", is_flag=True, help="只在出错时输出（适合定时任务）。")
 @click.pass_context
-def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, quiet) -> None:
+def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, quiet) -> None:
     """月末批处理：每户的收入核算表与户情卡（DOCX、PDF）、每村台账、全县汇总。
 
     先算计划；每个输出按“输入记录 + 模板 + 配置 + docgen 版本”的哈希判断是否需要重做，没变的跳过；
@@ -486,7 +488,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, q
         try:
             decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
-                                           progress=progress, log=None if quiet else log)
+                                           progress=progress, log=None if quiet else log, archive_profile=archive)
         finally:
             if bar is not None:
                 bar.stop()

@@ -176,3 +176,36 @@ def test_batch_input_errors(tmp_path, data):
     res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out)
     assert res.exit_code == 2 and "户籍导出.xlsx:贫困户成员信息:2:劳动技能" in res.stderr
     assert outputs(out) == {}
+
+
+def test_archive_rebuilds_only_changed_village(tmp_path):
+    data = tmp_path / "d"
+    generate(20, 6, data)
+    out = tmp_path / "out"
+    args = ["batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1", "--archive", "default"]
+    assert invoke(*args).exit_code == 0
+    arch = out / "档案"
+    before = {p.relative_to(arch).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in arch.rglob("*") if p.is_file()}
+    wb = openpyxl.load_workbook(data / "户籍导出.xlsx")
+    ws = wb["贫困户家庭收入"]
+    hh = ws.cell(3, 1).value
+    ws.cell(3, 5).value = (ws.cell(3, 5).value or 0) + 1000
+    wb.save(data / "户籍导出.xlsx")
+    assert invoke(*args).exit_code == 0
+    after = {p.relative_to(arch).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in arch.rglob("*") if p.is_file()}
+    touched = {k.split("/")[0] for k in after if after[k] != before.get(k)}
+    village_bag = next(k.split("/")[0] for k in after if k.startswith(hh[:12]) and "/" in k)
+    assert village_bag in touched
+    others = {k.split("/")[0] for k in after if "/" in k and not k.startswith(hh[:12])}
+    assert others and not (others & touched)  # 其他村的包一个字节、一个时间戳都没动
+    from docgen.archive.profile import load_profile
+    from docgen.archive.verify import verify_archive
+
+    assert verify_archive(arch, load_profile("default")) == []
+    # 与整体重建的结果相同
+    full = tmp_path / "full"
+    shutil.copytree(out, full, ignore=shutil.ignore_patterns("档案"))
+    assert invoke("batch", "--data", data, "--period", "2020-12", "-o", full, "--docs", "docx", "-j", "1",
+                  "--archive", "default").exit_code == 0
+    assert {k: v[0] for k, v in after.items()} == {p.relative_to(full / "档案").as_posix(): p.read_bytes()
+                                                   for p in (full / "档案").rglob("*") if p.is_file()}

@@ -255,8 +255,11 @@ def completeness(bundle: Bundle, profile: Profile, col: Collection) -> None:
 
 def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                   manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
-                  pdf: bool = True) -> dict:
-    """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。"""
+                  pdf: bool = True, villages: set[str] | None = None) -> dict:
+    """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。
+
+    `villages` 给出时只重建这些村（村代码）的档案包和 zip，其他村的包原样保留（月末批处理的增量路径）；
+    编号仍按全部文件统一登记，所以结果与整体重建相同。"""
     from docgen.archive import outputs
 
     col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
@@ -275,16 +278,25 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
         issues += [Issue(Location(str(p)), "ARC002", "认不出文件类型（不在方案的关键词中，也不在清单表里）") for p in col.unknown]
         raise InputError(f"归档材料不完整（--strict），共 {len(issues)} 处", issues)
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    partial = villages is not None and out.is_dir()
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out if partial else out.parent))
     try:
         for b in sorted(bundles.values(), key=lambda b: b.village):
+            if partial and b.village not in villages and (out / b.dirname).is_dir():
+                continue
             bag = stage / b.dirname
             outputs.write_bundle(bag, b, profile, date, pdf=pdf)
             outputs.write_bag(bag, b, profile, date, year)
             outputs.zip_dir(bag, stage / f"{b.dirname}.zip")
         outputs.write_completeness(stage / "完整性报告.xlsx", bundles, col)
         (stage / STATE).write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        _swap(stage, out)
+        if partial:
+            # 逐个换入重建的包（每个包、每个 zip 各自原子替换），再换编号登记与完整性报告
+            for item in sorted(stage.iterdir()):
+                _swap(item, out / item.name) if item.is_dir() else os.replace(item, out / item.name)
+            shutil.rmtree(stage, ignore_errors=True)
+        else:
+            _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise

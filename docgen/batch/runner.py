@@ -133,7 +133,7 @@ def _render_household(task) -> list[tuple]:
 
 def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
               dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 200,
-              progress=None, log=None) -> tuple[list[tuple[Job, str]], Summary]:
+              progress=None, log=None, archive_profile: str | None = None) -> tuple[list[tuple[Job, str]], Summary]:
     """运行（或只计划）批处理。返回 [(项, 动作)] 与汇总；动作为“生成”或“跳过”。"""
     from docgen.households.compute import Settings
     from docgen.households.ledger import county_summary, village_ledger
@@ -230,6 +230,27 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
                        (out / j.target).stat().st_size, "")])
     state.record(pending)
     state.close()
+    if archive_profile is not None:
+        _archive(out, ds, data_files, todo, s, period, archive_profile, force)
     s.seconds = time.perf_counter() - t0
     atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return decisions, s
+
+
+def _archive(out: Path, ds, data_files, todo: list[Job], s: Summary, period: str, profile_name: str, force: bool) -> None:
+    """把户档与台账整理成档案包（输出目录下的“档案”）：只重建有输出变了的村的包。"""
+    from docgen.archive.build import build_archive
+    from docgen.archive.profile import load_profile
+
+    code_of = {h.village: h.village_code for h in ds.households}
+    changed = {code_of.get(j.village, "") for j in todo if j.village} | {j.household[:12] for j in todo if j.household}
+    failed_targets = {t for t, _ in s.failed}
+    if any(t in failed_targets for t in (j.target for j in todo)):
+        changed |= {j.household[:12] for j in todo if j.target in failed_targets and j.household}
+    target = out / "档案"
+    if target.is_dir() and not changed and not force:
+        return
+    year = int(period[:4])
+    build_archive([out / "户档", out / "台账"], target, load_profile(profile_name), year=year,
+                  date=dt.date(year, int(period[5:7]), 1), data_files=list(data_files),
+                  villages=None if force or not target.is_dir() else changed, pdf=False)
