@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import zipfile
@@ -156,16 +157,12 @@ def _pdf(template: str, date: dt.date, **variables) -> bytes:
     return render_pdf(template, _fonts(), date, **variables)
 
 
-_FONTS = None
-
-
+@functools.lru_cache(maxsize=1)
 def _fonts():
-    global _FONTS
-    if _FONTS is None:
-        from docgen.fonts import FontSet
+    """目录、备考表的 PDF 共用一套字体（每个进程解析一次）。"""
+    from docgen.fonts import FontSet
 
-        _FONTS = FontSet()
-    return _FONTS
+    return FontSet()
 
 
 def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
@@ -300,4 +297,3 @@ def zip_dir(src: Path, target: Path) -> None:
                     z.writestr(zi, fh.read(), compresslevel=6)
 
 
-__all__ = ["write_bundle", "write_bag", "zip_dir", "write_completeness", "io"]
