@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
