@@ -45,6 +45,16 @@ ZH_CLICK = {
     "Did you mean {possibility}?": "是不是要写 {possibility}？",
     "(Possible options: {possibilities})": "（可能是：{possibilities}）",
     "Aborted!": "已中止。",
+    "{value} is not in the range {range}.": "{value} 不在允许的范围 {range} 内。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "{value!r} is not {choice}.": "{value!r} 不可用，只能是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不可用，应为 {choices} 之一。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹，不是文件。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是文件夹。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
 }
 
 
@@ -220,7 +230,7 @@ def check_templates_cmd(ctx: click.Context, root: Path | None) -> None:
         findings = check_templates(d)
         for f in findings:
             click.echo(str(f))
-        n = len(list((d / "html").glob("*"))) + len(list((d / "docx").glob("*.docx")))
+        n = sum(len(list((d / sub).glob(pat))) for sub, pat in (("html", "*"), ("docx", "*.docx"), ("typst", "*.typ")))
         click.echo(f"共检查 {n} 个模板：{len(findings)} 个问题。" if findings else f"共检查 {n} 个模板：没有发现问题。")
         if findings:
             sys.exit(1)

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import tempfile
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from docgen.archive.collect import Collection, Doc, collect
 from docgen.archive.profile import RETENTION_ZH, Profile
 from docgen.errors import InputError
+from docgen.util.fs import safe_filename
 
 STATE = "编号登记.json"
 COUNTY = "000000000000"
@@ -91,18 +91,7 @@ class Bundle:
         return safe_component(f"{self.village}-{self.village_name or '县级'}")
 
 
-ILLEGAL = set('<>:"/\\|?*')
-
-
-def safe_component(name: str, limit: int = 120) -> str:
-    """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；过长截断。"""
-    s = unicodedata.normalize("NFC", str(name))
-    s = "".join("_" if c in ILLEGAL or ord(c) < 32 else c for c in s).strip().rstrip(".")
-    if s in ("", ".", ".."):
-        s = "_"
-    if len(s) > limit:
-        s = s[:limit]
-    return s
+safe_component = safe_filename  # 档案包内的文件夹与文件名
 
 
 def safe_join(root: Path, *parts: str) -> Path:
@@ -132,12 +121,19 @@ def number_items(col: Collection, profile: Profile, year: int, state: dict, buil
     # 排列：户卷按户编号；卷内按必备文件顺序；件按类别、日期、来源路径
     docs = sorted(col.docs, key=lambda d: (d.village, d.household, order.get(d.doc_type, 99), d.date or dt.date.min, d.key))
     next_no: dict[str, int] = defaultdict(int)
-    for k, v in state["件"].items():
-        unit = k.rsplit("|", 1)[0]
-        next_no[unit] = max(next_no[unit], v["号"])
-    for k, v in state["卷"].items():
-        unit = k.rsplit("|", 1)[0]
-        next_no["卷|" + unit] = max(next_no["卷|" + unit], v["号"])
+    for kind in ("件", "卷"):
+        for k, v in state[kind].items():
+            unit = v.get("单元") or ("卷|" if kind == "卷" else "") + k.rsplit("|", 1)[0]
+            next_no[unit] = max(next_no[unit], v["号"])
+
+    def assign(kind: str, unit: str, key: str) -> dict:
+        """已登记的号不变；新的接在该单元最大号之后。"""
+        if key not in state[kind]:
+            next_no[unit] += 1
+            state[kind][key] = {"号": next_no[unit], "单元": unit,
+                                "追加": "" if first_build or kind == "卷" else build_date.isoformat()}
+        return state[kind][key]
+
     volumes: dict[str, Volume] = {}
     for d in docs:
         village = d.village or COUNTY
@@ -148,22 +144,13 @@ def number_items(col: Collection, profile: Profile, year: int, state: dict, buil
             unit = f"{village}|{year}|{cat}|{ret}"
             vol = volumes.get(d.household)
             if vol is None:
-                vkey = f"{unit}|{d.household}"
-                if vkey not in state["卷"]:
-                    next_no["卷|" + unit] += 1
-                    state["卷"][vkey] = {"号": next_no["卷|" + unit]}
-                vno = state["卷"][vkey]["号"]
+                vno = assign("卷", "卷|" + unit, f"{unit}|{d.household}")["号"]
                 head = col.households.get(d.household, {}).get("head", "")
                 vol = Volume(d.household, head, vno, profile.number("卷", **_fields(profile, year, ret, code, village, 卷号=vno)),
                              year, cat, ret, code)
                 volumes[d.household] = vol
                 b.volumes.append(vol)
-            ikey = f"{unit}|{d.household}|{d.key}"
-            vunit = f"{unit}|{d.household}"
-            if ikey not in state["件"]:
-                next_no[vunit] += 1
-                state["件"][ikey] = {"号": next_no[vunit], "追加": "" if first_build else build_date.isoformat()}
-            ent = state["件"][ikey]
+            ent = assign("件", f"{unit}|{d.household}", f"{unit}|{d.household}|{d.key}")
             it = Item(d, year, cat, ret, code, ent["号"],
                       profile.number("卷内件", **_fields(profile, year, ret, code, village, 卷号=vol.number, 件号=ent["号"])),
                       vol, ent.get("追加", ""))
@@ -173,11 +160,7 @@ def number_items(col: Collection, profile: Profile, year: int, state: dict, buil
             ret = profile.retention(d.doc_type)
             code = profile.category(cat)["代码"]
             unit = f"{village}|{year}|{cat}|{ret}"
-            ikey = f"{unit}|{d.key}"
-            if ikey not in state["件"]:
-                next_no[unit] += 1
-                state["件"][ikey] = {"号": next_no[unit], "追加": "" if first_build else build_date.isoformat()}
-            ent = state["件"][ikey]
+            ent = assign("件", unit, f"{unit}|{d.key}")
             b.items.append(Item(d, year, cat, ret, code, ent["号"],
                                 profile.number("件", **_fields(profile, year, ret, code, village, 件号=ent["号"])),
                                 None, ent.get("追加", "")))

@@ -79,8 +79,6 @@ def count_pages(path: Path) -> int:
 
 def _manifest(path: Path) -> dict[str, dict]:
     """清单表（xlsx/csv）：列 文件、户编号、村代码、文件类型、题名、日期、责任者、文号、密级、页数、备注。"""
-    from docgen.households.load import read_tables  # noqa: F401  （复用表格读取的编码处理）
-
     rows: list[tuple[int, dict]] = []
     if path.suffix.lower() == ".csv":
         import csv

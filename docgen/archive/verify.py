@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
 import unicodedata
 from pathlib import Path
 
+from docgen.archive.build import sha256_file
 from docgen.archive.profile import Profile
 
 
@@ -60,7 +60,7 @@ def _fixity(bag: Path) -> list[str]:
         p = present.get(rel)
         if p is None:
             out.append(f"{bag.name}/{rel}: 缺少文件（清单中有，包中没有）")
-        elif hashlib.sha256(p.read_bytes()).hexdigest() != digest:
+        elif sha256_file(p) != digest:
             out.append(f"{bag.name}/{rel}: 校验值不符（文件被改动）")
     for rel in sorted(set(present) - set(listed)):
         out.append(f"{bag.name}/{rel}: 多出的文件（不在清单中）")
@@ -70,7 +70,7 @@ def _fixity(bag: Path) -> list[str]:
             if line.strip():
                 digest, rel = line.split(None, 1)
                 p = bag / rel.strip()
-                if not p.is_file() or hashlib.sha256(p.read_bytes()).hexdigest() != digest:
+                if not p.is_file() or sha256_file(p) != digest:
                     out.append(f"{bag.name}/{rel.strip()}: 标签文件校验值不符或缺失")
     else:
         out.append(f"{bag.name}/tagmanifest-sha256.txt: 缺少标签清单")

@@ -6,22 +6,15 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 from docgen.errors import InputError
 from docgen.households.compute import Assessment, Settings, assess
 from docgen.households.validate import validate_paths
+from docgen.util.fs import safe_filename
 
-ILLEGAL = '<>:"/\\\\|?*'
-
-
-def safe_name(name: str) -> str:
-    """文件名：NFC 规范化，去掉 Windows 不允许的字符与路径分隔符，不能是 . 或 ..。"""
-    s = unicodedata.normalize("NFC", name)
-    s = "".join("_" if c in ILLEGAL or ord(c) < 32 else c for c in s).strip(" .")
-    return s or "_"
+safe_name = safe_filename  # 户档、台账的文件名
 
 
 def assess_all(ds, settings: Settings, year: int | None = None) -> list[Assessment]:

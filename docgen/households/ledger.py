@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -89,14 +88,10 @@ def _red_rule(ws, rng: str, formula: str) -> None:
 
 
 def _save(wb, path: Path) -> None:
-    from docgen.render.ooxml import deterministic_zip
-    from docgen.render.tasklist import _pin_core_dates
+    from docgen.render.ooxml import workbook_bytes
 
     wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
-    wb.properties.created = wb.properties.modified = STAMP
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write(path, deterministic_zip(_pin_core_dates(buf.getvalue(), STAMP)))
+    atomic_write(path, workbook_bytes(wb, STAMP))
 
 
 def village_ledger(village: str, code: str, assessments: list[Assessment], ds: Dataset, settings: Settings,

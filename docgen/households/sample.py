@@ -175,15 +175,10 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
 
 
 def _save(wb, path: Path) -> None:
-    import io
+    from docgen.render.ooxml import workbook_bytes
+    from docgen.util.fs import atomic_write
 
-    from docgen.render.ooxml import deterministic_zip
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    from docgen.render.tasklist import _pin_core_dates
-
-    path.write_bytes(deterministic_zip(_pin_core_dates(buf.getvalue(), dt.datetime(2020, 1, 1))))
+    atomic_write(path, workbook_bytes(wb, dt.datetime(2020, 1, 1)))
 
 
 KINDS_OF_ERRORS = ("ID001", "ID003", "HH001", "HH002", "ENUM001", "AMT001", "AMT002", "EDU001", "ID004")

@@ -119,6 +119,32 @@ def para(style: str | None = None, runs: list | None = None, **ppr) -> etree._El
     return p
 
 
+def pin_core_dates(data: bytes, stamp) -> bytes:
+    """openpyxl 保存时总把“修改时间”写成当前时间；把 docProps/core.xml 中的创建、修改时间改回 `stamp`。"""
+    import re
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            blob = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms)", rf"\g<1>{iso}\g<2>",
+                              blob.decode("utf-8"))
+                blob = text.encode("utf-8")
+            z.writestr(info, blob)
+    return out.getvalue()
+
+
+def workbook_bytes(wb, stamp) -> bytes:
+    """openpyxl 工作簿 → 确定性的 .xlsx 字节（文档属性日期固定为 `stamp`，zip 时间戳固定）。"""
+    wb.properties.created = wb.properties.modified = stamp
+    buf = io.BytesIO()
+    wb.save(buf)
+    return deterministic_zip(pin_core_dates(buf.getvalue(), stamp))
+
+
 def deterministic_zip(data: bytes) -> bytes:
     """重写 zip：固定时间戳、固定压缩方式，成员顺序不变——同一输入得到相同字节。"""
     src = zipfile.ZipFile(io.BytesIO(data))

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import re
-import zipfile
 
 from markupsafe import Markup
 
@@ -15,7 +12,7 @@ from docgen.layout import GB9704, break_title, mm, text_width_em, twip
 from docgen.model.table import regions
 from docgen.model.tasklist import STATUSES, TaskList
 from docgen.render.context import table_view
-from docgen.render.ooxml import deterministic_zip, para, run
+from docgen.render.ooxml import para, run, workbook_bytes
 
 FIXED_DATE = dt.datetime(2000, 1, 1)  # 清单没有日期时写入文件属性的固定日期（保证同一输入得到相同字节）
 
@@ -98,27 +95,7 @@ def render_tasklist_xlsx(tl: TaskList) -> bytes:
     wb.properties.lastModifiedBy = "docgen"
     wb.properties.title = tl.title or "任务清单"
     wb.properties.keywords = year_keyword(tl)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return deterministic_zip(_pin_core_dates(buf.getvalue(), stamp))
-
-
-def _pin_core_dates(data: bytes, stamp: dt.datetime) -> bytes:
-    """openpyxl 保存时总把“修改时间”写成当前时间；改回固定日期。"""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = blob.decode("utf-8")
-                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms)", rf"\g<1>{iso}\g<2>", text)
-                blob = text.encode("utf-8")
-            z.writestr(info, blob)
-    return out.getvalue()
+    return workbook_bytes(wb, stamp)
 
 
 def _add_styles(wb) -> None:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from pathlib import Path
+
+ILLEGAL = set('<>:"/\\|?*')
+
+
+def safe_filename(name: str, limit: int = 120) -> str:
+    """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；过长截断。
+    档案包、户档、台账的文件名都用它，生成的路径不会越出输出文件夹。"""
+    s = unicodedata.normalize("NFC", str(name))
+    s = "".join("_" if c in ILLEGAL or ord(c) < 32 else c for c in s).strip().rstrip(".")
+    if s in ("", ".", ".."):
+        s = "_"
+    return s[:limit]
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
