@@ -498,7 +498,8 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         try:
             decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
-                                           progress=progress, log=None if quiet else log, archive_profile=archive)
+                                           progress=progress, log=None if quiet else log, archive_profile=archive,
+                                           on_total=lambda n: bar.update(task, total=n) if bar is not None else None)
         finally:
             if bar is not None:
                 bar.stop()

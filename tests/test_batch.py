@@ -209,3 +209,73 @@ def test_archive_rebuilds_only_changed_village(tmp_path):
                   "--archive", "default").exit_code == 0
     assert {k: v[0] for k, v in after.items()} == {p.relative_to(full / "档案").as_posix(): p.read_bytes()
                                                    for p in (full / "档案").rglob("*") if p.is_file()}
+
+
+# ---------------------------------------------------------------- 按村分拣（内存与户数无关的路径）
+
+
+def test_staged_validation_reports_exactly_what_whole_validation_reports(tmp_path):
+    """逐村校验（跨村的身份证号重复用 SQL 查）与整体校验报出的问题一字不差。"""
+    from docgen.errors import InputError
+    from docgen.households.compute import Settings
+    from docgen.households.stage import Staging
+    from docgen.households.validate import validate_paths
+
+    d = tmp_path / "bad"
+    generate(300, 7, d, error_rate=0.3)
+    files = sorted(d.glob("*.xlsx")) + [d / "村.yaml"]
+    whole = validate_paths(files)
+    assert any(i.code == "ID004" for i in whole.errors)  # 埋下的重复号码在相邻的户，即不同的村
+    with pytest.raises(InputError) as exc:
+        Staging.open_or_build(files, Settings(), tmp_path / "cache", "test")
+    assert sorted(map(str, exc.value.issues)) == sorted(map(str, whole.errors))
+    assert not list((tmp_path / "cache").glob("*.sqlite"))  # 有错不留缓存
+
+
+def test_staged_assessments_equal_whole_ones(tmp_path):
+    from docgen.households.build import assess_all
+    from docgen.households.compute import Settings
+    from docgen.households.stage import Staging
+    from docgen.households.validate import validate_paths
+
+    d = tmp_path / "ok"
+    generate(120, 5, d)
+    files = sorted(d.glob("*.xlsx")) + [d / "村.yaml"]
+    whole = {a.household.hh_id: a for a in assess_all(validate_paths(files).dataset, Settings())}
+    stg = Staging.open_or_build(files, Settings(), tmp_path / "cache", "test")
+    staged = [a for code in stg.codes() for a in stg.assessments(code)]
+    assert len(staged) == len(whole) == 120
+    for a in staged:
+        assert a == whole[a.household.hh_id]
+    assert [h.hh_id for h in stg.households()] == [a.household.hh_id for a in staged]
+    again = Staging.open_or_build(files, Settings(), tmp_path / "cache", "test")  # 同样的输入：直接打开缓存
+    assert again.path == stg.path and len(list((tmp_path / "cache").glob("*.sqlite"))) == 1
+
+
+def test_villages_with_the_same_name_get_separate_ledgers(tmp_path):
+    """两个村代码同名（不同乡镇常有同名村）：各出一册台账，文件名加村代码；全县汇总的户数是全部户。"""
+    d = tmp_path / "data"
+    generate(10, 4, d)
+    (d / "村.yaml").write_text((d / "村.yaml").read_text(encoding="utf-8").replace("示例乙村", "示例甲村"), encoding="utf-8")
+    wb = openpyxl.load_workbook(d / "户籍导出.xlsx")
+    ws = wb["贫困户成员信息"]
+    for row in ws.iter_rows(min_row=2):
+        if row[4].value == "示例乙村":
+            row[4].value = "示例甲村"
+    wb.save(d / "户籍导出.xlsx")
+    out = tmp_path / "out"
+    res = invoke("batch", "--data", d, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    ledgers = sorted(p.name for p in (out / "台账").iterdir())
+    assert ledgers == ["示例甲村-610202006201台账.xlsx", "示例甲村-610202100201台账.xlsx"]
+    total = 0
+    for name in ledgers:
+        code = name.split("-")[1][:12]
+        ws = openpyxl.load_workbook(out / "台账" / name)["住房安全动态监测台账"]
+        ids = [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+        assert ids and all(i.startswith(code) for i in ids)
+        total += len(ids)
+    assert total == 10
+    summary = openpyxl.load_workbook(out / "全县汇总.xlsx")
+    assert len([r for r in summary["户收入核算"].iter_rows(min_row=3, values_only=True) if r[0]]) == 10
+    assert summary["户收入核算"].merged_cells.ranges and summary["户收入核算"].freeze_panes == "A3"

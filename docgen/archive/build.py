@@ -238,14 +238,14 @@ def completeness(bundle: Bundle, profile: Profile, col: Collection) -> None:
 
 def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                   manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
-                  pdf: bool = True, villages: set[str] | None = None) -> dict:
+                  pdf: bool = True, villages: set[str] | None = None, known: tuple[dict, dict] | None = None) -> dict:
     """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。
 
     `villages` 给出时只重建这些村（村代码）的档案包和 zip，其他村的包原样保留（月末批处理的增量路径）；
     编号仍按全部文件统一登记，所以结果与整体重建相同。"""
     from docgen.archive import outputs
 
-    col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
+    col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date, known=known)
     state = _load_state(out)
     bundles = number_items(col, profile, year, state, date)
     for b in bundles.values():

@@ -107,9 +107,13 @@ def _manifest(path: Path) -> dict[str, dict]:
 
 
 def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = None, data_files: list[Path] = (),
-            year: int, default_date: dt.date) -> Collection:
+            year: int, default_date: dt.date, known: tuple[dict, dict] | None = None) -> Collection:
+    """`known` = (户编号 → {head, village, village_name}, 村代码 → 村名)：调用者已校验过数据时直接给出，不再读表。"""
     col = Collection()
-    if data_files:
+    if known is not None:
+        col.households.update(known[0])
+        col.villages.update(known[1])
+    elif data_files:
         from docgen.households.validate import validate_paths
 
         rep = validate_paths(list(data_files))

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from docgen import __version__
 from docgen.households.build import safe_name
@@ -25,35 +26,44 @@ class Job:
     key: str  # 内容键：输入记录 + 模板字节 + 配置 + docgen 版本 的哈希
     household: str = ""  # 户编号（户档文书）
     village: str = ""
+    code: str = ""  # 村代码
 
 
 def file_hash(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
-def make_plan(assessments, settings, templates: Path, kinds: tuple[str, ...], period: str, extra: str = "") -> list[Job]:
-    """每户每种文书一项、每村一册台账、全县一份汇总。内容键由该户的数据（或该村全部户的数据）决定。"""
+def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period: str, extra: str = "") -> Iterator[Job]:
+    """逐村给出计划：每户每种文书一项，村里各户之后是该村台账；最后是全县汇总。
+    内容键由该户的数据（台账：该村全部户的数据与问题 `extra`）决定。只用各户摘要，不解开核算结果。"""
     tpl_hash = {k: file_hash(templates / DOC_KINDS[k][0]) for k in kinds}
     conf = json.dumps({"settings": settings.__dict__, "period": period, "version": __version__}, sort_keys=True,
                       ensure_ascii=False, default=str)
-    jobs: list[Job] = []
-    village_parts: dict[str, list[str]] = {}
-    for a in assessments:
-        h = a.household
-        record = h.model_dump_json()
-        hkey = hashlib.sha256((record + conf).encode("utf-8")).hexdigest()
-        village_parts.setdefault(h.village, []).append(hkey)
-        base = safe_name(f"{h.hh_id}-{h.head.name}")
+    shared = staging.shared_names()  # 不同村代码同名的村：台账文件名加村代码
+    ledger_keys = []
+    units: dict[str, list[str]] = {}  # 当前村代码内：村名 → 各户键（一个代码下一般只有一个村名）
+    current = None
+
+    def ledgers(code):
+        for village, keys in units.items():
+            vkey = hashlib.sha256(("|".join(keys) + "|" + extra).encode()).hexdigest()
+            ledger_keys.append(vkey)
+            name = f"{village}-{code}" if village in shared else village
+            yield Job("台账", f"台账/{safe_name(name)}台账.xlsx", vkey, village=village, code=code)
+
+    for h in staging.households():
+        if h.code != current:
+            if current is not None:
+                yield from ledgers(current)
+            current, units = h.code, {}
+        hkey = hashlib.sha256((h.record + conf).encode("utf-8")).hexdigest()
+        units.setdefault(h.village, []).append(hkey)
+        base = safe_name(f"{h.hh_id}-{h.head}")
         for k in kinds:
-            if k.startswith("收入核算表") and a.income is None:
+            if k.startswith("收入核算表") and not h.has_income:
                 continue
             key = hashlib.sha256(f"{k}|{tpl_hash[k]}|{hkey}".encode()).hexdigest()
-            jobs.append(Job(k, f"户档/{safe_name(h.village)}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village))
-    all_keys = []
-    for village, keys in sorted(village_parts.items()):
-        # 台账还取决于问题、帮扶等村级数据（extra）
-        vkey = hashlib.sha256(("|".join(keys) + "|" + extra).encode()).hexdigest()
-        all_keys.append(vkey)
-        jobs.append(Job("台账", f"台账/{safe_name(village)}台账.xlsx", vkey, village=village))
-    jobs.append(Job("汇总", "全县汇总.xlsx", hashlib.sha256("|".join(all_keys).encode()).hexdigest()))
-    return jobs
+            yield Job(k, f"户档/{safe_name(h.village)}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village, h.code)
+    if current is not None:
+        yield from ledgers(current)
+    yield Job("汇总", "全县汇总.xlsx", hashlib.sha256("|".join(ledger_keys).encode()).hexdigest())

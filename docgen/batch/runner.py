@@ -7,13 +7,15 @@ import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
-import pickle
+import os
+import queue
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.batch.plan import DOC_KINDS, Job, make_plan
+from docgen.batch.plan import DOC_KINDS, Job, iter_plan
 from docgen.util.fs import atomic_write
 
 STATE = ".docgen-state.sqlite"
@@ -41,8 +43,8 @@ class State:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (target TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER)")
 
-    def all(self) -> dict[str, tuple[str, int]]:
-        return {t: (k, s) for t, k, s in self.db.execute("SELECT target, key, size FROM outputs")}
+    def get(self, target: str) -> tuple[str, int] | None:
+        return self.db.execute("SELECT key, size FROM outputs WHERE target=?", (target,)).fetchone()
 
     def record(self, rows: list[tuple[str, str, str, int]]) -> None:
         self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", rows)
@@ -52,35 +54,6 @@ class State:
         self.db.close()
 
 
-def _inputs_hash(files: list[Path]) -> str:
-    h = hashlib.sha256()
-    for f in sorted(files):
-        h.update(f.name.encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def load_assessed(data_files: list[Path], settings, out: Path):
-    """校验并核算；结果按输入文件内容缓存（重跑时不必再读三万行的导出表）。"""
-    from docgen.errors import InputError
-    from docgen.households.build import assess_all
-    from docgen.households.validate import validate_paths
-
-    key = hashlib.sha256((_inputs_hash(data_files) + repr(settings)).encode()).hexdigest()
-    cache = out / CACHE / f"{key}.pickle"
-    if cache.is_file():
-        return pickle.loads(cache.read_bytes())
-    report = validate_paths(data_files)
-    if report.errors:
-        raise InputError(f"数据有 {len(report.errors)} 个错误，未运行批处理（先用 docgen check 查看并改正）", report.errors)
-    result = (report.dataset, assess_all(report.dataset, settings))
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    for old in cache.parent.glob("*.pickle"):
-        old.unlink()
-    atomic_write(cache, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    return result
-
-
 # ---------------------------------------------------------------- 工作进程
 
 _W: dict = {}
@@ -88,8 +61,6 @@ _W: dict = {}
 
 def _init_worker(templates: str, settings) -> None:
     """每个工作进程：编译 Word 模板一次；PDF 字体在第一次用到时加载一次。"""
-    import os
-
     from docgen.render.fastdocx import CompiledDocx
 
     os.environ["DOCGEN_TEMPLATES"] = templates
@@ -97,6 +68,13 @@ def _init_worker(templates: str, settings) -> None:
     _W["settings"] = settings
     _W["templates"] = templates
     _W["docx"] = {k: CompiledDocx(Path(templates) / v[0]) for k, v in DOC_KINDS.items() if k.endswith(".docx")}
+
+
+def _render_chunk(tasks) -> list[tuple]:
+    out = []
+    for t in tasks:
+        out += _render_household(t)
+    return out
 
 
 def _render_household(task) -> list[tuple]:
@@ -133,10 +111,15 @@ def _render_household(task) -> list[tuple]:
 
 def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
               dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 200,
-              progress=None, log=None, archive_profile: str | None = None) -> tuple[list[tuple[Job, str]], Summary]:
-    """运行（或只计划）批处理。返回 [(项, 动作)] 与汇总；动作为“生成”或“跳过”。"""
+              progress=None, log=None, archive_profile: str | None = None,
+              on_total=None) -> tuple[list[tuple[Job, str]], Summary]:
+    """运行（或只计划）批处理。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）。
+
+    内存与户数无关：导出表先按村分拣进 SQLite（:mod:`docgen.households.stage`），计划、渲染、台账、汇总都逐村进行；
+    任务按窗口送进进程池，主进程在工作进程渲染时写本村台账。"""
+    from docgen import __version__
     from docgen.households.compute import Settings
-    from docgen.households.ledger import county_summary, village_ledger
+    from docgen.households.stage import Staging
     from docgen.render.env import templates_dir
 
     settings = settings or Settings()
@@ -146,29 +129,83 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
     if not dry_run:  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
         for stale in out.rglob(".*.part"):
             stale.unlink(missing_ok=True)
-    ds, assessments = load_assessed(data_files, settings, out)
-    extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in ds.problems], ensure_ascii=False,
-                                      sort_keys=True).encode()).hexdigest()
-    plan = make_plan(assessments, settings, templates, kinds, period, extra)
+    stg = Staging.open_or_build(data_files, settings, out / CACHE, __version__)
     state = State(out / STATE)
-    known = state.all()
-    decisions = []
-    for j in plan:
-        prev = known.get(j.target)
-        f = out / j.target
-        fresh = prev is not None and prev[0] == j.key and f.is_file() and f.stat().st_size == prev[1]
-        decisions.append((j, "跳过" if fresh and not force else "生成"))
-    s = Summary(planned=len(plan), skipped=sum(a == "跳过" for _, a in decisions))
-    if dry_run:
+    try:
+        extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in stg.context.problems], ensure_ascii=False,
+                                          sort_keys=True).encode()).hexdigest()
+
+        def plan():
+            return iter_plan(stg, settings, templates, kinds, period, extra)
+
+        def action(j: Job) -> str:
+            if force:
+                return "生成"
+            prev = state.get(j.target)
+            if prev is None or prev[0] != j.key:
+                return "生成"
+            try:
+                return "跳过" if (out / j.target).stat().st_size == prev[1] else "生成"
+            except OSError:
+                return "生成"
+
+        s = Summary()
+        decisions = []
+        for j in plan():  # 第一遍：只数（给进度条总数）；--dry-run 时记下每一项
+            a = action(j)
+            s.planned += 1
+            s.skipped += a == "跳过"
+            if dry_run:
+                decisions.append((j, a))
+        if dry_run:
+            return decisions, s
+        if on_total:
+            on_total(s.planned - s.skipped)
+        codes = _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings, workers=workers,
+                 recycle=recycle, period=period, progress=progress, log=log)
+    finally:
         state.close()
-        return decisions, s
-    todo = [j for j, a in decisions if a == "生成"]
-    by_hh: dict[str, list[Job]] = {}
-    for j in todo:
-        if j.household:
-            by_hh.setdefault(j.household, []).append(j)
-    index = {a.household.hh_id: a for a in assessments}
-    tasks = [(str(out), index[h], jobs) for h, jobs in by_hh.items()]
+    if archive_profile is not None:
+        _archive(out, stg, codes, period, archive_profile, force)
+    stg.close()
+    s.seconds = time.perf_counter() - t0
+    atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
+    return [], s
+
+
+class _Window:
+    """送进进程池的任务最多 `size` 批在途：主进程不会把全县的任务一下子塞进队列。"""
+
+    def __init__(self, pool, size: int):
+        self.pool, self.sem, self.results = pool, threading.BoundedSemaphore(size), queue.SimpleQueue()
+
+    def submit(self, chunk: list) -> None:
+        self.sem.acquire()
+
+        def done(r):
+            self.results.put(r)
+            self.sem.release()
+
+        def fail(exc):  # 工作进程本身出错（渲染错误已在 _render_household 里按户收集）
+            self.results.put([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}") for _, _, jobs in chunk
+                              for j in jobs])
+            self.sem.release()
+
+        self.pool.apply_async(_render_chunk, (chunk,), callback=done, error_callback=fail)
+
+    def drain(self):
+        while True:
+            try:
+                yield self.results.get_nowait()
+            except queue.Empty:
+                return
+
+
+def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, templates: Path, settings, workers: int,
+             recycle: int, period: str, progress, log) -> set[str]:
+    """按计划生成；返回有输出要重做的村代码（档案包只重建这些村的）。"""
+    from docgen.households.ledger import county_summary, village_ledger
+
     pending: list[tuple] = []
 
     def take(results):
@@ -186,71 +223,108 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             state.record(pending)
             pending.clear()
 
-    if tasks:
-        if workers <= 1:
-            import os
+    def written(j: Job):
+        f = out / j.target
+        data = f.read_bytes()
+        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), "")]
 
-            saved = os.environ.get("DOCGEN_TEMPLATES")
+    report_date = dt.date(int(period[:4]), int(period[5:7]), 1)
+    names = stg.village_names()
+    cache: dict = {"code": None, "items": None}
+
+    def assessments(code: str) -> dict:
+        if cache["code"] != code:  # 一次只解开一个村
+            cache["code"], cache["items"] = code, {a.household.hh_id: a for a in stg.assessments(code)}
+        return cache["items"]
+
+    codes: set[str] = set()
+    pool = window = None
+    if workers > 1:
+        pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
+                                            maxtasksperchild=recycle)
+        window = _Window(pool, size=workers * 4)
+    saved = os.environ.get("DOCGEN_TEMPLATES")
+    if pool is None:
+        _init_worker(str(templates), settings)
+    try:
+        chunk: list = []
+        hh_jobs: list[Job] = []
+
+        def flush_household():
+            if hh_jobs:
+                chunk.append((str(out), assessments(hh_jobs[0].code)[hh_jobs[0].household], list(hh_jobs)))
+                hh_jobs.clear()
+
+        def flush_chunk():
+            if not chunk:
+                return
+            if pool is None:
+                take(_render_chunk(chunk))
+            else:
+                for r in window.drain():
+                    take(r)
+                window.submit(list(chunk))
+            chunk.clear()
+
+        summary_job = None
+        for j in plan:
+            if hh_jobs and j.household != hh_jobs[0].household:
+                flush_household()
+                if len(chunk) >= 8:
+                    flush_chunk()
+            if action(j) != "生成":
+                continue
+            codes.add(j.code)
+            if j.household:
+                hh_jobs.append(j)
+            elif j.kind == "台账":  # 工作进程渲染本村各户时，主进程写本村台账
+                flush_household()
+                flush_chunk()
+                try:
+                    items = [a for a in assessments(j.code).values() if a.household.village == j.village]
+                    village_ledger(j.village, j.code, items, stg.context.problems, settings, report_date, out / j.target)
+                    take(written(j))
+                except Exception as exc:
+                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
+            elif j.kind == "汇总":
+                summary_job = j
+        flush_household()
+        flush_chunk()
+        if pool is not None:
+            pool.close()
+            pool.join()
+            for r in window.drain():
+                take(r)
+        if summary_job is not None:
+            def every():
+                for code in stg.codes():
+                    yield from stg.assessments(code)
+
             try:
-                _init_worker(str(templates), settings)
-                for t in tasks:
-                    take(_render_household(t))
-            finally:  # 在本进程里跑时不把模板目录留在环境变量里
-                if saved is None:
-                    os.environ.pop("DOCGEN_TEMPLATES", None)
-                else:
-                    os.environ["DOCGEN_TEMPLATES"] = saved
-        else:
-            ctx = mp.get_context("spawn")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
-                          maxtasksperchild=recycle) as pool:
-                for results in pool.imap_unordered(_render_household, tasks, chunksize=8):
-                    take(results)
-    state.record(pending)
-    pending.clear()
-    # 台账与汇总：只重做内容键变了的村
-    changed = {j.village: j for j in todo if j.kind == "台账"}
-    if changed or any(j.kind == "汇总" for j in todo):
-        by_village: dict[str, list] = {}
-        for a in assessments:
-            by_village.setdefault(a.household.village, []).append(a)
-        report_date = dt.date(int(period[:4]), int(period[5:7]), 1)
-        for village, j in sorted(changed.items()):
-            try:
-                items = by_village[village]
-                village_ledger(village, items[0].household.village_code, items, ds, settings, report_date, out / j.target)
-                take([(j.target, j.key, hashlib.sha256((out / j.target).read_bytes()).hexdigest(),
-                       (out / j.target).stat().st_size, "")])
+                county_summary(every(), stg.context.problems, out / summary_job.target, names)
+                take(written(summary_job))
             except Exception as exc:
-                take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
-        for j in todo:
-            if j.kind == "汇总":
-                county_summary(assessments, ds, out / j.target)
-                take([(j.target, j.key, hashlib.sha256((out / j.target).read_bytes()).hexdigest(),
-                       (out / j.target).stat().st_size, "")])
-    state.record(pending)
-    state.close()
-    if archive_profile is not None:
-        _archive(out, ds, data_files, todo, s, period, archive_profile, force)
-    s.seconds = time.perf_counter() - t0
-    atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
-    return decisions, s
+                take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])
+    finally:
+        if pool is not None:
+            pool.terminate()
+        elif saved is None:  # 在本进程里跑时不把模板目录留在环境变量里
+            os.environ.pop("DOCGEN_TEMPLATES", None)
+        else:
+            os.environ["DOCGEN_TEMPLATES"] = saved
+        state.record(pending)
+    return codes
 
 
-def _archive(out: Path, ds, data_files, todo: list[Job], s: Summary, period: str, profile_name: str, force: bool) -> None:
-    """把户档与台账整理成档案包（输出目录下的“档案”）：只重建有输出变了的村的包。"""
+def _archive(out: Path, stg, codes: set[str], period: str, profile_name: str, force: bool) -> None:
+    """把户档与台账整理成档案包（输出目录下的“档案”）：只重建有输出变了（或失败）的村（`codes`）的包。"""
     from docgen.archive.build import build_archive
     from docgen.archive.profile import load_profile
 
-    code_of = {h.village: h.village_code for h in ds.households}
-    changed = {code_of.get(j.village, "") for j in todo if j.village} | {j.household[:12] for j in todo if j.household}
-    failed_targets = {t for t, _ in s.failed}
-    if any(t in failed_targets for t in (j.target for j in todo)):
-        changed |= {j.household[:12] for j in todo if j.target in failed_targets and j.household}
     target = out / "档案"
-    if target.is_dir() and not changed and not force:
+    if target.is_dir() and not codes and not force:
         return
     year = int(period[:4])
     build_archive([out / "户档", out / "台账"], target, load_profile(profile_name), year=year,
-                  date=dt.date(year, int(period[5:7]), 1), data_files=list(data_files),
-                  villages=None if force or not target.is_dir() else changed, pdf=False)
+                  date=dt.date(year, int(period[5:7]), 1), known=(stg.household_index(), stg.village_names()),
+                  villages=None if force or not target.is_dir() else codes, pdf=False)

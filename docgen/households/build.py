@@ -42,8 +42,8 @@ def build_ledgers(paths: list[Path], out: Path, *, docs: tuple[str, ...] = ("doc
             by_village[(a.household.village, a.household.village_code)].append(a)
         (stage / "台账").mkdir()
         for (village, code), items in sorted(by_village.items()):
-            village_ledger(village, code, items, ds, settings, report_date, stage / "台账" / f"{safe_name(village)}台账.xlsx")
-        county_summary(assessments, ds, stage / "全县汇总.xlsx")
+            village_ledger(village, code, items, ds.problems, settings, report_date, stage / "台账" / f"{safe_name(village)}台账.xlsx")
+        county_summary(assessments, ds.problems, stage / "全县汇总.xlsx")
         n_docs = _documents(assessments, settings, stage, docs, progress)
         _gongshi(assessments, settings, stage, docs)
         # 全部生成成功后再移入输出目录（同一文件系统内的原子改名）

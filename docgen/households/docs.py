@@ -7,7 +7,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from docgen.households.compute import DIMENSIONS, Assessment, Settings, mask_id, mask_phone
+from docgen.households.compute import (
+    DIMENSIONS,
+    Assessment,
+    Settings,
+    mask_id,
+    mask_phone,
+)
 from docgen.model.base import format_date
 from docgen.render.ooxml import deterministic_zip
 

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from docgen.households.compute import Assessment, Settings, mask_id
-from docgen.households.model import Dataset
+from docgen.households.model import Problem
 from docgen.households.validate import PROBLEM_STATUS
-from docgen.util.fs import atomic_write
+from docgen.util.fs import atomic_writer
 
 STAMP = dt.datetime(2020, 1, 1)
 
 
-def _wb():
+def _wb(write_only: bool = False):
+    """台账工作簿与其命名样式。`write_only` 时逐行写出（全县汇总有几万行，不在内存里建单元格）。"""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
-    wb = Workbook()
+    wb = Workbook(write_only=write_only)
     side = Side(style="thin", color="000000")
     border = Border(left=side, right=side, top=side, bottom=side)
     for name, font, fill, align in (
@@ -34,35 +36,62 @@ def _wb():
         if fill is not None:
             ns.fill = fill
         wb.add_named_style(ns)
-    wb.remove(wb.active)
+    if not write_only:
+        wb.remove(wb.active)
     return wb
 
 
-def _sheet(wb, title: str, heading: str, headers: list[str], rows: list[list], widths: list[float]):
-    """一张台账：第 1 行标题（合并），第 2 行表头，其后数据；冻结表头、筛选、A4 横排打印适应页宽、每页重复表头。"""
+def _number_format(v) -> str | None:
+    if isinstance(v, (dt.date, dt.datetime)):
+        return "yyyy-mm-dd"
+    if isinstance(v, float):
+        return "0.00"
+    return None
+
+
+def _sheet(wb, title: str, heading: str, headers: list[str], rows: Iterable[list], widths: list[float]):
+    """一张台账：第 1 行标题（合并），第 2 行表头，其后数据；冻结表头、筛选、A4 横排打印适应页宽、每页重复表头。
+    `rows` 可以是生成器：只写工作簿（write_only）时逐行写出，不留在内存里。"""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
     ws = wb.create_sheet(title)
-    ws.cell(1, 1, heading).style = "台账标题"
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.row_dimensions[1].height = 30
-    for c, h in enumerate(headers, start=1):
-        ws.cell(2, c, h).style = "台账表头"
+    for c in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(c)].width = widths[c - 1]
-    for r, row in enumerate(rows, start=3):
-        for c, v in enumerate(row, start=1):
-            cell = ws.cell(r, c, v)
-            cell.style = "台账正文"
-            if isinstance(v, (dt.date, dt.datetime)):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(v, float):
-                cell.number_format = "0.00"
-    last = max(3, len(rows) + 2)  # 没有数据时也留一行空白，下拉列表与条件格式才有区域
+    ws.row_dimensions[1].height = 30
     ws.freeze_panes = "A3"
+    n = 0
+    if wb.write_only:
+        def cell(v, style):
+            x = WriteOnlyCell(ws, v)
+            x.style = style
+            fmt = _number_format(v) if style == "台账正文" else None
+            if fmt:
+                x.number_format = fmt
+            return x
+
+        ws.append([cell(heading, "台账标题")])
+        ws.append([cell(h, "台账表头") for h in headers])
+        for n, row in enumerate(rows, start=1):
+            ws.append([cell(v, "台账正文") for v in row])
+        ws.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
+    else:
+        ws.cell(1, 1, heading).style = "台账标题"
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+        for c, h in enumerate(headers, start=1):
+            ws.cell(2, c, h).style = "台账表头"
+        for n, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                x = ws.cell(n + 2, c, v)
+                x.style = "台账正文"
+                fmt = _number_format(v)
+                if fmt:
+                    x.number_format = fmt
+    last = max(3, n + 2)  # 没有数据时也留一行空白，下拉列表与条件格式才有区域
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{last}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = "2:2"
@@ -88,16 +117,17 @@ def _red_rule(ws, rng: str, formula: str) -> None:
 
 
 def _save(wb, path: Path) -> None:
-    from docgen.render.ooxml import workbook_bytes
+    from docgen.render.ooxml import save_workbook
 
     wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
-    atomic_write(path, workbook_bytes(wb, STAMP))
+    with atomic_writer(path) as fh:
+        save_workbook(wb, fh, STAMP)
 
 
-def village_ledger(village: str, code: str, assessments: list[Assessment], ds: Dataset, settings: Settings,
+def village_ledger(village: str, code: str, assessments: list[Assessment], problems: Iterable[Problem], settings: Settings,
                    report_date: dt.date, path: Path) -> None:
     wb = _wb()
-    probs = [p for p in ds.problems if p.village == village or any(h.startswith(code) for h in p.households)]
+    probs = [p for p in problems if p.village == village or any(h.startswith(code) for h in p.households)]
     rows = [[i, p.source, p.category, p.description, "、".join(p.households), p.measure, p.owner, p.deadline, p.status,
              p.closed_on] for i, p in enumerate(probs, start=1)]
     ws, last = _sheet(wb, "问题整改台账", f"{village}问题整改台账",
@@ -151,33 +181,38 @@ def village_ledger(village: str, code: str, assessments: list[Assessment], ds: D
     _save(wb, path)
 
 
-def county_summary(assessments: list[Assessment], ds: Dataset, path: Path) -> None:
+def county_summary(assessments: Iterable[Assessment], problems: Iterable[Problem], path: Path,
+                   village_of: dict[str, str] | None = None) -> None:
+    """全县汇总。`assessments` 可以是生成器（逐村读出）：户收入核算表逐行写出，内存与户数无关。
+    问题按“村”栏归村；没填村的按涉及的第一户的村代码（`village_of`：村代码 → 村名）归。"""
     from openpyxl.chart import BarChart, Reference
 
-    wb = _wb()
-    rows = []
-    for a in assessments:
-        h, r = a.household, a.income
-        rows.append([h.hh_id, h.head.name, h.village, h.size, r.gross if r else None, r.net if r else None,
-                     round(r.per_capita, 2) if r else None, r.line if r else None,
-                     "是" if a.below_line else "否", "是" if "低于监测线" in a.flags else "否",
-                     "是" if "收入下降" in a.flags else "否", "是" if a.passes else "否",
-                     "；".join(f"{k}：{'、'.join(v)}" for k, v in a.failures.items()), "；".join(a.notes)])
+    wb = _wb(write_only=True)
+    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    names: dict[str, str] = dict(village_of or {})
+
+    def rows():
+        for a in assessments:
+            h, r = a.household, a.income
+            s = stats[h.village]
+            s["户数"] += 1
+            s["人数"] += len(h.members)
+            s["低于标准"] += a.below_line
+            s["全部达标"] += a.passes
+            names.setdefault(h.village_code, h.village)
+            yield [h.hh_id, h.head.name, h.village, h.size, r.gross if r else None, r.net if r else None,
+                   round(r.per_capita, 2) if r else None, r.line if r else None,
+                   "是" if a.below_line else "否", "是" if "低于监测线" in a.flags else "否",
+                   "是" if "收入下降" in a.flags else "否", "是" if a.passes else "否",
+                   "；".join(f"{k}：{'、'.join(v)}" for k, v in a.failures.items()), "；".join(a.notes)]
+
     ws, last = _sheet(wb, "户收入核算", "建档立卡户收入核算汇总",
                       ["户编号", "户主姓名", "村", "家庭人口数", "年收入", "纯收入", "人均纯收入", "贫困线", "是否低于标准",
                        "是否低于监测线", "收入是否下降", "两不愁三保障是否全部达标", "未达标原因", "备注"],
-                      rows, [20, 12, 12, 10, 12, 12, 12, 10, 12, 12, 12, 14, 36, 30])
+                      rows(), [20, 12, 12, 10, 12, 12, 12, 10, 12, 12, 12, 14, 36, 30])
     _red_rule(ws, f"A3:N{last}", '$I3="是"')
-    stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for a in assessments:
-        s = stats[a.household.village]
-        s["户数"] += 1
-        s["人数"] += len(a.household.members)
-        s["低于标准"] += a.below_line
-        s["全部达标"] += a.passes
-    for p in ds.problems:
-        v = p.village or next((a.household.village for a in assessments
-                              if p.households and a.household.hh_id == p.households[0]), "")
+    for p in problems:
+        v = p.village or (names.get(p.households[0][:12], "") if p.households else "")
         stats[v]["问题"] += 1
         stats[v]["已销号"] += p.status == "已销号"
     vrows = [[v, s["户数"], s["人数"], s["低于标准"], s["全部达标"], s["问题"], s["已销号"], s["问题"] - s["已销号"]]

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from docgen.errors import InputError, Location
 from docgen.households.enums import normalise_header
@@ -63,24 +63,31 @@ def _kind(headers: set[str]) -> str | None:
     return None
 
 
-def _table(kind: str, fname: str, sheet: str | None, header_row: list[Any], rows: list[tuple[int, list[Any]]]) -> Table:
-    raw = [str(h).strip() if h is not None else "" for h in header_row]
-    norm = [normalise_header(h) for h in raw]
-    t = Table(kind, fname, sheet, headers={n: r for n, r in zip(norm, raw) if n})
-    for rownum, values in rows:
-        if all(v in (None, "") for v in values):
-            continue
-        t.rows.append(Row(fname, sheet, rownum, {n: v for n, v in zip(norm, values) if n}, t.headers))
-    return t
+@dataclass
+class Sheet:
+    """一张认出的表，行还没读（逐行迭代 `rows`，大表不必整张放进内存）。"""
+
+    kind: str
+    file: str
+    sheet: str | None
+    header_row: list[Any]
+    rows: Iterator[tuple[int, list[Any]]]
+
+    def headers(self) -> tuple[list[str], dict[str, str]]:
+        """(每列的标准表头, 标准表头 → 用户写的表头)。"""
+        raw = [str(h).strip() if h is not None else "" for h in self.header_row]
+        norm = [normalise_header(h) for h in raw]
+        return norm, {n: r for n, r in zip(norm, raw) if n}
 
 
-def read_tables(path: str | Path) -> list[Table]:
-    """读取一个文件中的全部可识别的表；一张都认不出时报错。"""
+def iter_tables(path: str | Path) -> Iterator[Sheet | Table]:
+    """逐张给出文件中可识别的表：Excel/CSV 给 :class:`Sheet`（行按需读取），YAML 给 :class:`Table`。
+    一张都认不出时报错。迭代完之前文件保持打开。"""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: 找不到文件")
     suffix = p.suffix.lower()
-    tables: list[Table] = []
+    found = 0
     if suffix == ".xlsx":
         from docgen.load.xlsxfast import FastWorkbook
 
@@ -98,7 +105,8 @@ def read_tables(path: str | Path) -> list[Table]:
                 kind = _kind({normalise_header(h) for h in header if h is not None})
                 if kind is None:
                     continue
-                tables.append(_table(kind, p.name, name, list(header), list(it)))
+                found += 1
+                yield Sheet(kind, p.name, name, list(header), it)
         finally:
             wb.close()
     elif suffix == ".csv":
@@ -111,19 +119,47 @@ def read_tables(path: str | Path) -> list[Table]:
                 continue
         else:  # pragma: no cover - gb18030 能解任何字节
             raise InputError(f"{p.name}: 无法识别文字编码（应为 UTF-8 或 GBK）")
-        rows = list(csv.reader(io.StringIO(text)))
-        if rows:
-            kind = _kind({normalise_header(h) for h in rows[0]})
+        reader = csv.reader(io.StringIO(text))
+        head = next(reader, None)
+        if head:
+            kind = _kind({normalise_header(h) for h in head})
             if kind is not None:
-                tables.append(_table(kind, p.name, None, rows[0],
-                                     [(i, [v if v != "" else None for v in r]) for i, r in enumerate(rows[1:], start=2)]))
+                found += 1
+                yield Sheet(kind, p.name, None, head,
+                            ((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=2)))
     elif suffix in (".yaml", ".yml"):
-        tables += _yaml_tables(p)
+        for t in _yaml_tables(p):
+            found += 1
+            yield t
     else:
         raise InputError(f"{p.name}: 只能读取 .xlsx、.csv 或 .yaml 文件")
-    if not tables:
+    if not found:
         raise InputError(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）")
-    return tables
+
+
+def make_row(fname: str, sheet: str | None, rownum: int, norm: list[str], values: list[Any], headers: dict[str, str]) -> Row | None:
+    """一行 → :class:`Row`；空行给 None。"""
+    if all(v in (None, "") for v in values):
+        return None
+    return Row(fname, sheet, rownum, {n: v for n, v in zip(norm, values) if n}, headers)
+
+
+def materialise(t: Sheet | Table) -> Table:
+    """把逐行读的表整张读进内存。"""
+    if isinstance(t, Table):
+        return t
+    norm, headers = t.headers()
+    table = Table(t.kind, t.file, t.sheet, headers=headers)
+    for rownum, values in t.rows:
+        row = make_row(t.file, t.sheet, rownum, norm, values, headers)
+        if row is not None:
+            table.rows.append(row)
+    return table
+
+
+def read_tables(path: str | Path) -> list[Table]:
+    """读取一个文件中的全部可识别的表（整张放进内存）；一张都认不出时报错。"""
+    return [materialise(t) for t in iter_tables(path)]
 
 
 def _yaml_tables(p: Path) -> list[Table]:

@@ -11,8 +11,18 @@ from pathlib import Path
 from docgen.errors import Issue, IssueCollector, Location
 from docgen.households.enums import ENUMS, YES_NO, normalise_value
 from docgen.households.load import Row, Table, read_tables
-from docgen.households.model import (Dataset, Helper, Household, Housing, Income, IncomeItem, Member, Problem, Village,
-                                     Visit)
+from docgen.households.model import (
+    Dataset,
+    Helper,
+    Household,
+    Housing,
+    Income,
+    IncomeItem,
+    Member,
+    Problem,
+    Village,
+    Visit,
+)
 from docgen.lint.rules import id_checksum_ok
 
 INCOME_COLUMNS: dict[str, str] = {
@@ -138,25 +148,53 @@ def _village_of(hh_id: str) -> str:
     return hh_id[:12]
 
 
-def validate_tables(tables: list[Table], reference: dt.date | None = None) -> Report:
-    c = _Checker()
+def group_tables(tables: list[Table]) -> dict[str, list[Table]]:
     by_kind: dict[str, list[Table]] = defaultdict(list)
     for t in tables:
         by_kind[t.kind].append(t)
-    villages = _villages(c, by_kind["villages"])
-    households = _households(c, by_kind["members"], villages)
-    incomes = _incomes(c, by_kind["income"], households)
-    housing = _housing(c, by_kind["housing"], households)
+    return by_kind
+
+
+@dataclass
+class Context:
+    """全县一份的小表：村名单、帮扶责任人、问题。"""
+
+    villages: dict[str, Village]
+    helpers: list[Helper]
+    problems: list[Problem]
+
+
+def validate_context(c: IssueCollector, by_kind: dict[str, list[Table]]) -> Context:
+    return Context(_villages(c, by_kind["villages"]), _helpers(c, by_kind["helpers"]), _problems(c, by_kind["problems"]))
+
+
+def validate_part(c: IssueCollector, by_kind: dict[str, list[Table]], villages: dict[str, Village], *,
+                  have_members: bool, check_ids: bool = True) -> tuple[list[Household], list[Visit]]:
+    """成员、收入、住房、走访：全部户，或按村分拣后的一部分（`have_members` 说全县是否有成员信息表；
+    按村分拣时跨村的身份证号重复由调用者查，`check_ids=False`）。"""
+    households = _households(c, by_kind["members"], villages, check_ids=check_ids)
+    incomes = _incomes(c, by_kind["income"], households, have_members)
+    housing = _housing(c, by_kind["housing"], households, have_members)
     hhs = []
     for hh_id, (fields, members) in households.items():
         hhs.append(Household(hh_id=hh_id, **fields, members=tuple(members), incomes=tuple(incomes.get(hh_id, ())),
                              housing=housing.get(hh_id)))
-    ds = Dataset(households=tuple(hhs), villages=tuple(villages.values()),
-                 helpers=tuple(_helpers(c, by_kind["helpers"])), problems=tuple(_problems(c, by_kind["problems"])),
-                 visits=tuple(_visits(c, by_kind["visits"], households)))
+    return hhs, _visits(c, by_kind["visits"], households, have_members)
+
+
+def no_members_issue(file: str) -> Issue:
+    return Issue(Location(file), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）", "warning")
+
+
+def validate_tables(tables: list[Table], reference: dt.date | None = None) -> Report:
+    c = _Checker()
+    by_kind = group_tables(tables)
+    ctx = validate_context(c, by_kind)
+    hhs, visits = validate_part(c, by_kind, ctx.villages, have_members=bool(by_kind["members"]))
+    ds = Dataset(households=tuple(hhs), villages=tuple(ctx.villages.values()), helpers=tuple(ctx.helpers),
+                 problems=tuple(ctx.problems), visits=tuple(visits))
     if not by_kind["members"]:
-        c.issues.append(Issue(Location(tables[0].file if tables else "?"), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）",
-                              "warning"))
+        c.issues.append(no_members_issue(tables[0].file if tables else "?"))
     return Report(issues=c.issues, dataset=ds)
 
 
@@ -185,7 +223,13 @@ def _villages(c: _Checker, tables: list[Table]) -> dict[str, Village]:
     return out
 
 
-def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
+def duplicate_id_message(hh_id: str, other_hh: str, other: Location) -> str:
+    if other_hh != hh_id:
+        return f"同一身份证号也出现在户 {other_hh}（{other}）"
+    return f"同一身份证号在本户重复（{other}）"
+
+
+def _households(c: _Checker, tables: list[Table], villages: dict[str, Village], check_ids: bool = True):
     rows_by_hh: dict[str, list[Row]] = defaultdict(list)
     seen_ids: dict[str, tuple[str, Row]] = {}
     members_by_hh: dict[str, list[Member]] = defaultdict(list)
@@ -202,12 +246,9 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
                 c.warn(row.loc("户编号"), "HH005", f"户编号一般为 16 位数字（村代码 12 位 + 户序号 4 位），得到 {hh_id!r}")
             rows_by_hh[hh_id].append(row)
             idn, birth = c.id_number(row)
-            if idn and idn in seen_ids and seen_ids[idn][0] != hh_id:
-                other = seen_ids[idn][1]
-                c.err(row.loc("证件号码"), "ID004", f"同一身份证号也出现在户 {seen_ids[idn][0]}（{other.loc()}）")
-            elif idn and idn in seen_ids:
-                c.err(row.loc("证件号码"), "ID004", f"同一身份证号在本户重复（{seen_ids[idn][1].loc()}）")
-            elif idn:
+            if check_ids and idn in seen_ids:
+                c.err(row.loc("证件号码"), "ID004", duplicate_id_message(hh_id, seen_ids[idn][0], seen_ids[idn][1].loc()))
+            elif check_ids and idn:
                 seen_ids[idn] = (hh_id, row)
             vals = {n: c.enum(row, n) for n in MEMBER_ENUMS if n in row.values}
             yn = {n: c.enum(row, n) for n in MEMBER_YESNO if n in row.values}
@@ -272,7 +313,7 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
     return out
 
 
-def _incomes(c: _Checker, tables: list[Table], households) -> dict[str, list[Income]]:
+def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = True) -> dict[str, list[Income]]:
     out: dict[str, list[Income]] = defaultdict(list)
     for t in tables:
         unknown = [h for h in t.headers if h not in INCOME_COLUMNS and h not in INCOME_META and h not in NOT_COUNTED]
@@ -280,7 +321,7 @@ def _incomes(c: _Checker, tables: list[Table], households) -> dict[str, list[Inc
             c.warn(Location(t.file, t.sheet, 1, t.headers[h]), "INC002", f"不认识的收入列“{t.headers[h]}”，未计入收入")
         for row in t.rows:
             hh_id = row.text("户编号")
-            if households and hh_id not in households:
+            if have_members and hh_id not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
                 continue
             year = c.number(row, "年度")
@@ -306,12 +347,12 @@ def _incomes(c: _Checker, tables: list[Table], households) -> dict[str, list[Inc
     return out
 
 
-def _housing(c: _Checker, tables: list[Table], households) -> dict[str, Housing]:
+def _housing(c: _Checker, tables: list[Table], households, have_members: bool = True) -> dict[str, Housing]:
     out = {}
     for t in tables:
         for row in t.rows:
             hh_id = row.text("户编号")
-            if households and hh_id not in households:
+            if have_members and hh_id not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
                 continue
             v = {n: c.enum(row, n) for n in ("是否危房户", "危房等级", "饮水是否困难", "饮水是否安全", "是否通生活用电",
@@ -355,13 +396,13 @@ def _problems(c: _Checker, tables: list[Table]) -> list[Problem]:
     return out
 
 
-def _visits(c: _Checker, tables: list[Table], households) -> list[Visit]:
+def _visits(c: _Checker, tables: list[Table], households, have_members: bool = True) -> list[Visit]:
     out = []
     for t in tables:
         for row in t.rows:
             d = c.date(row, "走访日期")
             hh = row.text("户编号")
-            if households and hh and hh not in households:
+            if have_members and hh and hh not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh} 在成员信息表中没有")
             if d:
                 out.append(Visit(date=d, visitor=row.text("走访人"), hh_id=hh, mode=row.text("方式") or "入户",

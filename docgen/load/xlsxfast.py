@@ -11,6 +11,7 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
+from array import array
 from typing import Iterator
 
 from lxml import etree
@@ -35,6 +36,26 @@ def _text(el) -> str:
     return "".join(t.text or "" for t in el.iter(f"{NS}t"))
 
 
+class SharedStrings:
+    """共享字符串表，紧凑存放（UTF-8 连成一串 + 偏移）：五万户的导出表有几十万个不同的姓名、证件号码，
+    逐个做成 Python 字符串要多占几十 MB。"""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._ends = array("Q")
+
+    def append(self, text: str) -> None:
+        self._buf += text.encode("utf-8")
+        self._ends.append(len(self._buf))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i: int) -> str:
+        start = self._ends[i - 1] if i > 0 else 0
+        return self._buf[start:self._ends[i]].decode("utf-8")
+
+
 class FastWorkbook:
     def __init__(self, path):
         self.z = zipfile.ZipFile(path)
@@ -47,11 +68,13 @@ class FastWorkbook:
             t = target[s.get(REL)]
             p = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
             self.sheets.append((s.get("name"), p))
-        self.shared: list[str] = []
+        self.shared = SharedStrings()
         if "xl/sharedStrings.xml" in names:
             for _, si in etree.iterparse(self.z.open("xl/sharedStrings.xml"), tag=f"{NS}si"):
                 self.shared.append(_text(si))
                 si.clear()
+                while si.getprevious() is not None:  # 已读的兄弟元素也删掉，否则树仍随行数增长
+                    del si.getparent()[0]
         self.date_styles: set[int] = set()
         if "xl/styles.xml" in names:
             st = etree.fromstring(self.z.read("xl/styles.xml"))
@@ -105,6 +128,8 @@ class FastWorkbook:
                         break
                 vals.append(val)
             row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
             yield r, vals
 
     def close(self) -> None:

@@ -119,40 +119,54 @@ def para(style: str | None = None, runs: list | None = None, **ppr) -> etree._El
     return p
 
 
-def pin_core_dates(data: bytes, stamp) -> bytes:
+def pin_core_dates(blob: bytes, stamp) -> bytes:
     """openpyxl 保存时总把“修改时间”写成当前时间；把 docProps/core.xml 中的创建、修改时间改回 `stamp`。"""
     import re
 
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
     iso = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms)", rf"\g<1>{iso}\g<2>",
-                              blob.decode("utf-8"))
-                blob = text.encode("utf-8")
-            z.writestr(info, blob)
-    return out.getvalue()
+    return re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms)", rf"\g<1>{iso}\g<2>",
+                  blob.decode("utf-8")).encode("utf-8")
 
 
 def workbook_bytes(wb, stamp) -> bytes:
     """openpyxl 工作簿 → 确定性的 .xlsx 字节（文档属性日期固定为 `stamp`，zip 时间戳固定）。"""
-    wb.properties.created = wb.properties.modified = stamp
-    buf = io.BytesIO()
-    wb.save(buf)
-    return deterministic_zip(pin_core_dates(buf.getvalue(), stamp))
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """重写 zip：固定时间戳、固定压缩方式，成员顺序不变——同一输入得到相同字节。"""
-    src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    save_workbook(wb, out, stamp)
+    return out.getvalue()
+
+
+def save_workbook(wb, dest, stamp) -> None:
+    """同 :func:`workbook_bytes`，但写到文件句柄 `dest`；中间结果放在临时文件里，几万行的工作簿也不整个进内存。"""
+    import tempfile
+
+    wb.properties.created = wb.properties.modified = stamp
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        rezip(tmp, dest, {"docProps/core.xml": lambda b: pin_core_dates(b, stamp)})
+
+
+def deterministic_zip(data: bytes, rewrite: dict | None = None) -> bytes:
+    """重写 zip：固定时间戳、固定压缩方式，成员顺序不变——同一输入得到相同字节。"""
+    out = io.BytesIO()
+    rezip(io.BytesIO(data), out, rewrite)
+    return out.getvalue()
+
+
+def rezip(src_file, dest, rewrite: dict | None = None) -> None:
+    """:func:`deterministic_zip` 的流式版本。`rewrite`：成员名 → 改写函数（bytes → bytes）；
+    其余成员分块复制（几万行的工作表不整个解压进内存）。"""
+    rewrite = rewrite or {}
+    src = zipfile.ZipFile(src_file)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            z.writestr(zi, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
+            if info.filename in rewrite:
+                z.writestr(zi, rewrite[info.filename](src.read(info.filename)), compresslevel=6)
+                continue
+            zi.file_size = info.file_size  # 大于 2 GB 时 zipfile 据此写 ZIP64
+            with src.open(info) as fin, z.open(zi, "w") as fout:
+                while chunk := fin.read(1 << 20):
+                    fout.write(chunk)

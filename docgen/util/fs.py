@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 ILLEGAL = set('<>:"/\\|?*')
 
@@ -20,14 +23,16 @@ def safe_filename(name: str, limit: int = 120) -> str:
     return s[:limit]
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
-    """把 `data` 写到 `path`：同目录临时文件 + fsync + ``os.replace``。"""
+@contextlib.contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """写到 `path` 的文件句柄：同目录临时文件，退出时 fsync + ``os.replace``；出错时删掉临时文件。
+    大文件（几万行的汇总表）边生成边写，不必先整个放进内存。"""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         umask = os.umask(0)
@@ -40,3 +45,9 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write(path: str | Path, data: bytes) -> None:
+    """把 `data` 写到 `path`：同目录临时文件 + fsync + ``os.replace``。"""
+    with atomic_writer(path) as fh:
+        fh.write(data)
