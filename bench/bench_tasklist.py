@@ -22,7 +22,11 @@ import yaml  # noqa: E402
 
 from docgen.load.tasklist import load_tasklist  # noqa: E402
 from docgen.model.table import regions  # noqa: E402
-from docgen.render.tasklist import render_tasklist_docx, render_tasklist_pdf, render_tasklist_xlsx  # noqa: E402
+from docgen.render.tasklist import (  # noqa: E402
+    render_tasklist_docx,
+    render_tasklist_pdf,
+    render_tasklist_xlsx,
+)
 
 
 def make_yaml(n: int, path: Path) -> Path:

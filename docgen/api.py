@@ -6,10 +6,10 @@ from pathlib import Path
 
 from docgen.errors import InputError
 from docgen.fonts import FontSet
-from docgen.load.yamlsrc import YamlSource, load_yaml
-from docgen.model.base import validate_source
 from docgen.load.attachment_file import read_attachment_file
 from docgen.load.tasklist import is_tasklist_data, load_tasklist
+from docgen.load.yamlsrc import YamlSource, load_yaml
+from docgen.model.base import validate_source
 from docgen.model.notice import Notice, Table
 from docgen.util.fs import atomic_write
 

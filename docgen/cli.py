@@ -479,7 +479,13 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         settings = load_settings(settings_file)
         bar = None
         if not quiet and not dry_run and err.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             bar = Progress(TextColumn("批处理"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
                            transient=True)

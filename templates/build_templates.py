@@ -310,7 +310,7 @@ def household_templates() -> None:
         set_defaults(d)
         normal = d.styles["Normal"]
         rpr = normal.element.get_or_add_rPr()
-        set_fonts(rpr, FS)
+        set_fonts(rpr, ST)  # 表格用宋体（与 Typst 打印模板一致）
         normal.font.size = Pt(10.5)
         ppr = d.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
         for sp in ppr.findall(qn("w:spacing")):

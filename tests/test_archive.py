@@ -12,9 +12,17 @@ import openpyxl
 import pikepdf
 import pytest
 from click.testing import CliRunner
-
 from conftest import MINIMAL, ROOT
-from docgen.archive.build import Bundle, Item, Volume, box_units, build_archive, safe_component, safe_join
+
+from docgen.archive.build import (
+    Bundle,
+    Item,
+    Volume,
+    box_units,
+    build_archive,
+    safe_component,
+    safe_join,
+)
 from docgen.archive.collect import Doc
 from docgen.archive.profile import load_profile
 from docgen.archive.verify import verify_archive

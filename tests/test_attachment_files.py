@@ -7,9 +7,9 @@ import zipfile
 
 import pymupdf
 from click.testing import CliRunner
+from conftest import MINIMAL
 from docx import Document
 
-from conftest import MINIMAL
 from docgen.api import render_document
 from docgen.cli import cli
 

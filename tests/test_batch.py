@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from lxml import etree
 
-from conftest import ROOT
 from docgen.cli import cli
 from docgen.households.sample import generate
 
@@ -193,11 +193,14 @@ def test_archive_rebuilds_only_changed_village(tmp_path):
     wb.save(data / "户籍导出.xlsx")
     assert invoke(*args).exit_code == 0
     after = {p.relative_to(arch).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in arch.rglob("*") if p.is_file()}
-    touched = {k.split("/")[0] for k in after if after[k] != before.get(k)}
+    def unit(k):  # 每村的包、zip 与编号登记
+        return k if k.startswith("编号登记/") else k.split("/")[0]
+
+    touched = {unit(k) for k in after if after[k] != before.get(k)}
     village_bag = next(k.split("/")[0] for k in after if k.startswith(hh[:12]) and "/" in k)
-    assert village_bag in touched
-    others = {k.split("/")[0] for k in after if "/" in k and not k.startswith(hh[:12])}
-    assert others and not (others & touched)  # 其他村的包一个字节、一个时间戳都没动
+    assert village_bag in touched and f"编号登记/{hh[:12]}.json" in touched
+    others = {unit(k) for k in after if "/" in k and hh[:12] not in k}
+    assert others and not (others & touched)  # 其他村的包、编号登记一个字节、一个时间戳都没动
     from docgen.archive.profile import load_profile
     from docgen.archive.verify import verify_archive
 
@@ -209,6 +212,17 @@ def test_archive_rebuilds_only_changed_village(tmp_path):
                   "--archive", "default").exit_code == 0
     assert {k: v[0] for k, v in after.items()} == {p.relative_to(full / "档案").as_posix(): p.read_bytes()
                                                    for p in (full / "档案").rglob("*") if p.is_file()}
+    # 逐村建档与 `docgen archive build` 的整体建档：档号、包、目录、元数据、完整性报告都相同（编号登记另记了来源指纹）
+    import datetime as dt
+
+    from docgen.archive.build import build_archive
+
+    whole = tmp_path / "whole"
+    build_archive([out / "户档", out / "台账"], whole, load_profile("default"), year=2020, date=dt.date(2020, 12, 1),
+                  data_files=sorted(data.glob("*.xlsx")) + [data / "村.yaml"], pdf=False)
+    assert {k: v[0] for k, v in after.items() if not k.startswith("编号登记/")} == {
+        p.relative_to(whole).as_posix(): p.read_bytes() for p in whole.rglob("*")
+        if p.is_file() and not p.relative_to(whole).as_posix().startswith("编号登记/")}
 
 
 # ---------------------------------------------------------------- 按村分拣（内存与户数无关的路径）
@@ -279,3 +293,34 @@ def test_villages_with_the_same_name_get_separate_ledgers(tmp_path):
     summary = openpyxl.load_workbook(out / "全县汇总.xlsx")
     assert len([r for r in summary["户收入核算"].iter_rows(min_row=3, values_only=True) if r[0]]) == 10
     assert summary["户收入核算"].merged_cells.ranges and summary["户收入核算"].freeze_panes == "A3"
+
+
+def test_archive_interrupted_between_villages_is_completed_by_the_next_run(tmp_path, monkeypatch):
+    """档案整理在两个村之间中断（这里让第二个村的 zip 出错；被杀时还会留下隐藏的临时文件夹）：
+    下次运行只补建没建完的村，结果与一次建完相同。"""
+    from docgen.archive import outputs as archive_outputs
+
+    data = tmp_path / "d"
+    generate(12, 8, data)
+    args = ["--data", data, "--period", "2020-12", "--docs", "docx", "-j", "1", "--archive", "default"]
+    clean = tmp_path / "clean"
+    assert invoke("batch", *args, "-o", clean).exit_code == 0
+    real_zip, calls = archive_outputs.zip_dir, []
+
+    def failing_zip(src, target):
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        real_zip(src, target)
+
+    monkeypatch.setattr(archive_outputs, "zip_dir", failing_zip)
+    out = tmp_path / "out"
+    assert invoke("batch", *args, "-o", out).exit_code != 0
+    monkeypatch.setattr(archive_outputs, "zip_dir", real_zip)
+    done = sorted(p.name for p in (out / "档案" / "编号登记").glob("*.json"))
+    assert len(done) == 1  # 第一个村建完并登记，第二个没有
+    (out / "档案" / ".610202006201.stale").mkdir()  # 被杀时留下的临时文件夹
+    mtime = (out / "档案" / "编号登记" / done[0]).stat().st_mtime_ns
+    assert invoke("batch", *args, "-o", out).exit_code == 0
+    assert (out / "档案" / "编号登记" / done[0]).stat().st_mtime_ns == mtime  # 建完的村没有重建
+    assert outputs(out / "档案") == outputs(clean / "档案")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-
 from measure import check_body_flow, em_width, lines
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

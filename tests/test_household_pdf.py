@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import re
 
 import pymupdf
 import pytest
-
 from conftest import ROOT
+
 from docgen.fonts import FontSet
 from docgen.households.compute import Settings, assess
 from docgen.households.docs import household_context
@@ -38,7 +40,9 @@ def test_volume_pdf_properties(forms, contexts, name):
         assert (round(pdf[0].rect.width), round(pdf[0].rect.height)) == (595, 842)  # A4
         for xref, ext, ftype, basefont, *_ in pdf.get_page_fonts(0):
             assert ext not in ("n/a", "") and re.match(r"^[A-Z]{6}\+", basefont), basefont
-        assert any("Fandol" in f[3] for f in pdf.get_page_fonts(0))  # 正文仿宋
+        body = json.loads(forms.fonts_json)["st"][0].replace(" ", "").lower()  # 表格用宋体角色的第一个可用字体
+        assert any(body in f[3].lower() for f in pdf.get_page_fonts(0)), pdf.get_page_fonts(0)
+        assert len(data) <= 50 * 1024, len(data)  # 一页户档不超过 50 KB（#8）
         text = pdf[0].get_text().replace("\n", "")
         for key in ("hh_id", "head", "head_id", "per_capita", "verdict"):
             assert str(ctx[key]) in text, (key, ctx[key])
@@ -49,6 +53,15 @@ def test_volume_pdf_properties(forms, contexts, name):
             for i in ctx["items"]:
                 assert i["name"] in text and i["amount"] in text
         assert pdf.metadata["keywords"].startswith("docgen")
+
+
+def test_volume_pdf_keeps_tags_in_object_streams(forms, contexts):
+    """带标签（结构树）的 PDF，小对象收在对象流里。"""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(forms.render("household_income.typ", contexts[0], DATE))) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert any(o.get("/Type") == "/ObjStm" for o in pdf.objects if isinstance(o, pikepdf.Stream))
 
 
 def test_volume_pdf_is_deterministic(forms, contexts):

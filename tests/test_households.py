@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from docgen.cli import cli
 from docgen.households.compute import Settings, assess, mask_id
 from docgen.households.sample import generate, id_number

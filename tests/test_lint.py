@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import MINIMAL, ROOT
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -15,7 +16,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from conftest import MINIMAL, ROOT
 from docgen.cli import cli
 from docgen.lint import lint_paths
 from docgen.lint.core import RULES

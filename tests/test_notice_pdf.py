@@ -7,9 +7,9 @@ import re
 
 import pymupdf
 import pytest
+from measure import check_body_flow, em_width, lines
 
 from docgen.api import load_notice
-from measure import check_body_flow, em_width, lines
 
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 184.0, 37.0, 262.0  # 版心（mm）
 A4 = (595.28, 841.89)

@@ -8,10 +8,10 @@ import zipfile
 
 import pymupdf
 import pytest
-
 from conftest import MINIMAL, ROOT, SAMPLE
-from docgen.api import render_document, render_file
 from measure import lines
+
+from docgen.api import render_document, render_file
 
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 184.0, 37.0, 262.0
 PITCH_MM = 28.95 * 25.4 / 72

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pymupdf
+from conftest import ROOT
 from docx import Document
 
-from conftest import ROOT
 from docgen.api import render_file
 
 

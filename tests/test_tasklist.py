@@ -10,10 +10,10 @@ import openpyxl
 import pymupdf
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from docx import Document
 from lxml import etree
 
-from conftest import ROOT
 from docgen.api import render_document
 from docgen.cli import cli
 from docgen.load.tasklist import load_tasklist

@@ -20,7 +20,8 @@ from docgen.archive.profile import RETENTION_ZH, Profile
 from docgen.errors import InputError
 from docgen.util.fs import safe_filename
 
-STATE = "编号登记.json"
+STATE_DIR = "编号登记"  # 每村一个 <村代码>.json：件号、卷号登记，首次建档日期，完整性，来源指纹
+LEGACY_STATE = "编号登记.json"  # 旧版的单一文件：读入后拆成每村一个
 COUNTY = "000000000000"
 
 
@@ -103,11 +104,43 @@ def safe_join(root: Path, *parts: str) -> Path:
     return p
 
 
-def _load_state(out: Path) -> dict:
-    f = out / STATE
-    if f.is_file():
-        return json.loads(f.read_text(encoding="utf-8"))
-    return {"件": {}, "卷": {}, "首次建档": None}
+def _village_of_key(key: str) -> str:
+    """登记键以村代码开头（单元 = 村代码|年度|类别|期限）。"""
+    return key.split("|", 1)[0]
+
+
+def _load_state(out: Path, code: str | None = None) -> dict:
+    """编号登记：`code` 给出时只读该村的（编号按村独立），否则合并全部村。"""
+    state: dict = {"件": {}, "卷": {}, "首次建档": None}
+    sources = [out / LEGACY_STATE]
+    d = out / STATE_DIR
+    sources += [d / f"{code}.json"] if code is not None else sorted(d.glob("*.json")) if d.is_dir() else []
+    for f in sources:
+        if not f.is_file():
+            continue
+        part = json.loads(f.read_text(encoding="utf-8"))
+        for kind in ("件", "卷"):
+            state[kind].update({k: v for k, v in part.get(kind, {}).items()
+                                if code is None or _village_of_key(k) == code})
+        if part.get("首次建档") and (state["首次建档"] is None or part["首次建档"] < state["首次建档"]):
+            state["首次建档"] = part["首次建档"]
+        if code is not None and f.parent == d:
+            state.update({k: v for k, v in part.items() if k not in ("件", "卷", "首次建档")})
+    return state
+
+
+def _write_state(folder: Path, state: dict, extra: dict[str, dict]) -> None:
+    """按村拆开写：folder/<村代码>.json。`extra`：村代码 → 该村另记的项（完整性、来源指纹……）。"""
+    from docgen.util.fs import atomic_write
+
+    per: dict[str, dict] = {}
+    for kind in ("件", "卷"):
+        for k, v in state[kind].items():
+            per.setdefault(_village_of_key(k), {"件": {}, "卷": {}})[kind][k] = v
+    for code in set(per) | set(extra):
+        body = {**per.get(code, {"件": {}, "卷": {}}), "首次建档": state.get("首次建档"), **extra.get(code, {})}
+        atomic_write(folder / f"{code}.json",
+                     (json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def number_items(col: Collection, profile: Profile, year: int, state: dict, build_date: dt.date) -> dict[str, Bundle]:
@@ -271,12 +304,18 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
             outputs.write_bundle(bag, b, profile, date, pdf=pdf)
             outputs.write_bag(bag, b, profile, date, year)
             outputs.zip_dir(bag, stage / f"{b.dirname}.zip")
-        outputs.write_completeness(stage / "完整性报告.xlsx", bundles, col)
-        (stage / STATE).write_text(json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        outputs.write_completeness(stage / "完整性报告.xlsx", _completeness_rows(bundles.values()),
+                                   [str(p) for p in col.unknown])
+        _write_state(stage / STATE_DIR, state, {b.village: _village_record(b) for b in bundles.values()})
         if partial:
             # 逐个换入重建的包（每个包、每个 zip 各自原子替换），再换编号登记与完整性报告
             for item in sorted(stage.iterdir()):
+                if item.name == STATE_DIR:
+                    for f in sorted(item.iterdir()):
+                        os.replace(f, _mkdir(out / STATE_DIR) / f.name)
+                    continue
                 _swap(item, out / item.name) if item.is_dir() else os.replace(item, out / item.name)
+            (out / LEGACY_STATE).unlink(missing_ok=True)
             shutil.rmtree(stage, ignore_errors=True)
         else:
             _swap(stage, out)
@@ -287,6 +326,81 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
             "volumes": sum(len(b.volumes) for b in bundles.values()),
             "volume_items": sum(len(v.items) for b in bundles.values() for v in b.volumes),
             "boxes": sum(len(b.boxes) for b in bundles.values()), "gaps": gaps, "unknown": col.unknown}
+
+
+def _mkdir(p: Path) -> Path:
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def _village_record(b: Bundle) -> dict:
+    """每村登记中另记的：村名、完整性、件卷盒数（全县的完整性报告与统计由各村登记汇成，不必重新清点来源）。"""
+    return {"村名": b.village_name, "完整性": b.completeness, "件数": len(b.items), "卷数": len(b.volumes),
+            "卷内件数": sum(len(v.items) for v in b.volumes), "盒数": len(b.boxes)}
+
+
+def _completeness_rows(bundles):
+    for b in sorted(bundles, key=lambda b: b.village):
+        for c in b.completeness:
+            yield [b.village_name or "县级", c["范围"], c["编号"], c["名称"], "齐全" if c["齐全"] else "不齐全",
+                   "、".join(c["缺少"]), "、".join(c["重复"])]
+
+
+def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
+                             villages, households, village_names: dict[str, str], pdf: bool = False,
+                             force: bool = False) -> dict:
+    """逐村建档案（月末批处理用）：一次只清点、编号、写出一个村，内存与户数无关。
+
+    `villages`：可迭代的 (村代码, 该村的来源文件或文件夹, 来源指纹)；来源指纹与上次登记的相同、包也在时跳过该村。
+    `households(村代码)`：该村各户 {户编号: {head, village, village_name}}。每村的包与 zip 各自原子换入，
+    最后写该村的编号登记（所以中途被杀时，下次运行会重建那个村）；最后由各村登记汇成完整性报告。
+    件号、卷号与整体建档（:func:`build_archive`）相同。"""
+    from docgen.archive import outputs
+
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*"):  # 上次被杀时留下的临时文件夹
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+    rebuilt = 0
+    for code, parts, fingerprint in villages:
+        state = _load_state(out, code)
+        name = village_names.get(code, "")
+        dirname = Bundle(code, name).dirname
+        if not force and state.get("来源指纹") == fingerprint and (out / dirname).is_dir():
+            continue
+        col = collect(sources, profile, year=year, default_date=date, known=(households(code), village_names),
+                      parts=parts)
+        col.docs = [d for d in col.docs if (d.village or COUNTY) == code]
+        b = number_items(col, profile, year, state, date).get(code) or Bundle(code, name)
+        box_units(b, profile)
+        completeness(b, profile, col)
+        stage = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=out))
+        try:
+            if b.items or b.volumes:
+                outputs.write_bundle(stage / dirname, b, profile, date, pdf=pdf)
+                outputs.write_bag(stage / dirname, b, profile, date, year)
+                outputs.zip_dir(stage / dirname, stage / f"{dirname}.zip")
+                _swap(stage / dirname, out / dirname)
+                os.replace(stage / f"{dirname}.zip", out / f"{dirname}.zip")
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        record = {**_village_record(b), "未识别": [str(p) for p in col.unknown], "来源指纹": fingerprint}
+        _write_state(_mkdir(out / STATE_DIR), state, {code: record})
+        rebuilt += 1
+    records = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((out / STATE_DIR).glob("*.json"))} \
+        if (out / STATE_DIR).is_dir() else {}
+    if rebuilt or not (out / "完整性报告.xlsx").is_file():
+        def rows():
+            for code in sorted(records):
+                r = records[code]
+                yield from _completeness_rows([Bundle(code, r.get("村名", ""), completeness=r.get("完整性", []))])
+
+        outputs.write_completeness(out / "完整性报告.xlsx", rows(),
+                                   [u for code in sorted(records) for u in records[code].get("未识别", [])])
+    gaps = [c for r in records.values() for c in r.get("完整性", []) if not c["齐全"]]
+    return {"rebuilt": rebuilt, "bundles": len(records), "items": sum(r.get("件数", 0) for r in records.values()),
+            "volumes": sum(r.get("卷数", 0) for r in records.values()),
+            "volume_items": sum(r.get("卷内件数", 0) for r in records.values()),
+            "boxes": sum(r.get("盒数", 0) for r in records.values()), "gaps": len(gaps)}
 
 
 def _swap(stage: Path, out: Path) -> None:
@@ -308,4 +422,4 @@ def sha256_file(p: Path) -> str:
     return h.hexdigest()
 
 
-__all__ = ["build_archive", "safe_component", "safe_join", "RETENTION_ZH"]
+__all__ = ["build_archive", "build_archive_by_village", "safe_component", "safe_join", "RETENTION_ZH"]

@@ -107,8 +107,10 @@ def _manifest(path: Path) -> dict[str, dict]:
 
 
 def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = None, data_files: list[Path] = (),
-            year: int, default_date: dt.date, known: tuple[dict, dict] | None = None) -> Collection:
-    """`known` = (户编号 → {head, village, village_name}, 村代码 → 村名)：调用者已校验过数据时直接给出，不再读表。"""
+            year: int, default_date: dt.date, known: tuple[dict, dict] | None = None,
+            parts: list[Path] | None = None) -> Collection:
+    """`known` = (户编号 → {head, village, village_name}, 村代码 → 村名)：调用者已校验过数据时直接给出，不再读表。
+    `parts`：只清点来源文件夹中的这些文件或子文件夹（逐村建档时用；件的稳定标识仍相对于来源文件夹，与整体清点相同）。"""
     col = Collection()
     if known is not None:
         col.households.update(known[0])
@@ -130,7 +132,14 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
     for root in sources:
         if not root.is_dir():
             raise InputError(f"{root}: 来源文件夹不存在")
-        files = [p for p in sorted(root.rglob("*"))
+        if parts is None:
+            candidates = sorted(root.rglob("*"))
+        else:
+            candidates = []
+            for part in parts:
+                if part.is_relative_to(root):
+                    candidates += sorted(part.rglob("*")) if part.is_dir() else [part] if part.is_file() else []
+        files = [p for p in candidates
                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SKIP_SUFFIX]
         # 同一文件的几种格式（如 .docx 与 .pdf）只归档一份：按 PDF、OFD、Word、表格、图片的顺序取
         best: dict[tuple, Path] = {}

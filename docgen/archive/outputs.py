@@ -10,7 +10,14 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docgen.archive.build import COUNTY, Bundle, Item, Volume, safe_component, sha256_file
+from docgen.archive.build import (
+    COUNTY,
+    Bundle,
+    Item,
+    Volume,
+    safe_component,
+    sha256_file,
+)
 from docgen.archive.profile import RETENTION_ZH, Profile
 from docgen.render.ooxml import FIXED_ZIP_TIME
 
@@ -233,19 +240,15 @@ def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
     path.write_bytes(save_docx(doc))
 
 
-def write_completeness(path: Path, bundles: dict[str, Bundle], col) -> None:
+def write_completeness(path: Path, rows, unknown) -> None:
+    """完整性报告。`rows` 可以是生成器（逐村汇成，几万户也不整个放进内存）。"""
     from docgen.households.ledger import _red_rule, _save, _sheet, _wb
 
-    wb = _wb()
-    rows = []
-    for b in sorted(bundles.values(), key=lambda b: b.village):
-        for c in b.completeness:
-            rows.append([b.village_name or "县级", c["范围"], c["编号"], c["名称"], "齐全" if c["齐全"] else "不齐全",
-                         "、".join(c["缺少"]), "、".join(c["重复"])])
+    wb = _wb(write_only=True)
     ws, last = _sheet(wb, "完整性", "归档材料完整性报告", ["村", "范围", "编号", "名称", "结论", "缺少", "重复"], rows,
                       [14, 6, 20, 16, 10, 50, 20])
     _red_rule(ws, f"A3:G{last}", '$E3="不齐全"')
-    _sheet(wb, "未识别文件", "认不出文件类型的文件（未归档）", ["文件"], [[str(p)] for p in col.unknown], [80])
+    _sheet(wb, "未识别文件", "认不出文件类型的文件（未归档）", ["文件"], [[str(p)] for p in unknown], [80])
     _save(wb, path)
 
 

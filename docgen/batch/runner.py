@@ -161,13 +161,13 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             return decisions, s
         if on_total:
             on_total(s.planned - s.skipped)
-        codes = _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings, workers=workers,
+        _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings, workers=workers,
                  recycle=recycle, period=period, progress=progress, log=log)
+        if archive_profile is not None:
+            _archive(out, stg, plan(), state, period, archive_profile, force)
     finally:
         state.close()
-    if archive_profile is not None:
-        _archive(out, stg, codes, period, archive_profile, force)
-    stg.close()
+        stg.close()
     s.seconds = time.perf_counter() - t0
     atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return [], s
@@ -202,8 +202,8 @@ class _Window:
 
 
 def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, templates: Path, settings, workers: int,
-             recycle: int, period: str, progress, log) -> set[str]:
-    """按计划生成；返回有输出要重做的村代码（档案包只重建这些村的）。"""
+             recycle: int, period: str, progress, log) -> None:
+    """按计划生成。"""
     from docgen.households.ledger import county_summary, village_ledger
 
     pending: list[tuple] = []
@@ -237,7 +237,6 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
             cache["code"], cache["items"] = code, {a.household.hh_id: a for a in stg.assessments(code)}
         return cache["items"]
 
-    codes: set[str] = set()
     pool = window = None
     if workers > 1:
         pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
@@ -274,7 +273,6 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                     flush_chunk()
             if action(j) != "生成":
                 continue
-            codes.add(j.code)
             if j.household:
                 hh_jobs.append(j)
             elif j.kind == "台账":  # 工作进程渲染本村各户时，主进程写本村台账
@@ -313,18 +311,37 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         else:
             os.environ["DOCGEN_TEMPLATES"] = saved
         state.record(pending)
-    return codes
 
 
-def _archive(out: Path, stg, codes: set[str], period: str, profile_name: str, force: bool) -> None:
-    """把户档与台账整理成档案包（输出目录下的“档案”）：只重建有输出变了（或失败）的村（`codes`）的包。"""
-    from docgen.archive.build import build_archive
+def _archive(out: Path, stg, plan, state: State, period: str, profile_name: str, force: bool) -> None:
+    """把户档与台账整理成档案包（输出目录下的“档案”），逐村进行。每村的来源指纹 = 该村各输出的路径与校验值
+    （取自状态库）+ 方案 + 期别；指纹没变且包在的村跳过——所以只有输出变了的村重建，中途被杀的村下次补建。"""
+    from docgen.archive.build import build_archive_by_village
     from docgen.archive.profile import load_profile
 
-    target = out / "档案"
-    if target.is_dir() and not codes and not force:
-        return
+    def villages():
+        code, targets = None, []
+
+        def one():
+            h = hashlib.sha256(f"{profile_name}|{period}".encode())
+            for t in targets:
+                row = state.db.execute("SELECT sha256 FROM outputs WHERE target=?", (t,)).fetchone()
+                h.update(f"\n{t}\t{row[0] if row else ''}".encode())
+            parts = sorted({(out / t).parent if t.startswith("户档/") else out / t for t in targets})
+            return code, parts, h.hexdigest()
+
+        for j in plan:
+            if not j.code:
+                continue
+            if j.code != code and targets:
+                yield one()
+                targets = []
+            code = j.code
+            targets.append(j.target)
+        if targets:
+            yield one()
+
     year = int(period[:4])
-    build_archive([out / "户档", out / "台账"], target, load_profile(profile_name), year=year,
-                  date=dt.date(year, int(period[5:7]), 1), known=(stg.household_index(), stg.village_names()),
-                  villages=None if force or not target.is_dir() else codes, pdf=False)
+    build_archive_by_village([out / "户档", out / "台账"], out / "档案", load_profile(profile_name), year=year,
+                             date=dt.date(year, int(period[5:7]), 1), villages=villages(),
+                             households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force)

@@ -121,10 +121,10 @@ class Staging:
         return {r[0] for r in self.db.execute(
             "SELECT village FROM households GROUP BY village HAVING COUNT(DISTINCT code) > 1")}
 
-    def household_index(self) -> dict[str, dict[str, str]]:
-        """户编号 → 户主、村代码、村名（档案整理认户用）。"""
-        return {hh: {"head": head, "village": code, "village_name": village} for hh, code, village, head in
-                self.db.execute("SELECT hh, code, village, head FROM households")}
+    def household_index(self, code: str) -> dict[str, dict[str, str]]:
+        """一个村的 户编号 → 户主、村代码、村名（档案整理认户用）。"""
+        return {hh: {"head": head, "village": code, "village_name": village} for hh, village, head in
+                self.db.execute("SELECT hh, village, head FROM households WHERE code=?", (code,))}
 
     def close(self) -> None:
         self.db.close()

@@ -13,6 +13,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 
 from docgen.lint.core import Finding
 
+
 # 每个 HTML 模板的上下文：变量名 → 类型（dataclass / pydantic 模型 / dict 的键集合 / None 表示不检查属性）
 def html_schemas() -> dict[str, dict[str, object]]:
     from docgen.layout import PageGeometry
@@ -108,9 +109,8 @@ TAG = re.compile(r"\{[{%#].*?[}%#]\}")
 
 def check_docx(path: Path, declared: set[str] | None = None) -> list[Finding]:
     """Word 模板：标签被拆到多个文字块（Word 拼写检查、改格式时常见）、Jinja 语法错误、未知变量。"""
-    from jinja2 import Environment
-
     from docx.oxml.ns import qn
+    from jinja2 import Environment
     from lxml import etree
 
     out: list[Finding] = []

@@ -11,7 +11,14 @@ from docgen.errors import InputError, Issue, Location
 from docgen.load.tables import docx_table_grid, xlsx_sheet_grid
 from docgen.load.yamlsrc import load_yaml
 from docgen.model.table import Cell
-from docgen.model.tasklist import RowError, TaskList, TreeError, column_role, normalise_header, tasklist_from_tree
+from docgen.model.tasklist import (
+    RowError,
+    TaskList,
+    TreeError,
+    column_role,
+    normalise_header,
+    tasklist_from_tree,
+)
 
 TREE_KEYS = ("清单", "tree")
 TASKLIST_KEYS = {"清单", "tree", "行", "rows"}

@@ -6,7 +6,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
 
 from docgen.errors import InputError, Issue
 from docgen.load.yamlsrc import YamlSource

@@ -129,9 +129,8 @@ def _excel_width(em: float) -> float:
 
 def _list_sheet(ws, tl: TaskList) -> None:
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     ncols = len(tl.columns)
     table = tl.as_table()
