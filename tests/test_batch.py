@@ -324,3 +324,27 @@ def test_archive_interrupted_between_villages_is_completed_by_the_next_run(tmp_p
     assert invoke("batch", *args, "-o", out).exit_code == 0
     assert (out / "档案" / "编号登记" / done[0]).stat().st_mtime_ns == mtime  # 建完的村没有重建
     assert outputs(out / "档案") == outputs(clean / "档案")
+
+
+def test_legacy_single_numbering_file_is_split_per_village(tmp_path):
+    """旧版档案只有一个 编号登记.json：第一次逐村建档时拆成每村一个，件号、卷号不变，结果与原来相同。"""
+    import json
+
+    data = tmp_path / "d"
+    generate(12, 9, data)
+    out = tmp_path / "out"
+    args = ["batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1", "--archive", "default"]
+    assert invoke(*args).exit_code == 0
+    arch = out / "档案"
+    before = outputs(arch)
+    legacy = {"件": {}, "卷": {}, "首次建档": None}
+    for f in sorted((arch / "编号登记").glob("*.json")):
+        part = json.loads(f.read_text(encoding="utf-8"))
+        legacy["件"].update(part["件"])
+        legacy["卷"].update(part["卷"])
+        legacy["首次建档"] = part["首次建档"]
+    shutil.rmtree(arch / "编号登记")
+    (arch / "编号登记.json").write_text(json.dumps(legacy, ensure_ascii=False), encoding="utf-8")
+    assert invoke(*args).exit_code == 0
+    assert not (arch / "编号登记.json").exists()
+    assert outputs(arch) == before

@@ -271,14 +271,14 @@ def completeness(bundle: Bundle, profile: Profile, col: Collection) -> None:
 
 def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                   manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
-                  pdf: bool = True, villages: set[str] | None = None, known: tuple[dict, dict] | None = None) -> dict:
+                  pdf: bool = True, villages: set[str] | None = None) -> dict:
     """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。
 
     `villages` 给出时只重建这些村（村代码）的档案包和 zip，其他村的包原样保留（月末批处理的增量路径）；
     编号仍按全部文件统一登记，所以结果与整体重建相同。"""
     from docgen.archive import outputs
 
-    col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date, known=known)
+    col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
     state = _load_state(out)
     bundles = number_items(col, profile, year, state, date)
     for b in bundles.values():
@@ -360,6 +360,9 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".*"):  # 上次被杀时留下的临时文件夹
         shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+    if (out / LEGACY_STATE).is_file():  # 旧版的单一登记文件：拆成每村一个（只做一次）
+        _write_state(_mkdir(out / STATE_DIR), _load_state(out), {})
+        (out / LEGACY_STATE).unlink()
     rebuilt = 0
     for code, parts, fingerprint in villages:
         state = _load_state(out, code)
@@ -386,21 +389,29 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
         record = {**_village_record(b), "未识别": [str(p) for p in col.unknown], "来源指纹": fingerprint}
         _write_state(_mkdir(out / STATE_DIR), state, {code: record})
         rebuilt += 1
-    records = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in sorted((out / STATE_DIR).glob("*.json"))} \
-        if (out / STATE_DIR).is_dir() else {}
+    files = sorted((out / STATE_DIR).glob("*.json"))
+
+    def records():  # 一次读一个村的登记（全部村的件号登记合起来随户数增长）
+        for f in files:
+            yield f.stem, json.loads(f.read_text(encoding="utf-8"))
+
     if rebuilt or not (out / "完整性报告.xlsx").is_file():
+        unknown: list[str] = []
+
         def rows():
-            for code in sorted(records):
-                r = records[code]
+            for code, r in records():
+                unknown.extend(r.get("未识别", []))
                 yield from _completeness_rows([Bundle(code, r.get("村名", ""), completeness=r.get("完整性", []))])
 
-        outputs.write_completeness(out / "完整性报告.xlsx", rows(),
-                                   [u for code in sorted(records) for u in records[code].get("未识别", [])])
-    gaps = [c for r in records.values() for c in r.get("完整性", []) if not c["齐全"]]
-    return {"rebuilt": rebuilt, "bundles": len(records), "items": sum(r.get("件数", 0) for r in records.values()),
-            "volumes": sum(r.get("卷数", 0) for r in records.values()),
-            "volume_items": sum(r.get("卷内件数", 0) for r in records.values()),
-            "boxes": sum(r.get("盒数", 0) for r in records.values()), "gaps": len(gaps)}
+        # 第二张表（未识别文件）在第一张表的行全部生成之后才写，那时 unknown 已经收齐
+        outputs.write_completeness(out / "完整性报告.xlsx", rows(), unknown)
+    stats = {"rebuilt": rebuilt, "bundles": 0, "items": 0, "volumes": 0, "volume_items": 0, "boxes": 0, "gaps": 0}
+    for _, r in records():
+        stats["bundles"] += 1
+        for k, name in (("items", "件数"), ("volumes", "卷数"), ("volume_items", "卷内件数"), ("boxes", "盒数")):
+            stats[k] += r.get(name, 0)
+        stats["gaps"] += sum(not c["齐全"] for c in r.get("完整性", []))
+    return stats
 
 
 def _swap(stage: Path, out: Path) -> None:
