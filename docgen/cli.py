@@ -438,6 +438,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     """
     import os
     import re
+    import time
 
     from docgen.batch.runner import run_batch
     from docgen.config import load_settings
@@ -490,10 +491,25 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             bar = Progress(TextColumn("批处理"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
                            transient=True)
         task = None
+        plain = {"total": 0, "done": 0, "next": 0.0, "t0": time.monotonic()}  # 不是终端时：每 10 秒一行进度
 
         def progress():
             if bar is not None:
                 bar.advance(task)
+                return
+            plain["done"] += 1
+            now = time.monotonic()
+            if quiet or dry_run or now < plain["next"]:
+                return
+            plain["next"] = now + 10
+            done, total, spent = plain["done"], plain["total"], now - plain["t0"]
+            left = f"，预计还需 {spent / done * (total - done):.0f} 秒" if total and done else ""
+            err.print(f"进度 {done}/{total or '?'}，已用 {spent:.0f} 秒{left}", highlight=False)
+
+        def on_total(n):
+            plain["total"] = n
+            if bar is not None:
+                bar.update(task, total=n)
 
         def log(msg):
             err.print(f"[red]{msg}[/red]")
@@ -505,7 +521,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
                                            progress=progress, log=None if quiet else log, archive_profile=archive,
-                                           on_total=lambda n: bar.update(task, total=n) if bar is not None else None)
+                                           on_total=on_total)
         finally:
             if bar is not None:
                 bar.stop()

@@ -348,3 +348,12 @@ def test_legacy_single_numbering_file_is_split_per_village(tmp_path):
     assert invoke(*args).exit_code == 0
     assert not (arch / "编号登记.json").exists()
     assert outputs(arch) == before
+
+
+def test_progress_lines_when_not_a_terminal_and_quiet_for_cron(data, tmp_path):
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", tmp_path / "a", "--docs", "docx", "-j", "1")
+    assert res.exit_code == 0
+    total = len([p for p in (tmp_path / "a").rglob("*") if p.suffix in (".docx", ".xlsx")])
+    assert f"进度 1/{total}" in res.stderr and "批处理完成" in res.stderr
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", tmp_path / "b", "--docs", "docx", "-j", "1", "-q")
+    assert res.exit_code == 0 and res.stderr == "" and res.output == ""
