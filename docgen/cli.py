@@ -421,11 +421,12 @@ def archive_verify_cmd(ctx, root, profile) -> None:
 @click.option("--period", "period", metavar="YYYY-MM", required=True, help="批处理的月份，如 2020-12。")
 @click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path))
 @click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为全部核心）。")
-@click.option("--docs", "docs", default="docx,pdf", show_default=True, help="生成哪些户档格式：docx、pdf，逗号分隔。")
+@click.option("--docs", "docs", default=None, help="生成哪些户档格式：docx、pdf，逗号分隔（默认 docx,pdf，或项目文件中的“格式”）。")
 @click.option("--dry-run", is_flag=True, help="只打印计划（哪些文书、给谁、用哪个模板、写到哪里、生成还是跳过）。")
 @click.option("--force", is_flag=True, help="全部重做，不管内容是否变了。")
 @click.option("--archive", "archive", metavar="方案", default=None,
-              help="同时把户档与台账整理成档案包（输出目录下的“档案”），只重建有变化的村；值为整理方案名，如 default。")
+              help="同时把户档与台账整理成档案包（输出目录下的“档案”），只重建有变化的村；值为整理方案名（如 default）"
+                   "或方案文件；项目文件中可写“档案方案”。")
 @click.option("-q", "--quiet", is_flag=True, help="只在出错时输出（适合定时任务）。")
 @click.pass_context
 def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, quiet) -> None:
@@ -450,17 +451,27 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         files: list[Path] = []
         templates = None
         settings_file = None
+        docs_from_project, archive_from_project = "docx,pdf", None
         if project:
             src = load_yaml(project)
             d = src.data if isinstance(src.data, dict) else {}
-            unknown = set(d) - {"数据", "模板目录", "配置"}
+            allowed = ("数据", "模板目录", "配置", "格式", "档案方案")
+            unknown = set(d) - set(allowed)
             if unknown:
                 k = sorted(unknown)[0]
-                raise InputError(f"{src.location((k,), k)}: 未知的项目设置“{k}”，可用：数据、模板目录、配置")
+                raise InputError(f"{src.location((k,), k)}: 未知的项目设置“{k}”，可用：{'、'.join(allowed)}")
             base = Path(project).parent
             files += [base / f for f in (d.get("数据") or [])]
             templates = base / d["模板目录"] if d.get("模板目录") else None
             settings_file = base / d["配置"] if d.get("配置") else None
+            if docs is None and d.get("格式"):
+                fmts = d["格式"]
+                if not isinstance(fmts, list):
+                    raise InputError(f"{src.location(('格式',), '格式')}: 应为列表，如 [docx, pdf]")
+                docs_from_project = ",".join(str(x) for x in fmts)
+            if archive is None and d.get("档案方案"):
+                name = str(d["档案方案"])
+                archive_from_project = str(base / name) if name.endswith((".yaml", ".yml")) else name
         if data_dir:
             if not data_dir.is_dir():
                 raise InputError(f"{data_dir}: 数据目录不存在")
@@ -472,7 +483,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             if not f.is_file():
                 raise InputError(f"{f}: 找不到数据文件")
         kinds = []
-        for fmt in [x.strip() for x in docs.split(",") if x.strip()]:
+        for fmt in [x.strip() for x in (docs or docs_from_project).split(",") if x.strip()]:
             if fmt not in ("docx", "pdf"):
                 raise InputError(f"--docs 只能是 docx、pdf，得到 {fmt!r}")
             kinds += [f"收入核算表.{fmt}", f"户情卡.{fmt}"]
@@ -520,7 +531,8 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         try:
             decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
-                                           progress=progress, log=None if quiet else log, archive_profile=archive,
+                                           progress=progress, log=None if quiet else log,
+                                           archive_profile=archive or archive_from_project,
                                            on_total=on_total)
         finally:
             if bar is not None:

@@ -357,3 +357,23 @@ def test_progress_lines_when_not_a_terminal_and_quiet_for_cron(data, tmp_path):
     assert f"进度 1/{total}" in res.stderr and "批处理完成" in res.stderr
     res = invoke("batch", "--data", data, "--period", "2020-12", "-o", tmp_path / "b", "--docs", "docx", "-j", "1", "-q")
     assert res.exit_code == 0 and res.stderr == "" and res.output == ""
+
+
+def test_project_file_sets_formats_and_archive_profile(data, tmp_path):
+    project = tmp_path / "项目.yaml"
+    project.write_text("数据: [data/户籍导出.xlsx, data/村.yaml]\n格式: [docx]\n档案方案: jiangxi\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = invoke("batch", project, "--period", "2020-12", "-o", out, "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    assert not list(out.rglob("*.pdf")) and list((out / "户档").rglob("*.docx"))
+    assert any(p.name.startswith("J001-JF") for p in (out / "档案").rglob("*.xml"))  # 江西方案的档号
+    # 命令行优先；方案有错时在渲染之前报出，不写任何户档
+    bad = tmp_path / "坏方案.yaml"
+    bad.write_text("全宗号: 1\n", encoding="utf-8")
+    project.write_text("数据: [data/户籍导出.xlsx]\n档案方案: 坏方案.yaml\n", encoding="utf-8")
+    res = invoke("batch", project, "--period", "2020-12", "-o", tmp_path / "o2", "-j", "1")
+    assert res.exit_code == 2 and "坏方案.yaml" in res.stderr
+    assert not (tmp_path / "o2" / "户档").exists()
+    project.write_text("数据: [data/户籍导出.xlsx]\n输出: x\n", encoding="utf-8")
+    res = invoke("batch", project, "--period", "2020-12", "-o", tmp_path / "o3")
+    assert res.exit_code == 2 and "项目.yaml:2" in res.stderr and "未知的项目设置“输出”" in res.stderr

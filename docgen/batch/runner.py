@@ -125,6 +125,11 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
     settings = settings or Settings()
     templates = Path(templates or templates_dir()).resolve()
     t0 = time.perf_counter()
+    profile = None
+    if archive_profile is not None:  # 方案有错时在渲染之前就报
+        from docgen.archive.profile import load_profile
+
+        profile = load_profile(archive_profile)
     out.mkdir(parents=True, exist_ok=True)
     if not dry_run:  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
         for stale in out.rglob(".*.part"):
@@ -163,8 +168,8 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             on_total(s.planned - s.skipped)
         _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings, workers=workers,
                  recycle=recycle, period=period, progress=progress, log=log)
-        if archive_profile is not None:
-            _archive(out, stg, plan(), state, period, archive_profile, force)
+        if profile is not None:
+            _archive(out, stg, plan(), state, period, profile, force)
     finally:
         state.close()
         stg.close()
@@ -313,17 +318,18 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         state.record(pending)
 
 
-def _archive(out: Path, stg, plan, state: State, period: str, profile_name: str, force: bool) -> None:
+def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool) -> None:
     """把户档与台账整理成档案包（输出目录下的“档案”），逐村进行。每村的来源指纹 = 该村各输出的路径与校验值
     （取自状态库）+ 方案 + 期别；指纹没变且包在的村跳过——所以只有输出变了的村重建，中途被杀的村下次补建。"""
     from docgen.archive.build import build_archive_by_village
-    from docgen.archive.profile import load_profile
+
+    conf = json.dumps(profile.data, ensure_ascii=False, sort_keys=True, default=str)
 
     def villages():
         code, targets = None, []
 
         def one():
-            h = hashlib.sha256(f"{profile_name}|{period}".encode())
+            h = hashlib.sha256(f"{conf}|{period}".encode())
             for t in targets:
                 row = state.db.execute("SELECT sha256 FROM outputs WHERE target=?", (t,)).fetchone()
                 h.update(f"\n{t}\t{row[0] if row else ''}".encode())
@@ -342,6 +348,6 @@ def _archive(out: Path, stg, plan, state: State, period: str, profile_name: str,
             yield one()
 
     year = int(period[:4])
-    build_archive_by_village([out / "户档", out / "台账"], out / "档案", load_profile(profile_name), year=year,
+    build_archive_by_village([out / "户档", out / "台账"], out / "档案", profile, year=year,
                              date=dt.date(year, int(period[5:7]), 1), villages=villages(),
                              households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force)
