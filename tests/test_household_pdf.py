@@ -53,6 +53,27 @@ def test_volume_pdf_properties(forms, contexts, name):
             for i in ctx["items"]:
                 assert i["name"] in text and i["amount"] in text
         assert pdf.metadata["keywords"].startswith("docgen")
+        assert "第 1 页" not in text  # 一页的表不编页码
+
+
+@pytest.mark.parametrize("name, key", [("household_card.typ", "members"), ("household_income.typ", "items")])
+def test_long_forms_continue_with_page_numbers_and_repeated_headers(forms, contexts, name, key):
+    """成员或收支项目多到一页排不下：每页“第 N 页 共 M 页”，续页页眉写户编号，表头在续页重复，数据一条不少。"""
+    ctx = dict(contexts[0])
+    rows = ctx[key]
+    ctx[key] = [dict(rows[i % len(rows)], name=f"{rows[i % len(rows)]['name']}{i:02d}") for i in range(45)]
+    pdf = pymupdf.open(stream=forms.render(name, ctx, DATE), filetype="pdf")
+    total = len(pdf)
+    assert total >= 2
+    header = "姓名" if key == "members" else "金额（元）"
+    for i, page in enumerate(pdf, start=1):
+        text = page.get_text().replace("\n", "")
+        assert f"第 {i} 页 共 {total} 页" in text
+        assert header in text
+        assert (ctx["hh_id"] in text) and (i == 1 or "（续）" in text)
+        assert (round(page.rect.width), round(page.rect.height)) == (595, 842)
+    everything = "".join(p.get_text() for p in pdf).replace("\n", "")
+    assert all(r["name"] in everything for r in ctx[key])
 
 
 def test_volume_pdf_keeps_tags_in_object_streams(forms, contexts):
