@@ -329,6 +329,10 @@ def household_templates() -> None:
                 cell = t.cell(r, c)
                 cell.width = Mm(widths_mm[c])
                 cell.text = v
+        if len(rows) > 1 and rows[1][0].startswith("{%tr for"):  # 逐条重复的表：表头行在续页重复、行不跨页
+            t.rows[0]._tr.get_or_add_trPr().append(el("w:tblHeader"))
+            for r in t.rows:
+                r._tr.get_or_add_trPr().append(el("w:cantSplit"))
         return t
 
     from docx.shared import Mm

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import datetime as dt
 import json
 import zipfile
@@ -390,3 +391,22 @@ def test_helpers_problems_visits_from_yaml(export, tmp_path):
     assert ("REF001", "帮扶.yaml:6:户编号") in found
     assert ("ENUM001", "帮扶.yaml:8:状态") in found
     assert r.dataset.helpers[0].households == (hh,) and len(r.dataset.visits) == 2
+
+
+@pytest.mark.parametrize("template, header", [("household_card.docx", "姓名"), ("household_income.docx", "金额（元）")])
+def test_household_docx_repeats_list_headers_and_keeps_rows_whole(template, header):
+    """逐条重复的表（成员、收支项目）：表头行在续页重复，行不跨页——长表在 Word 里打印也看得懂。"""
+    from lxml import etree
+
+    from docgen.households.docs import household_context
+    from docgen.render.fastdocx import CompiledDocx
+
+    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
+    ctx = household_context(assess(ds.households[0], Settings()), Settings())
+    data = CompiledDocx(ROOT / "templates" / "docx" / template).render(ctx)
+    doc = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    w = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    row = next(tr for tr in doc.iterfind(".//w:tr", w) if header in "".join(tr.itertext()))
+    assert row.find("w:trPr/w:tblHeader", w) is not None
+    body_rows = row.getparent().findall("w:tr", w)[1:]
+    assert body_rows and all(r.find("w:trPr/w:cantSplit", w) is not None for r in body_rows)
