@@ -419,7 +419,8 @@ def archive_verify_cmd(ctx, root, profile) -> None:
 @click.option("--data", "data_dir", metavar="目录", type=click.Path(path_type=Path), default=None,
               help="数据目录（其中的 xlsx、csv、yaml 都读）；项目文件中写了“数据”时可省略。")
 @click.option("--period", "period", metavar="YYYY-MM", required=True, help="批处理的月份，如 2020-12。")
-@click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", metavar="目录", default=None, type=click.Path(path_type=Path),
+              help="输出目录；项目文件中写了“输出目录”时可省略。")
 @click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为全部核心）。")
 @click.option("--docs", "docs", default=None, help="生成哪些户档格式：docx、pdf，逗号分隔（默认 docx,pdf，或项目文件中的“格式”）。")
 @click.option("--dry-run", is_flag=True, help="只打印计划（哪些文书、给谁、用哪个模板、写到哪里、生成还是跳过）。")
@@ -451,11 +452,11 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         files: list[Path] = []
         templates = None
         settings_file = None
-        docs_from_project, archive_from_project = "docx,pdf", None
+        docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
         if project:
             src = load_yaml(project)
             d = src.data if isinstance(src.data, dict) else {}
-            allowed = ("数据", "模板目录", "配置", "格式", "档案方案")
+            allowed = ("数据", "模板目录", "配置", "格式", "档案方案", "输出目录")
             unknown = set(d) - set(allowed)
             if unknown:
                 k = sorted(unknown)[0]
@@ -469,6 +470,8 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                 if not isinstance(fmts, list):
                     raise InputError(f"{src.location(('格式',), '格式')}: 应为列表，如 [docx, pdf]")
                 docs_from_project = ",".join(str(x) for x in fmts)
+            if out is None and d.get("输出目录"):
+                out_from_project = base / str(d["输出目录"])
             if archive is None and d.get("档案方案"):
                 name = str(d["档案方案"])
                 archive_from_project = str(base / name) if name.endswith((".yaml", ".yml")) else name
@@ -479,6 +482,9 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                             and not p.name.startswith("."))
         if not files:
             raise InputError("没有数据：请用 --data 指定数据目录，或在项目文件中写“数据”")
+        target = out or out_from_project
+        if target is None:
+            raise InputError("没有输出目录：请用 -o 指定，或在项目文件中写“输出目录”")
         for f in files:
             if not f.is_file():
                 raise InputError(f"{f}: 找不到数据文件")
@@ -517,6 +523,9 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             left = f"，预计还需 {spent / done * (total - done):.0f} 秒" if total and done else ""
             err.print(f"进度 {done}/{total or '?'}，已用 {spent:.0f} 秒{left}", highlight=False)
 
+        def print_decision(j, action):
+            click.echo(f"{action}\t{j.kind}\t{j.household or j.village or '全县'}\t{j.target}")
+
         def on_total(n):
             plain["total"] = n
             if bar is not None:
@@ -529,25 +538,22 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             bar.start()
             task = bar.add_task("批处理", total=None)
         try:
-            decisions, summary = run_batch(files, out, period=period, kinds=tuple(kinds), workers=workers, force=force,
+            decisions, summary = run_batch(files, target, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
                                            progress=progress, log=None if quiet else log,
                                            archive_profile=archive or archive_from_project,
-                                           on_total=on_total)
+                                           on_total=on_total, on_decision=print_decision if dry_run else None)
         finally:
             if bar is not None:
                 bar.stop()
         if dry_run:
-            for j, action in decisions:
-                tpl = j.kind if j.kind in ("台账", "汇总") else j.kind
-                click.echo(f"{action}\t{tpl}\t{j.household or j.village or '全县'}\t{j.target}")
             click.echo(f"计划 {summary.planned} 项：生成 {summary.planned - summary.skipped}，跳过 {summary.skipped}。")
             return
         for target, error in summary.failed if quiet else []:
             err.print(f"失败 {target}：{error}")
         if not quiet or summary.failed:
             err.print(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
-                      f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{out / '批处理报告.json'}）")
+                      f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{target / '批处理报告.json'}）")
         if summary.failed:
             sys.exit(1)
 

@@ -377,3 +377,15 @@ def test_project_file_sets_formats_and_archive_profile(data, tmp_path):
     project.write_text("数据: [data/户籍导出.xlsx]\n输出: x\n", encoding="utf-8")
     res = invoke("batch", project, "--period", "2020-12", "-o", tmp_path / "o3")
     assert res.exit_code == 2 and "项目.yaml:2" in res.stderr and "未知的项目设置“输出”" in res.stderr
+
+
+def test_project_file_output_directory(data, tmp_path):
+    project = tmp_path / "项目.yaml"
+    project.write_text("数据: [data/户籍导出.xlsx, data/村.yaml]\n格式: [docx]\n输出目录: 月末\n", encoding="utf-8")
+    res = invoke("batch", project, "--period", "2020-12", "--dry-run")
+    assert res.exit_code == 0 and "生成\t户情卡.docx" in res.output
+    assert not list(tmp_path.rglob("*.docx"))  # 只打印计划
+    res = invoke("batch", project, "--period", "2020-12", "-j", "1", "-q")
+    assert res.exit_code == 0 and list((tmp_path / "月末" / "户档").rglob("*.docx"))
+    res = invoke("batch", "--data", data, "--period", "2020-12")
+    assert res.exit_code == 2 and "没有输出目录" in res.stderr

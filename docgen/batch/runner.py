@@ -112,8 +112,9 @@ def _render_household(task) -> list[tuple]:
 def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
               dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 200,
               progress=None, log=None, archive_profile: str | None = None,
-              on_total=None) -> tuple[list[tuple[Job, str]], Summary]:
-    """运行（或只计划）批处理。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）。
+              on_total=None, on_decision=None) -> tuple[list[tuple[Job, str]], Summary]:
+    """运行（或只计划）批处理。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）；
+    给了 `on_decision(项, 动作)` 时逐项交给它而不攒成列表（几万户的计划也不占内存）。
 
     内存与户数无关：导出表先按村分拣进 SQLite（:mod:`docgen.households.stage`），计划、渲染、台账、汇总都逐村进行；
     任务按窗口送进进程池，主进程在工作进程渲染时写本村台账。"""
@@ -160,7 +161,9 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             a = action(j)
             s.planned += 1
             s.skipped += a == "跳过"
-            if dry_run:
+            if dry_run and on_decision is not None:
+                on_decision(j, a)
+            elif dry_run:
                 decisions.append((j, a))
         if dry_run:
             return decisions, s
