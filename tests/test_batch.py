@@ -389,3 +389,42 @@ def test_project_file_output_directory(data, tmp_path):
     assert res.exit_code == 0 and list((tmp_path / "月末" / "户档").rglob("*.docx"))
     res = invoke("batch", "--data", data, "--period", "2020-12")
     assert res.exit_code == 2 and "没有输出目录" in res.stderr
+
+
+def test_staging_revalidates_only_villages_whose_rows_changed(tmp_path, monkeypatch):
+    """导出表改了一户：只重新校验、核算那一户所在的村，其他村沿用上次的结果；结果与从头分拣相同。
+    改了村名单（全县的小表）：全部重来。"""
+    import docgen.households.validate as validate
+    from docgen.households.compute import Settings
+    from docgen.households.stage import Staging
+
+    d = tmp_path / "d"
+    generate(30, 11, d)  # 两个村
+    files = [d / "户籍导出.xlsx", d / "村.yaml", d / "问题.xlsx"]
+    cache = tmp_path / "cache"
+    Staging.open_or_build(files, Settings(), cache, "t").close()
+    seen: list[set] = []
+    real = validate.validate_part
+
+    def counting(c, by_kind, *a, **kw):
+        seen.append({r.text("户编号")[:12] for t in by_kind["members"] for r in t.rows})
+        return real(c, by_kind, *a, **kw)
+
+    monkeypatch.setattr(validate, "validate_part", counting)
+    wb = openpyxl.load_workbook(d / "户籍导出.xlsx")
+    ws = wb["贫困户家庭收入"]
+    hh = ws.cell(2, 1).value
+    ws.cell(2, 5).value = (ws.cell(2, 5).value or 0) + 777
+    wb.save(d / "户籍导出.xlsx")
+    stg = Staging.open_or_build(files, Settings(), cache, "t")
+    assert seen == [{hh[:12]}]
+    fresh = Staging.open_or_build(files, Settings(), tmp_path / "fresh", "t")
+    assert list(stg.households()) == list(fresh.households())
+    assert stg.codes() == fresh.codes() and len(stg.codes()) == 2
+    for code in stg.codes():
+        assert stg.assessments(code) == fresh.assessments(code)
+    assert [str(i) for i in stg.warnings] == [str(i) for i in fresh.warnings]
+    seen.clear()
+    (d / "村.yaml").write_text((d / "村.yaml").read_text(encoding="utf-8").replace("黄堡镇", "黄堡街道"), encoding="utf-8")
+    Staging.open_or_build(files, Settings(), cache, "t")
+    assert len(seen) == len(stg.codes())

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import datetime as dt
+import io
 import json
 import zipfile
 from pathlib import Path

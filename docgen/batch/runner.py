@@ -169,7 +169,10 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             return decisions, s
         if on_total:
             on_total(s.planned - s.skipped)
-        _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings, workers=workers,
+        todo = s.planned - s.skipped
+        # 要做的很少（如只改了几户）时不值得起进程池（每个进程要导入、编译模板，约 1–2 秒）
+        _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings,
+                 workers=workers if todo > 16 * workers else 1,
                  recycle=recycle, period=period, progress=progress, log=log)
         if profile is not None:
             _archive(out, stg, plan(), state, period, profile, force)
@@ -302,12 +305,8 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
             for r in window.drain():
                 take(r)
         if summary_job is not None:
-            def every():
-                for code in stg.codes():
-                    yield from stg.assessments(code)
-
             try:
-                county_summary(every(), stg.context.problems, out / summary_job.target, names)
+                county_summary(stg.summary_lines(), stg.context.problems, out / summary_job.target, names)
                 take(written(summary_job))
             except Exception as exc:
                 take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])

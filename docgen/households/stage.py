@@ -5,6 +5,8 @@
 提示与整体校验（:func:`docgen.households.validate.validate_tables`）一字不差。
 
 分拣结果按“输入文件内容 + 配置 + docgen 版本”缓存在一个 SQLite 文件里：重跑时不再读表、不再校验。
+输入变了时仍要读表、分拣，但行没变的村（按该村各行的摘要，且全县的小表、表头、配置都没变）直接沿用上次的校验与核算结果，
+所以改了一户只重新校验、核算那一个村。
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from pathlib import Path
 from docgen.errors import InputError, Issue, IssueCollector, Location
 from docgen.households.load import Row, Sheet, Table, iter_tables, make_row, materialise
 
+FORMAT = 3  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
 BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE rows (tbl INTEGER, rownum INTEGER, village TEXT, data BLOB);
 CREATE TABLE ids (id TEXT, hh TEXT, tbl INTEGER, rownum INTEGER);
 CREATE TABLE households (ord INTEGER PRIMARY KEY, hh TEXT, code TEXT, village TEXT, head TEXT, has_income INTEGER,
-                         record TEXT);
+                         record TEXT, summary BLOB);
 CREATE TABLE assessed (code TEXT PRIMARY KEY, blob BLOB);
+CREATE TABLE villages (code TEXT PRIMARY KEY, digest TEXT, warnings BLOB);
 """
 
 
@@ -72,7 +76,7 @@ class Staging:
     @classmethod
     def open_or_build(cls, data_files: list[Path], settings, folder: Path, version: str) -> Staging:
         """有同样输入的分拣结果就直接打开；否则读表、校验、核算。数据有错误时抛出 InputError（不留缓存）。"""
-        key = hashlib.sha256(f"{inputs_hash(data_files)}|{settings!r}|{version}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"{inputs_hash(data_files)}|{settings!r}|{version}|{FORMAT}".encode()).hexdigest()[:32]
         path = folder / f"{key}.sqlite"
         if path.is_file():
             try:
@@ -80,12 +84,14 @@ class Staging:
             except (sqlite3.DatabaseError, TypeError, pickle.UnpicklingError):
                 path.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.sqlite*"):
-            old.unlink()
+        previous = sorted(p for p in folder.glob("*.sqlite") if not p.name.startswith("."))
         part = folder / f".{key}.sqlite.part"
         part.unlink(missing_ok=True)
         try:
-            _build(part, data_files, settings)
+            _build(part, data_files, settings, f"{settings!r}|{version}|{FORMAT}", previous[-1] if previous else None)
+            for old in folder.glob("*.sqlite*"):
+                if old != part:
+                    old.unlink()
             os.replace(part, path)
         finally:
             part.unlink(missing_ok=True)
@@ -101,6 +107,11 @@ class Staging:
             sql, args = sql + " WHERE code=?", (code,)
         for r in self.db.execute(sql + " ORDER BY code, ord", args):
             yield HouseholdRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
+
+    def summary_lines(self) -> Iterator:
+        """全县汇总的各户行（ledger.SummaryLine），按村代码、表中顺序。"""
+        for (blob,) in self.db.execute("SELECT summary FROM households ORDER BY code, ord"):
+            yield pickle.loads(blob)
 
     def codes(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT code FROM assessed ORDER BY code")]
@@ -130,8 +141,24 @@ class Staging:
         self.db.close()
 
 
-def _build(path: Path, data_files: list[Path], settings) -> None:
+def _previous(path: Path | None, digest: str) -> sqlite3.Connection | None:
+    """上次的分拣结果，全县部分（小表、表头、配置、版本）与这次相同时才可沿用其中的村。"""
+    if path is None:
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        row = db.execute("SELECT v FROM meta WHERE k='digest'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    if row is None or row[0] != digest:
+        db.close()
+        return None
+    return db
+
+
+def _build(path: Path, data_files: list[Path], settings, conf: str, previous: Path | None = None) -> None:
     from docgen.households.compute import assess
+    from docgen.households.ledger import summary_line
     from docgen.households.validate import (
         _Checker,
         duplicate_id_message,
@@ -145,6 +172,7 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
     small: list[Table] = []
     big: list[tuple[int, Table]] = []  # 按户的表，只有表头（行在 SQLite 里）
+    digests: dict[str, hashlib._Hash] = {}  # 村代码 → 该村各行的摘要
     first_file = ""
     for f in data_files:
         for t in iter_tables(f):
@@ -155,7 +183,7 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
             tbl = len(big)
             headers = t.headers if isinstance(t, Table) else t.headers()[1]
             big.append((tbl, Table(t.kind, t.file, t.sheet, headers=headers)))
-            _stage_rows(db, tbl, t)
+            _stage_rows(db, tbl, t, digests)
     db.execute("CREATE INDEX rows_by_village ON rows (village, tbl, rownum)")
     db.execute("CREATE INDEX ids_by_id ON ids (id)")
 
@@ -165,8 +193,28 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
     if not have_members:
         c.issues.append(no_members_issue(first_file or "?"))
     codes = [r[0] for r in db.execute("SELECT DISTINCT village FROM rows ORDER BY village")] or [""]
+    whole = hashlib.sha256(pickle.dumps(
+        (conf, have_members, first_file, [(t.kind, t.file, t.sheet, t.headers) for _, t in big],
+         [(t.kind, t.file, t.sheet, t.headers, [(r.row, r.values, r.headers) for r in t.rows]) for t in small]),
+        pickle.HIGHEST_PROTOCOL)).hexdigest()
+    prev = _previous(previous, whole)
     ord_ = 0
     for code in codes:
+        digest = digests[code].hexdigest() if code in digests else ""
+        old = prev.execute("SELECT warnings FROM villages WHERE code=? AND digest=?", (code, digest)).fetchone() \
+            if prev is not None else None
+        if old is not None:  # 这个村的行一行没变：沿用上次的校验与核算结果
+            c.issues += pickle.loads(old[0])
+            rows = [(ord_ + i, *r) for i, r in enumerate(prev.execute(
+                "SELECT hh, code, village, head, has_income, record, summary FROM households WHERE code=? ORDER BY ord",
+                (code,)))]
+            ord_ += len(rows)
+            db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO assessed VALUES (?, ?)",
+                           prev.execute("SELECT code, blob FROM assessed WHERE code=?", (code,)))
+            db.execute("INSERT INTO villages VALUES (?, ?, ?)", (code, digest, old[0]))
+            continue
+        start = len(c.issues)
         tables = []
         for tbl, head in big:
             t = Table(head.kind, head.file, head.sheet, headers=head.headers)
@@ -182,11 +230,16 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
         for a in items:
             h = a.household
             rows.append((ord_, h.hh_id, code, h.village, h.head.name, a.income is not None,
-                         hashlib.sha256(h.model_dump_json().encode("utf-8")).hexdigest()))
+                         hashlib.sha256(h.model_dump_json().encode("utf-8")).hexdigest(),
+                         pickle.dumps(summary_line(a), pickle.HIGHEST_PROTOCOL)))
             ord_ += 1
-        db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         if items:
             db.execute("INSERT INTO assessed VALUES (?, ?)", (code, pickle.dumps(items, pickle.HIGHEST_PROTOCOL)))
+        db.execute("INSERT INTO villages VALUES (?, ?, ?)",
+                   (code, digest, pickle.dumps(c.issues[start:], pickle.HIGHEST_PROTOCOL)))
+    if prev is not None:
+        prev.close()
     _duplicate_ids(db, c, {tbl: t for tbl, t in big}, duplicate_id_message)
     issues = _dedupe(c.issues)
     errors = [i for i in issues if i.severity == "error"]
@@ -194,7 +247,7 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
         db.close()
         raise InputError(f"数据有 {len(errors)} 个错误，未运行批处理（先用 docgen check 查看并改正）", errors)
     db.executemany("INSERT INTO meta VALUES (?, ?)", [
-        ("context", pickle.dumps(ctx, pickle.HIGHEST_PROTOCOL)),
+        ("digest", whole), ("context", pickle.dumps(ctx, pickle.HIGHEST_PROTOCOL)),
         ("warnings", pickle.dumps([i for i in issues if i.severity != "error"], pickle.HIGHEST_PROTOCOL))])
     db.execute("DROP TABLE rows")
     db.execute("DROP TABLE ids")
@@ -203,8 +256,9 @@ def _build(path: Path, data_files: list[Path], settings) -> None:
     db.close()
 
 
-def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table) -> None:
-    """逐行写入：(表, 行号, 村代码, (行号, 值, 行自带的表头))；成员表另记证件号码以查跨村重复。"""
+def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dict) -> None:
+    """逐行写入：(表, 行号, 村代码, (行号, 值, 行自带的表头))；成员表另记证件号码以查跨村重复；
+    每村各行（连同所在的表）累积进该村的摘要。"""
     if isinstance(t, Table):  # YAML：每条记录自带表头
         source = ((r, r.headers) for r in t.rows)
     else:
@@ -216,7 +270,12 @@ def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table) -> None:
         if row is None:
             continue
         hh = row.text("户编号")
-        rows.append((tbl, row.row, hh[:12], dump((row.row, row.values, own_headers), pickle.HIGHEST_PROTOCOL)))
+        data = dump((row.row, row.values, own_headers), pickle.HIGHEST_PROTOCOL)
+        h = digests.get(hh[:12])
+        if h is None:
+            h = digests[hh[:12]] = hashlib.sha256()
+        h.update(tbl.to_bytes(4, "little") + len(data).to_bytes(4, "little") + data)
+        rows.append((tbl, row.row, hh[:12], data))
         if t.kind == "members" and hh:
             idn = row.text("证件号码").upper()
             if idn:
