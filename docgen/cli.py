@@ -444,6 +444,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
 
     from docgen.batch.runner import run_batch
     from docgen.config import load_settings
+    from docgen.households.docs import kinds_for
     from docgen.load.yamlsrc import load_yaml
 
     def run() -> None:
@@ -488,11 +489,11 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         for f in files:
             if not f.is_file():
                 raise InputError(f"{f}: 找不到数据文件")
-        kinds = []
-        for fmt in [x.strip() for x in (docs or docs_from_project).split(",") if x.strip()]:
+        fmts = [x.strip() for x in (docs or docs_from_project).split(",") if x.strip()]
+        for fmt in fmts:
             if fmt not in ("docx", "pdf"):
                 raise InputError(f"--docs 只能是 docx、pdf，得到 {fmt!r}")
-            kinds += [f"收入核算表.{fmt}", f"户情卡.{fmt}"]
+        kinds = kinds_for(fmts)
         workers = jobs or os.cpu_count() or 1
         settings = load_settings(settings_file)
         bar = None

@@ -10,13 +10,7 @@ from typing import Iterator
 
 from docgen import __version__
 from docgen.households.build import safe_name
-
-DOC_KINDS = {  # 种类 → (模板, 文件名后缀)
-    "收入核算表.docx": ("docx/household_income.docx", "收入核算表.docx"),
-    "户情卡.docx": ("docx/household_card.docx", "户情卡.docx"),
-    "收入核算表.pdf": ("typst/household_income.typ", "收入核算表.pdf"),
-    "户情卡.pdf": ("typst/household_card.typ", "户情卡.pdf"),
-}
+from docgen.households.docs import DOC_KINDS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.batch.plan import DOC_KINDS, Job, iter_plan
+from docgen.batch.plan import Job, iter_plan
 from docgen.util.fs import atomic_write
 
 STATE = ".docgen-state.sqlite"
@@ -60,14 +60,13 @@ _W: dict = {}
 
 
 def _init_worker(templates: str, settings) -> None:
-    """每个工作进程：编译 Word 模板一次；PDF 字体在第一次用到时加载一次。"""
-    from docgen.render.fastdocx import CompiledDocx
+    """每个工作进程：每种 Word 模板只编译一次；PDF 字体在第一次用到时加载一次。"""
+    from docgen.households.docs import HouseholdForms
 
     os.environ["DOCGEN_TEMPLATES"] = templates
     _W.clear()
     _W["settings"] = settings
-    _W["templates"] = templates
-    _W["docx"] = {k: CompiledDocx(Path(templates) / v[0]) for k, v in DOC_KINDS.items() if k.endswith(".docx")}
+    _W["forms"] = HouseholdForms(Path(templates))
 
 
 def _render_chunk(tasks) -> list[tuple]:
@@ -89,16 +88,7 @@ def _render_household(task) -> list[tuple]:
         return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}") for j in jobs]
     for j in jobs:
         try:
-            if j.kind.endswith(".docx"):
-                data = _W["docx"][j.kind].render(ctx)
-            else:
-                if "typst" not in _W:  # 每个进程只建一次 Typst 编译器、加载一次字体
-                    from docgen.fonts import FontSet
-                    from docgen.render.typst_engine import TypstForms
-
-                    _W["typst"] = TypstForms(Path(_W["templates"]) / "typst", FontSet())
-                year = int(ctx["year"] or 2020)
-                data = _W["typst"].render(DOC_KINDS[j.kind][0].split("/")[1], ctx, dt.date(year, 12, 31))
+            data = _W["forms"].render(j.kind, ctx)
             atomic_write(Path(out) / j.target, data)
             results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), ""))
         except Exception as exc:

@@ -60,20 +60,13 @@ def build_ledgers(paths: list[Path], out: Path, *, docs: tuple[str, ...] = ("doc
 
 
 def _documents(assessments, settings, stage: Path, docs, progress) -> int:
-    from docgen.households.docs import household_context
+    from docgen.households.docs import HouseholdForms, household_context, kinds_for
     from docgen.render.env import templates_dir
-    from docgen.render.fastdocx import CompiledDocx
-    from docgen.render.typst_engine import TypstForms
 
-    if not docs:
+    kinds = kinds_for(docs)
+    if not kinds:
         return 0
-    forms = None
-    if "pdf" in docs:
-        from docgen.fonts import FontSet
-
-        forms = TypstForms(templates_dir() / "typst", FontSet())
-    income_tpl = CompiledDocx(templates_dir() / "docx" / "household_income.docx")
-    card_tpl = CompiledDocx(templates_dir() / "docx" / "household_card.docx")
+    forms = HouseholdForms(templates_dir())
     n = 0
     for a in assessments:
         h = a.household
@@ -81,18 +74,10 @@ def _documents(assessments, settings, stage: Path, docs, progress) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         ctx = household_context(a, settings, public=False)
         base = safe_name(f"{h.hh_id}-{h.head.name}")
-        date = dt.date(int(ctx["year"] or 2020), 12, 31)
-        if "docx" in docs:
-            if a.income is not None:
-                (folder / f"{base}-收入核算表.docx").write_bytes(income_tpl.render(ctx))
-                n += 1
-            (folder / f"{base}-户情卡.docx").write_bytes(card_tpl.render(ctx))
-            n += 1
-        if "pdf" in docs:
-            if a.income is not None:
-                (folder / f"{base}-收入核算表.pdf").write_bytes(forms.render("household_income.typ", ctx, date))
-                n += 1
-            (folder / f"{base}-户情卡.pdf").write_bytes(forms.render("household_card.typ", ctx, date))
+        for kind in kinds:
+            if kind.startswith("收入核算表") and a.income is None:
+                continue
+            (folder / f"{base}-{kind}").write_bytes(forms.render(kind, ctx))
             n += 1
         if progress:
             progress()

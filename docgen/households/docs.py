@@ -1,4 +1,4 @@
-"""户档文书：收入核算表、户情卡（DOCX 用 docxtpl 模板，PDF 用 HTML 模板），以及退出公示名单。
+"""户档文书：收入核算表、户情卡（DOCX 用 docxtpl 模板，PDF 用 Typst 模板），以及退出公示名单。
 公示用的文书身份证号一律打码（默认前 6 后 4，可配置）；内部使用的户档保留完整号码。"""
 
 from __future__ import annotations
@@ -24,6 +24,44 @@ DOCX_CONTEXT_KEYS = {
     "household_card.docx": CONTEXT_COMMON | {"members", "checks"},
     "notice.docx": None,
 }
+
+
+DOC_KINDS = {  # 户档文书种类 → (模板，相对于模板目录；文件名后缀)
+    "收入核算表.docx": ("docx/household_income.docx", "收入核算表.docx"),
+    "户情卡.docx": ("docx/household_card.docx", "户情卡.docx"),
+    "收入核算表.pdf": ("typst/household_income.typ", "收入核算表.pdf"),
+    "户情卡.pdf": ("typst/household_card.typ", "户情卡.pdf"),
+}
+
+
+def kinds_for(formats) -> tuple[str, ...]:
+    """格式（docx、pdf）→ 户档文书种类。"""
+    return tuple(f"{name}.{fmt}" for fmt in formats for name in ("收入核算表", "户情卡"))
+
+
+class HouseholdForms:
+    """户档文书的渲染器：每种 Word 模板只编译一次，Typst 编译器（及其字体）在第一次要 PDF 时只建一次。
+    `docgen ledger` 与批处理的工作进程都用它。"""
+
+    def __init__(self, templates: Path):
+        self.templates = Path(templates)
+        self._docx: dict = {}
+        self._typst = None
+
+    def render(self, kind: str, ctx: dict) -> bytes:
+        template = DOC_KINDS[kind][0]
+        if kind.endswith(".docx"):
+            if kind not in self._docx:
+                from docgen.render.fastdocx import CompiledDocx
+
+                self._docx[kind] = CompiledDocx(self.templates / template)
+            return self._docx[kind].render(ctx)
+        if self._typst is None:
+            from docgen.fonts import FontSet
+            from docgen.render.typst_engine import TypstForms
+
+            self._typst = TypstForms(self.templates / "typst", FontSet())
+        return self._typst.render(template.split("/", 1)[1], ctx, dt.date(int(ctx["year"] or 2020), 12, 31))
 
 
 def _money(x: float | None) -> str:
