@@ -555,6 +555,8 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         if not quiet or summary.failed:
             err.print(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
                       f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{target / '批处理报告.json'}）")
+            if summary.warnings:
+                err.print(f"数据有 {summary.warnings} 个警告（不影响生成；用 docgen check 逐条查看）")
         if summary.failed:
             sys.exit(1)
 

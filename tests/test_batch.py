@@ -176,6 +176,7 @@ def test_batch_input_errors(tmp_path, data):
     res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out)
     assert res.exit_code == 2 and "户籍导出.xlsx:贫困户成员信息:2:劳动技能" in res.stderr
     assert outputs(out) == {}
+    assert not out.exists()  # 新建的输出目录也不留下
 
 
 def test_archive_rebuilds_only_changed_village(tmp_path):
@@ -428,3 +429,19 @@ def test_staging_revalidates_only_villages_whose_rows_changed(tmp_path, monkeypa
     (d / "村.yaml").write_text((d / "村.yaml").read_text(encoding="utf-8").replace("黄堡镇", "黄堡街道"), encoding="utf-8")
     Staging.open_or_build(files, Settings(), cache, "t")
     assert len(seen) == len(stg.codes())
+
+
+def test_data_warnings_do_not_stop_the_run_but_are_reported(data, tmp_path):
+    wb = openpyxl.load_workbook(data / "户籍导出.xlsx")
+    ws = wb["贫困户成员信息"]
+    rows = list(ws.iter_rows(min_row=2))
+    second = next(b for a, b in zip(rows, rows[1:]) if a[6].value == b[6].value)  # 同一户的第二个成员
+    second[5].value = "另一个组"  # 同户各成员的“组”不一致：HH003 警告
+    wb.save(data / "户籍导出.xlsx")
+    out = tmp_path / "out"
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    assert "数据有 1 个警告" in res.stderr and "docgen check" in res.stderr
+    import json
+
+    assert json.loads((out / "批处理报告.json").read_text(encoding="utf-8"))["数据警告"] == 1

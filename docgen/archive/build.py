@@ -271,19 +271,14 @@ def completeness(bundle: Bundle, profile: Profile, col: Collection) -> None:
 
 def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                   manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
-                  pdf: bool = True, villages: set[str] | None = None) -> dict:
+                  pdf: bool = True) -> dict:
     """建档案：返回统计（含完整性报告）。`strict` 时有缺漏即报错且不写任何文件。
-
-    `villages` 给出时只重建这些村（村代码）的档案包和 zip，其他村的包原样保留（月末批处理的增量路径）；
-    编号仍按全部文件统一登记，所以结果与整体重建相同。"""
+    整个档案在临时文件夹中建好后原子换入；逐村增量重建见 :func:`build_archive_by_village`。"""
     from docgen.archive import outputs
 
     col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
     state = _load_state(out)
-    bundles = number_items(col, profile, year, state, date)
-    for b in bundles.values():
-        box_units(b, profile)
-        completeness(b, profile, col)
+    bundles = _arrange(col, profile, year, state, date)
     gaps = [c for b in bundles.values() for c in b.completeness if not c["齐全"]]
     if strict and (gaps or col.unknown):
         from docgen.errors import Issue, Location
@@ -294,31 +289,16 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
         issues += [Issue(Location(str(p)), "ARC002", "认不出文件类型（不在方案的关键词中，也不在清单表里）") for p in col.unknown]
         raise InputError(f"归档材料不完整（--strict），共 {len(issues)} 处", issues)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = villages is not None and out.is_dir()
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out if partial else out.parent))
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         for b in sorted(bundles.values(), key=lambda b: b.village):
-            if partial and b.village not in villages and (out / b.dirname).is_dir():
-                continue
-            bag = stage / b.dirname
-            outputs.write_bundle(bag, b, profile, date, pdf=pdf)
-            outputs.write_bag(bag, b, profile, date, year)
-            outputs.zip_dir(bag, stage / f"{b.dirname}.zip")
-        outputs.write_completeness(stage / "完整性报告.xlsx", _completeness_rows(bundles.values()),
+            _write_bundle(stage, b, profile, date, year, pdf)
+        outputs.write_completeness(stage / "完整性报告.xlsx",
+                                   _completeness_rows((b.village_name, b.completeness) for b in
+                                                      sorted(bundles.values(), key=lambda b: b.village)),
                                    [str(p) for p in col.unknown])
         _write_state(stage / STATE_DIR, state, {b.village: _village_record(b) for b in bundles.values()})
-        if partial:
-            # 逐个换入重建的包（每个包、每个 zip 各自原子替换），再换编号登记与完整性报告
-            for item in sorted(stage.iterdir()):
-                if item.name == STATE_DIR:
-                    for f in sorted(item.iterdir()):
-                        os.replace(f, _mkdir(out / STATE_DIR) / f.name)
-                    continue
-                _swap(item, out / item.name) if item.is_dir() else os.replace(item, out / item.name)
-            (out / LEGACY_STATE).unlink(missing_ok=True)
-            shutil.rmtree(stage, ignore_errors=True)
-        else:
-            _swap(stage, out)
+        _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
@@ -326,6 +306,25 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
             "volumes": sum(len(b.volumes) for b in bundles.values()),
             "volume_items": sum(len(v.items) for b in bundles.values() for v in b.volumes),
             "boxes": sum(len(b.boxes) for b in bundles.values()), "gaps": gaps, "unknown": col.unknown}
+
+
+def _arrange(col: Collection, profile: Profile, year: int, state: dict, date: dt.date) -> dict[str, Bundle]:
+    """编号、装盒、查完整性：清点结果 → 各村的档案包（尚未写出）。"""
+    bundles = number_items(col, profile, year, state, date)
+    for b in bundles.values():
+        box_units(b, profile)
+        completeness(b, profile, col)
+    return bundles
+
+
+def _write_bundle(folder: Path, b: Bundle, profile: Profile, date: dt.date, year: int, pdf: bool) -> None:
+    """在 folder 中写出一个村的包（目录、元数据、BagIt）与它的移交 zip。"""
+    from docgen.archive import outputs
+
+    bag = folder / b.dirname
+    outputs.write_bundle(bag, b, profile, date, pdf=pdf)
+    outputs.write_bag(bag, b, profile, date, year)
+    outputs.zip_dir(bag, folder / f"{b.dirname}.zip")
 
 
 def _mkdir(p: Path) -> Path:
@@ -339,10 +338,11 @@ def _village_record(b: Bundle) -> dict:
             "卷内件数": sum(len(v.items) for v in b.volumes), "盒数": len(b.boxes)}
 
 
-def _completeness_rows(bundles):
-    for b in sorted(bundles, key=lambda b: b.village):
-        for c in b.completeness:
-            yield [b.village_name or "县级", c["范围"], c["编号"], c["名称"], "齐全" if c["齐全"] else "不齐全",
+def _completeness_rows(villages):
+    """(村名, 完整性列表) → 完整性报告的行。"""
+    for village_name, items in villages:
+        for c in items:
+            yield [village_name or "县级", c["范围"], c["编号"], c["名称"], "齐全" if c["齐全"] else "不齐全",
                    "、".join(c["缺少"]), "、".join(c["重复"])]
 
 
@@ -373,15 +373,14 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
         col = collect(sources, profile, year=year, default_date=date, known=(households(code), village_names),
                       parts=parts)
         col.docs = [d for d in col.docs if (d.village or COUNTY) == code]
-        b = number_items(col, profile, year, state, date).get(code) or Bundle(code, name)
-        box_units(b, profile)
-        completeness(b, profile, col)
+        b = _arrange(col, profile, year, state, date).get(code)
+        if b is None:  # 这个村一件也没有：只记完整性（全缺）
+            b = Bundle(code, name)
+            completeness(b, profile, col)
         stage = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=out))
         try:
             if b.items or b.volumes:
-                outputs.write_bundle(stage / dirname, b, profile, date, pdf=pdf)
-                outputs.write_bag(stage / dirname, b, profile, date, year)
-                outputs.zip_dir(stage / dirname, stage / f"{dirname}.zip")
+                _write_bundle(stage, b, profile, date, year, pdf)
                 _swap(stage / dirname, out / dirname)
                 os.replace(stage / f"{dirname}.zip", out / f"{dirname}.zip")
         finally:
@@ -401,7 +400,7 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
         def rows():
             for code, r in records():
                 unknown.extend(r.get("未识别", []))
-                yield from _completeness_rows([Bundle(code, r.get("村名", ""), completeness=r.get("完整性", []))])
+                yield from _completeness_rows([(r.get("村名", ""), r.get("完整性", []))])
 
         # 第二张表（未识别文件）在第一张表的行全部生成之后才写，那时 unknown 已经收齐
         outputs.write_completeness(out / "完整性报告.xlsx", rows(), unknown)

@@ -9,6 +9,7 @@ import json
 import multiprocessing as mp
 import os
 import queue
+import shutil
 import sqlite3
 import threading
 import time
@@ -29,9 +30,11 @@ class Summary:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    warnings: int = 0  # 数据的警告（不挡批处理；docgen check 逐条列出）
 
     def as_dict(self) -> dict:
         return {"计划": self.planned, "完成": self.done, "跳过": self.skipped, "失败": len(self.failed),
+                "数据警告": self.warnings,
                 "失败明细": [{"输出": t, "原因": e} for t, e in self.failed], "耗时（秒）": round(self.seconds, 2)}
 
 
@@ -121,11 +124,17 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
         from docgen.archive.profile import load_profile
 
         profile = load_profile(archive_profile)
+    fresh_dir = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     if not dry_run:  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
         for stale in out.rglob(".*.part"):
             stale.unlink(missing_ok=True)
-    stg = Staging.open_or_build(data_files, settings, out / CACHE, __version__)
+    try:
+        stg = Staging.open_or_build(data_files, settings, out / CACHE, __version__)
+    except BaseException:
+        if fresh_dir:  # 数据有错：这次新建的输出目录（里面只有空的缓存目录）不留下
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     state = State(out / STATE)
     try:
         extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in stg.context.problems], ensure_ascii=False,
@@ -145,7 +154,7 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             except OSError:
                 return "生成"
 
-        s = Summary()
+        s = Summary(warnings=len(stg.warnings))
         decisions = []
         for j in plan():  # 第一遍：只数（给进度条总数）；--dry-run 时记下每一项
             a = action(j)

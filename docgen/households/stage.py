@@ -76,7 +76,8 @@ class Staging:
     @classmethod
     def open_or_build(cls, data_files: list[Path], settings, folder: Path, version: str) -> Staging:
         """有同样输入的分拣结果就直接打开；否则读表、校验、核算。数据有错误时抛出 InputError（不留缓存）。"""
-        key = hashlib.sha256(f"{inputs_hash(data_files)}|{settings!r}|{version}|{FORMAT}".encode()).hexdigest()[:32]
+        conf = f"{settings!r}|{version}|{FORMAT}"
+        key = hashlib.sha256(f"{inputs_hash(data_files)}|{conf}".encode()).hexdigest()[:32]
         path = folder / f"{key}.sqlite"
         if path.is_file():
             try:
@@ -88,7 +89,7 @@ class Staging:
         part = folder / f".{key}.sqlite.part"
         part.unlink(missing_ok=True)
         try:
-            _build(part, data_files, settings, f"{settings!r}|{version}|{FORMAT}", previous[-1] if previous else None)
+            _build(part, data_files, settings, conf, previous[-1] if previous else None)
             for old in folder.glob("*.sqlite*"):
                 if old != part:
                     old.unlink()
@@ -99,13 +100,9 @@ class Staging:
 
     # ------------------------------------------------------------ 读
 
-    def households(self, code: str | None = None) -> Iterator[HouseholdRow]:
+    def households(self) -> Iterator[HouseholdRow]:
         """按村代码、再按表中顺序给出各户摘要。"""
-        sql = "SELECT hh, code, village, head, has_income, record FROM households"
-        args: tuple = ()
-        if code is not None:
-            sql, args = sql + " WHERE code=?", (code,)
-        for r in self.db.execute(sql + " ORDER BY code, ord", args):
+        for r in self.db.execute("SELECT hh, code, village, head, has_income, record FROM households ORDER BY code, ord"):
             yield HouseholdRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5])
 
     def summary_lines(self) -> Iterator:
