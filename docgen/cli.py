@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from docgen import __version__
 from docgen.errors import DocgenError, InputError
@@ -239,47 +240,83 @@ def check_templates_cmd(ctx: click.Context, root: Path | None) -> None:
 
 
 @cli.command("check", context_settings=CONTEXT)
-@click.argument("paths", metavar="数据文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="数据文件或文件夹...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", "period", metavar="YYYY-MM", default=None,
+              help="期别，如 2020-12：决定基准日期（算年龄、核算年度）；文件夹里有几个月的导出表时选哪一份。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（贫困线、列名映射、基准日期……）；默认读当前目录的 docgen.yml。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="结果格式：text（表格）或 json。")
 @click.option("--strict", is_flag=True, help="有警告也按失败处理（退出码 2）。")
 @click.pass_context
-def check_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+def check_cmd(ctx: click.Context, paths: tuple[Path, ...], period: str | None, config: Path | None, fmt: str,
+              strict: bool) -> None:
     """校验建档立卡导出数据（xlsx/csv）及村、帮扶责任人、问题、走访记录（yaml/xlsx）。
 
-    列出全部问题（文件、工作表、行、字段、级别、代码、说明）；有错误时退出码为 2。例如：
+    可以给文件，也可以给文件夹（与 batch --data 相同：锁定文件、隐藏文件跳过并说明）。
+    先说明每张表哪一行是表头、读成什么表，再列出全部问题（文件、工作表、行、字段、级别、代码、说明）；
+    有错误时退出码为 2。例如：
 
         docgen check 户籍.xlsx 村名单.yaml
+
+        docgen check 数据文件夹 --period 2020-12
     """
     import json
 
-    from docgen.households.validate import validate_paths
+    from docgen.households.load import collect_files
+    from docgen.households.stage import check_data
+    from docgen.settings import load_settings
 
     def run() -> None:
-        report = validate_paths(list(paths))
-        issues = sorted(report.issues, key=lambda i: (i.location.file, i.location.sheet or "", i.location.row or 0))
+        ym = parse_period(period, "--period") if period else None
+        settings = load_settings(config)
+        data = collect_files(list(paths), ym)
+        intake = check_data(data, settings, ym)
+        issues = sorted(intake.issues, key=lambda i: (i.location.file, i.location.sheet or "", i.location.row or 0))
         if fmt == "json":
-            click.echo(json.dumps([{"file": i.location.file, "sheet": i.location.sheet, "row": i.location.row,
-                                    "field": i.location.field, "severity": i.severity, "code": i.code,
-                                    "message": i.message} for i in issues], ensure_ascii=False, indent=2))
+            click.echo(json.dumps({
+                "files": [f.name for f in data.files], "notes": intake.notes,
+                "sheets": [{"file": s.file, "sheet": s.sheet, "kind": s.kind, "header_rows": [s.header_first, s.header_row]
+                            if s.header_row else None, "data_rows": s.data_rows} for s in intake.sheets],
+                "reference_date": intake.reference.isoformat() if intake.reference else None,
+                "households": intake.households, "members": intake.members,
+                "errors": len(intake.errors), "warnings": len(intake.warnings),
+                "issues": [{"file": i.location.file, "sheet": i.location.sheet, "row": i.location.row,
+                            "field": i.location.field, "severity": i.severity, "code": i.code,
+                            "message": i.message} for i in issues]}, ensure_ascii=False, indent=2))
         else:
             from rich.console import Console
             from rich.table import Table
+            from rich.text import Text
 
             out = Console(highlight=False, soft_wrap=False, width=160)
+            for n in intake.notes:
+                out.print(Text(n))
+            for s in intake.sheets:
+                out.print(Text(s.describe()))
+            if intake.reference:
+                out.print(Text(f"基准日期 {intake.reference}（{intake.reference_source}）"))
             if issues:
                 t = Table("文件", "工作表", "行", "字段", "级别", "代码", "说明", show_lines=False)
-                for i in issues:
-                    t.add_row(i.location.file, i.location.sheet or "", str(i.location.row or ""), i.location.field or "",
-                              "错误" if i.severity == "error" else "警告", i.code, i.message)
+                for i in issues:  # 数据原样显示，不当作 rich 标记
+                    t.add_row(*(Text(x) for x in (i.location.file, i.location.sheet or "", str(i.location.row or ""),
+                                                  i.location.field or "", "错误" if i.severity == "error" else "警告",
+                                                  i.code, i.message)))
                 out.print(t)
-            n = len(report.dataset.households)
-            members = sum(len(h.members) for h in report.dataset.households)
-            out.print(f"共 {n} 户 {members} 人：{len(report.errors)} 个错误，{len(report.warnings)} 个警告。")
-        if report.errors or (strict and report.warnings):
+            out.print(Text(f"共 {intake.households} 户 {intake.members} 人：{len(intake.errors)} 个错误，"
+                           f"{len(intake.warnings)} 个警告。"))
+        if intake.errors or (strict and intake.warnings):
             sys.exit(2)
 
     _guard(ctx, run)
+
+
+def parse_period(value: str, where: str) -> tuple[int, int]:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value or ""):
+        raise InputError(f"{where} 应写作 YYYY-MM，如 2020-12，得到 {value!r}")
+    return int(value[:4]), int(value[5:7])
 
 
 @cli.command("sample-data", context_settings=CONTEXT)
@@ -303,48 +340,71 @@ def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, ye
 
 
 @cli.command("ledger", context_settings=CONTEXT)
-@click.argument("paths", metavar="数据文件...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="数据文件或文件夹...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path), help="输出目录。")
 @click.option("--docs", "docs", type=click.Choice(["all", "docx", "pdf", "none"]), default="all", show_default=True,
               help="同时生成哪些户档文书（收入核算表、户情卡）。")
-@click.option("--report-date", "report_date", metavar="日期", default=None, help="台账判断逾期用的报告日期，如 2020-12-31。")
+@click.option("--period", "period", metavar="YYYY-MM", default=None,
+              help="期别，如 2020-12：基准日期为其最后一天（算年龄、核算年度、报告日期）。不写时取导出表所写的月份，"
+                   "再不然取最近收入年度的年末；docgen.yml 的“基准日期”优先。")
 @click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
-              help="项目配置（贫困线、监测线倍数、身份证号打码）；默认读当前目录的 docgen.yml。")
+              help="项目配置（贫困线、监测线倍数、身份证号打码、公示单位……）；默认读当前目录的 docgen.yml。")
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="并行进程数。")
 @click.pass_context
-def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str, report_date: str | None,
-               config: Path | None) -> None:
-    """生成台账（每村一册与全县汇总）、每户的收入核算表与户情卡、拟退出户公示名单。
+def ledger_cmd(ctx: click.Context, paths: tuple[Path, ...], out: Path, docs: str, period: str | None,
+               config: Path | None, jobs: int) -> None:
+    """生成台账（每村一册与全县汇总）、每户的收入核算表与户情卡、拟退出户公示名单（每村与全县）。
 
+    与 docgen batch 是同一条流水线，只是一次做完、不增量：同样的数据与期别得到一样的文件。
     数据先经过与 docgen check 相同的校验；有错误时不生成任何文件（退出码 2）。例如：
 
-        docgen ledger samples/households/户籍导出.xlsx samples/households/村.yaml samples/households/问题.xlsx -o out/台账
+        docgen ledger samples/households --period 2020-12 -o out/台账
     """
-    from rich.progress import Progress
-
-    from docgen.config import load_settings
     from docgen.households.build import build_ledgers
-    from docgen.model.base import parse_date
+    from docgen.households.load import collect_files
+    from docgen.settings import load_settings
 
     def run() -> None:
+        ym = parse_period(period, "--period") if period else None
         settings = load_settings(config)
-        rd = None
-        if report_date:
-            try:
-                rd = parse_date(report_date)
-            except ValueError as exc:
-                raise InputError(f"--report-date: {exc}") from None
+        data = collect_files(list(paths), ym)
+        for n in data.notes:
+            err.print(Text(n))
         kinds = {"all": ("docx", "pdf"), "docx": ("docx",), "pdf": ("pdf",), "none": ()}[docs]
-        if err.is_terminal and kinds:
-            with Progress(console=err, transient=True) as bar:
-                task = bar.add_task("生成户档", total=None)
-                stats = build_ledgers(list(paths), out, docs=kinds, settings=settings, report_date=rd,
-                                      progress=lambda: bar.advance(task))
-        else:
-            stats = build_ledgers(list(paths), out, docs=kinds, settings=settings, report_date=rd)
-        err.print(f"[green]已生成[/green] {out}：{stats['villages']} 个村台账、全县汇总、{stats['documents']} 份户档、公示名单；"
-                  f"{stats['households']} 户中低于贫困线 {stats['below_line']} 户，两不愁三保障全部达标 {stats['passing']} 户。")
+        bar = _progress_bar("生成") if err.is_terminal else None
+        try:
+            summary = build_ledgers(data, out, period=period, docs=kinds, settings=settings, workers=jobs,
+                                    progress=bar.advance if bar else None, on_total=bar.total if bar else None)
+        finally:
+            if bar:
+                bar.stop()
+        err.print(Text.assemble(("已生成 ", "green"), f"{out}：{summary.done} 个文件（各村台账与公示名单、全县汇总与公示名单、户档）"
+                                f"，用时 {summary.seconds:.1f} 秒"))
+        if summary.warnings:
+            err.print(Text(f"数据有 {summary.warnings} 个警告（不影响生成；用 docgen check 逐条查看）"))
 
     _guard(ctx, run)
+
+
+class _progress_bar:
+    """终端里的进度条（总数知道后显示剩余时间）。"""
+
+    def __init__(self, label: str):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.p = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                          transient=True)
+        self.p.start()
+        self.task = self.p.add_task(label, total=None)
+
+    def advance(self) -> None:
+        self.p.advance(self.task)
+
+    def total(self, n: int) -> None:
+        self.p.update(self.task, total=n)
+
+    def stop(self) -> None:
+        self.p.stop()
 
 
 @cli.group("archive", context_settings=CONTEXT)
@@ -439,18 +499,17 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         docgen batch --data samples/households --period 2020-12 -o out/月末
     """
     import os
-    import re
     import time
 
     from docgen.batch.runner import run_batch
-    from docgen.config import load_settings
     from docgen.households.docs import kinds_for
+    from docgen.households.load import collect_files
     from docgen.load.yamlsrc import load_yaml
+    from docgen.settings import load_settings
 
     def run() -> None:
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-            raise InputError(f"--period 应写作 YYYY-MM，如 2020-12，得到 {period!r}")
-        files: list[Path] = []
+        ym = parse_period(period, "--period")
+        paths: list[Path] = []
         templates = None
         settings_file = None
         docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
@@ -463,7 +522,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                 k = sorted(unknown)[0]
                 raise InputError(f"{src.location((k,), k)}: 未知的项目设置“{k}”，可用：{'、'.join(allowed)}")
             base = Path(project).parent
-            files += [base / f for f in (d.get("数据") or [])]
+            paths += [base / f for f in (d.get("数据") or [])]
             templates = base / d["模板目录"] if d.get("模板目录") else None
             settings_file = base / d["配置"] if d.get("配置") else None
             if docs is None and d.get("格式"):
@@ -479,16 +538,18 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         if data_dir:
             if not data_dir.is_dir():
                 raise InputError(f"{data_dir}: 数据目录不存在")
-            files += sorted(p for p in data_dir.iterdir() if p.suffix.lower() in (".xlsx", ".csv", ".yaml", ".yml")
-                            and not p.name.startswith("."))
-        if not files:
+            paths.append(data_dir)
+        if not paths:
             raise InputError("没有数据：请用 --data 指定数据目录，或在项目文件中写“数据”")
         target = out or out_from_project
         if target is None:
             raise InputError("没有输出目录：请用 -o 指定，或在项目文件中写“输出目录”")
-        for f in files:
-            if not f.is_file():
-                raise InputError(f"{f}: 找不到数据文件")
+        data = collect_files(paths, ym)
+        if not data.files:
+            raise InputError(f"没有数据文件：{'、'.join(map(str, paths))} 中没有 .xlsx、.csv 或 .yaml 文件")
+        if not quiet:
+            for n in data.notes:
+                err.print(Text(n))
         fmts = [x.strip() for x in (docs or docs_from_project).split(",") if x.strip()]
         for fmt in fmts:
             if fmt not in ("docx", "pdf"):
@@ -539,7 +600,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             bar.start()
             task = bar.add_task("批处理", total=None)
         try:
-            decisions, summary = run_batch(files, target, period=period, kinds=tuple(kinds), workers=workers, force=force,
+            decisions, summary = run_batch(data, target, period=period, kinds=tuple(kinds), workers=workers, force=force,
                                            dry_run=dry_run, templates=templates, settings=settings,
                                            progress=progress, log=None if quiet else log,
                                            archive_profile=archive or archive_from_project,
@@ -568,13 +629,13 @@ def _guard(ctx: click.Context, fn) -> None:
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))
     try:
         fn()
-    except InputError as exc:
-        err.print(f"[red]输入有误：[/red]{exc}", markup=True)
+    except InputError as exc:  # 提示里有用户的数据：原样显示，不当作 rich 标记
+        err.print(Text.assemble(("输入有误：", "red"), str(exc)))
         sys.exit(exc.exit_code)
     except DocgenError as exc:
         if verbose:
             err.print_exception()
-        err.print(f"[red]出错：[/red]{exc}")
+        err.print(Text.assemble(("出错：", "red"), str(exc)))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("已中断。")
@@ -582,7 +643,7 @@ def _guard(ctx: click.Context, fn) -> None:
     except Exception as exc:  # 内部错误：给出一行说明，--verbose 看调用栈
         if verbose:
             err.print_exception()
-        err.print(f"[red]内部错误：[/red]{type(exc).__name__}: {exc}（加 -v 查看详细信息）")
+        err.print(Text.assemble(("内部错误：", "red"), f"{type(exc).__name__}: {exc}（加 -v 查看详细信息）"))
         sys.exit(1)
 
 

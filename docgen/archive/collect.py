@@ -116,15 +116,12 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
         col.households.update(known[0])
         col.villages.update(known[1])
     elif data_files:
-        from docgen.households.validate import validate_paths
+        from docgen.households.stage import staged
 
-        rep = validate_paths(list(data_files))
-        for h in rep.dataset.households:
-            col.households[h.hh_id] = {"head": h.head.name if any(m.relation == "户主" for m in h.members) else "",
-                                       "village": h.village_code, "village_name": h.village}
-            col.villages.setdefault(h.village_code, h.village)
-        for v in rep.dataset.villages:
-            col.villages[v.code] = v.name or col.villages.get(v.code, "")
+        with staged(list(data_files), period=(year, 12)) as stg:  # 与批处理同一条流水线认户
+            for code in stg.codes():
+                col.households.update(stg.household_index(code))
+            col.villages.update(stg.village_names())
     man = _manifest(manifest) if manifest else {}
     name_to_code = {n: c for c, n in col.villages.items() if n}
     rx = profile.household_regex

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from docgen import __version__
-from docgen.households.build import safe_name
+from docgen.util.fs import safe_filename as safe_name
 from docgen.households.docs import DOC_KINDS
 
 
@@ -27,13 +27,26 @@ def file_hash(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
 
+GONGSHI_TEMPLATE = "typst/gongshi.typ"
+
+
+def gongshi_formats(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """公示名单出哪些格式：与户档相同（只出台账时出 Word 版）。"""
+    fmts = tuple(dict.fromkeys(k.rsplit(".", 1)[1] for k in kinds))
+    return fmts or ("docx",)
+
+
 def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period: str, extra: str = "") -> Iterator[Job]:
-    """逐村给出计划：每户每种文书一项，村里各户之后是该村台账；最后是全县汇总。
-    内容键由该户的数据（台账：该村全部户的数据与问题 `extra`）决定。只用各户摘要，不解开核算结果。"""
+    """逐村给出计划：每户每种文书一项，村里各户之后是该村台账与公示名单；最后是全县汇总与全县公示名单。
+    这是决定每个输出路径与文件名的唯一地方（ledger、batch、档案整理都照它）。
+    内容键由该户的数据（台账、公示：该村全部户的数据与问题 `extra`）决定。只用各户摘要，不解开核算结果。"""
     tpl_hash = {k: file_hash(templates / DOC_KINDS[k][0]) for k in kinds}
-    conf = json.dumps({"settings": settings.__dict__, "period": period, "version": __version__}, sort_keys=True,
-                      ensure_ascii=False, default=str)
-    shared = staging.shared_names()  # 不同村代码同名的村：台账文件名加村代码
+    fmts = gongshi_formats(kinds)
+    gs_hash = file_hash(templates / GONGSHI_TEMPLATE) if "pdf" in fmts else ""
+    conf = json.dumps({"settings": settings.__dict__, "period": period, "reference": staging.reference,
+                       "version": __version__}, sort_keys=True, ensure_ascii=False, default=str)
+    year = staging.reference.year
+    shared = staging.shared_names()  # 不同村代码同名的村：台账、户档文件夹、公示名单都加村代码
     ledger_keys = []
     units: dict[str, list[str]] = {}  # 当前村代码内：村名 → 各户键（一个代码下一般只有一个村名）
     current = None
@@ -42,8 +55,11 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
         for village, keys in units.items():
             vkey = hashlib.sha256(("|".join(keys) + "|" + extra).encode()).hexdigest()
             ledger_keys.append(vkey)
-            name = f"{village}-{code}" if village in shared else village
+            name = unit_name(village, code, shared)
             yield Job("台账", f"台账/{safe_name(name)}台账.xlsx", vkey, village=village, code=code)
+            for fmt in fmts:
+                yield Job("公示", f"公示/{safe_name(name)}{year}年拟退出贫困户公示名单.{fmt}",
+                          hashlib.sha256(f"公示|{fmt}|{gs_hash}|{vkey}".encode()).hexdigest(), village=village, code=code)
 
     for h in staging.households():
         if h.code != current:
@@ -57,7 +73,17 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
             if k.startswith("收入核算表") and not h.has_income:
                 continue
             key = hashlib.sha256(f"{k}|{tpl_hash[k]}|{hkey}".encode()).hexdigest()
-            yield Job(k, f"户档/{safe_name(h.village)}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village, h.code)
+            folder = safe_name(unit_name(h.village, h.code, shared))
+            yield Job(k, f"户档/{folder}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village, h.code)
     if current is not None:
         yield from ledgers(current)
-    yield Job("汇总", "全县汇总.xlsx", hashlib.sha256("|".join(ledger_keys).encode()).hexdigest())
+    all_keys = "|".join(ledger_keys)
+    yield Job("汇总", "全县汇总.xlsx", hashlib.sha256(all_keys.encode()).hexdigest())
+    for fmt in fmts:
+        yield Job("公示", f"公示/全县{year}年拟退出贫困户公示名单.{fmt}",
+                  hashlib.sha256(f"全县公示|{fmt}|{gs_hash}|{all_keys}".encode()).hexdigest())
+
+
+def unit_name(village: str, code: str, shared: set[str]) -> str:
+    """村在文件名里的写法：村名；几个村代码同名时加村代码。"""
+    return f"{village}-{code}" if village in shared else village

@@ -31,10 +31,11 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     warnings: int = 0  # 数据的警告（不挡批处理；docgen check 逐条列出）
+    notes: list[str] = field(default_factory=list)  # 跳过的文件等说明
 
     def as_dict(self) -> dict:
         return {"计划": self.planned, "完成": self.done, "跳过": self.skipped, "失败": len(self.failed),
-                "数据警告": self.warnings,
+                "数据警告": self.warnings, "说明": self.notes,
                 "失败明细": [{"输出": t, "原因": e} for t, e in self.failed], "耗时（秒）": round(self.seconds, 2)}
 
 
@@ -102,21 +103,26 @@ def _render_household(task) -> list[tuple]:
 # ---------------------------------------------------------------- 主流程
 
 
-def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
+def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
               dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 200,
               progress=None, log=None, archive_profile: str | None = None,
               on_total=None, on_decision=None) -> tuple[list[tuple[Job, str]], Summary]:
-    """运行（或只计划）批处理。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）；
+    """运行（或只计划）批处理。`data`：:class:`~docgen.households.load.DataFiles`（或文件、文件夹的列表）；
+    `period`：YYYY-MM。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）；
     给了 `on_decision(项, 动作)` 时逐项交给它而不攒成列表（几万户的计划也不占内存）。
 
     内存与户数无关：导出表先按村分拣进 SQLite（:mod:`docgen.households.stage`），计划、渲染、台账、汇总都逐村进行；
     任务按窗口送进进程池，主进程在工作进程渲染时写本村台账。"""
     from docgen import __version__
-    from docgen.households.compute import Settings
+    from docgen.households.load import DataFiles, collect_files
     from docgen.households.stage import Staging
     from docgen.render.env import templates_dir
+    from docgen.settings import Settings
 
     settings = settings or Settings()
+    ym = (int(period[:4]), int(period[5:7])) if period else None
+    if not isinstance(data, DataFiles):
+        data = collect_files(list(data), ym)
     templates = Path(templates or templates_dir()).resolve()
     t0 = time.perf_counter()
     profile = None
@@ -130,11 +136,12 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
         for stale in out.rglob(".*.part"):
             stale.unlink(missing_ok=True)
     try:
-        stg = Staging.open_or_build(data_files, settings, out / CACHE, __version__)
+        stg = Staging.open_or_build(data, settings, out / CACHE, __version__, ym)
     except BaseException:
         if fresh_dir:  # 数据有错：这次新建的输出目录（里面只有空的缓存目录）不留下
             shutil.rmtree(out, ignore_errors=True)
         raise
+    period = period or stg.reference.strftime("%Y-%m")  # ledger 不给期别时：由基准日期定
     state = State(out / STATE)
     try:
         extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in stg.context.problems], ensure_ascii=False,
@@ -154,7 +161,7 @@ def run_batch(data_files: list[Path], out: Path, *, period: str, kinds: tuple[st
             except OSError:
                 return "生成"
 
-        s = Summary(warnings=len(stg.warnings))
+        s = Summary(warnings=len(stg.warnings), notes=list(stg.intake.notes))
         decisions = []
         for j in plan():  # 第一遍：只数（给进度条总数）；--dry-run 时记下每一项
             a = action(j)
@@ -238,7 +245,9 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         data = f.read_bytes()
         return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), "")]
 
-    report_date = dt.date(int(period[:4]), int(period[5:7]), 1)
+    from docgen.households.docs import gongshi_rows
+
+    report_date = stg.reference
     names = stg.village_names()
     cache: dict = {"code": None, "items": None}
 
@@ -276,6 +285,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
             chunk.clear()
 
         summary_job = None
+        county_jobs: list[Job] = []
         for j in plan:
             if hh_jobs and j.household != hh_jobs[0].household:
                 flush_household()
@@ -294,6 +304,15 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                     take(written(j))
                 except Exception as exc:
                     take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
+            elif j.kind == "公示" and j.code:
+                try:
+                    items = [a for a in assessments(j.code).values() if a.household.village == j.village]
+                    atomic_write(out / j.target, _gongshi(j, items, settings))
+                    take(written(j))
+                except Exception as exc:
+                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
+            elif j.kind == "公示":
+                county_jobs.append(j)
             elif j.kind == "汇总":
                 summary_job = j
         flush_household()
@@ -309,6 +328,18 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                 take(written(summary_job))
             except Exception as exc:
                 take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])
+        if county_jobs:  # 全县公示名单：逐村取拟退出户（一次只解开一个村），按村代码、组排好
+            rows, first = [], None
+            for code in stg.codes():
+                items = stg.assessments(code)
+                first = first or (items[0] if items else None)
+                rows += gongshi_rows(items, settings)
+            for j in county_jobs:
+                try:
+                    atomic_write(out / j.target, _gongshi(j, [first] if first else [], settings, rows=rows))
+                    take(written(j))
+                except Exception as exc:
+                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
     finally:
         if pool is not None:
             pool.terminate()
@@ -317,6 +348,24 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         else:
             os.environ["DOCGEN_TEMPLATES"] = saved
         state.record(pending)
+
+
+def _gongshi(j: Job, items: list, settings, rows: list | None = None) -> bytes:
+    """一份公示名单（村级：该村的拟退出户；全县：`rows`）。公示期、发布单位、日期都来自配置与基准日期。"""
+    from docgen.households.docs import gongshi_document, gongshi_rows, gongshi_title, publishing_unit
+
+    county = rows is not None
+    rows = rows if county else gongshi_rows(items, settings)
+    h = items[0].household if items else None
+    ref = items[0].reference if items else settings.reference_date
+    start = settings.gongshi_start or ref
+    end = start + dt.timedelta(days=settings.gongshi_days - 1)
+    village, township, county_name = (h.village, h.township, h.county) if h else (j.village, "", "")
+    unit = publishing_unit(settings.gongshi_county_unit if county else settings.gongshi_unit, village, township,
+                           county_name)
+    title = gongshi_title(county_name or "全县" if county else village, ref.year)
+    return gongshi_document(j.target.rsplit(".", 1)[1], title=title, unit=unit, start=start, end=end, date=start,
+                            rows=rows, county=county)
 
 
 def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool) -> None:
@@ -349,6 +398,6 @@ def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bo
             yield one()
 
     year = int(period[:4])
-    build_archive_by_village([out / "户档", out / "台账"], out / "档案", profile, year=year,
-                             date=dt.date(year, int(period[5:7]), 1), villages=villages(),
+    build_archive_by_village([out / "户档", out / "台账", out / "公示"], out / "档案", profile, year=year,
+                             date=stg.reference, villages=villages(),
                              households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force)

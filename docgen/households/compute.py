@@ -1,29 +1,17 @@
-"""收入核算与两不愁三保障、饮水安全检查。贫困线按年度配置（默认值见 domain.md）。"""
+"""收入核算（人均纯收入公式）与两不愁三保障、饮水安全检查。贫困线按年度配置（默认值见 domain.md）。"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from docgen.households.enums import EXEMPT_REASONS, IN_SCHOOL_COMPULSORY
 from docgen.households.model import Household, Income
+from docgen.rules import education, gb11643
+from docgen.settings import DEFAULT_POVERTY_LINES, Settings
 
-# 识别与退出标准：2800×1.06^(年−2014)，2020 年按 4000 元（domain.md；可在 docgen.yml 的“贫困线”中改）
-DEFAULT_POVERTY_LINES = {2014: 2800, 2015: 2968, 2016: 3146, 2017: 3335, 2018: 3535, 2019: 3747, 2020: 4000}
-
-
-@dataclass(frozen=True)
-class Settings:
-    poverty_lines: dict[int, float] = field(default_factory=lambda: dict(DEFAULT_POVERTY_LINES))
-    monitor_ratio: float = 1.5  # 低于贫困线的 1.5 倍纳入监测
-    hard_expense_ratio: float = 1.0  # 刚性支出超过纯收入的这个倍数时提示
-    mask_head: int = 6
-    mask_tail: int = 4
-
-    def line(self, year: int) -> float:
-        if year in self.poverty_lines:
-            return self.poverty_lines[year]
-        raise KeyError(year)
+# 设置（贫困线、监测线倍数、基准日期……）都在 docgen.settings 的一个 Settings 里
+__all__ = ["DEFAULT_POVERTY_LINES", "Settings", "IncomeResult", "Assessment", "account", "assess", "DIMENSIONS",
+           "income_year", "mask_id", "mask_phone"]
 
 
 @dataclass
@@ -69,40 +57,86 @@ def account(income: Income, size: int, settings: Settings) -> IncomeResult:
 
 @dataclass
 class Assessment:
-    """一户的核算与检查结果。"""
+    """一户的核算与检查结果。收入与两不愁三保障分开判断：
+
+    - 收入达标（`income_ok`）：有当年收入与贫困线，且人均纯收入不低于贫困线；
+    - 低于监测线（`below_monitor`）：人均纯收入低于 贫困线 × 监测线倍数（含低于贫困线的户）；
+    - 两不愁三保障达标（`assurance_ok`）：不愁吃、不愁穿、义务教育、基本医疗、住房安全、饮水安全都没有不达标项；
+    - 达到退出标准（`passes`）：收入达标且两不愁三保障达标。
+    """
 
     household: Household
     income: IncomeResult | None
     previous: IncomeResult | None
+    reference: dt.date | None = None
+    monitor_ratio: float = 1.5
     flags: list[str] = field(default_factory=list)  # 收入方面的提示
     failures: dict[str, list[str]] = field(default_factory=dict)  # 维度 → 不达标原因
     notes: list[str] = field(default_factory=list)
 
     @property
-    def passes(self) -> bool:
-        return not self.failures and "低于贫困线" not in self.flags
-
-    @property
     def below_line(self) -> bool:
         return "低于贫困线" in self.flags
+
+    @property
+    def income_ok(self) -> bool:
+        return self.income is not None and self.income.line is not None and not self.below_line
+
+    @property
+    def monitor_line(self) -> float | None:
+        r = self.income
+        return r.line * self.monitor_ratio if r is not None and r.line is not None else None
+
+    @property
+    def below_monitor(self) -> bool:
+        line = self.monitor_line
+        return line is not None and self.income.per_capita < line
+
+    @property
+    def income_reason(self) -> str:
+        """收入不达标或无法判断的原因（达标时为空）。"""
+        r = self.income
+        if r is None:
+            return f"没有{self.reference.year if self.reference else ''}年及以前的收入数据，未核算"
+        if r.line is None:
+            return f"{r.year} 年没有配置贫困线，无法判断"
+        if self.below_line:
+            return f"人均纯收入 {r.per_capita:,.2f} 元低于 {r.year} 年贫困线 {r.line:,.0f} 元"
+        return ""
+
+    @property
+    def assurance_ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def assurance_reason(self) -> str:
+        return "；".join(f"{k}：{'、'.join(v)}" for k, v in self.failures.items())
+
+    @property
+    def passes(self) -> bool:
+        """达到退出标准：收入达标且两不愁三保障全部达标。"""
+        return self.income_ok and self.assurance_ok
 
 
 DIMENSIONS = ("不愁吃", "不愁穿", "义务教育", "基本医疗", "住房安全", "饮水安全")
 
 
-def assess(h: Household, settings: Settings, year: int | None = None) -> Assessment:
-    incomes = sorted(h.incomes, key=lambda i: i.year)
-    cur = next((i for i in incomes if i.year == year), None) if year else (incomes[-1] if incomes else None)
-    prev = next((i for i in reversed(incomes) if cur and i.year < cur.year), None)
+def income_year(h: Household, reference: dt.date) -> Income | None:
+    """核算哪一年：基准日期所在年及以前最近的一年。"""
+    return max((i for i in h.incomes if i.year <= reference.year), key=lambda i: i.year, default=None)
+
+
+def assess(h: Household, settings: Settings, reference: dt.date) -> Assessment:
+    """核算收入（当年与上一年）并逐项检查两不愁三保障；年龄按基准日期（来自期别或配置，不读今天的日期）算。"""
+    cur = income_year(h, reference)
+    prev = max((i for i in h.incomes if cur and i.year < cur.year), key=lambda i: i.year, default=None)
     r = account(cur, h.size, settings) if cur else None
     p = account(prev, h.size, settings) if prev else None
-    a = Assessment(h, r, p, failures={})
-    if r is None:
-        a.notes.append("没有收入数据，未核算")
-    else:
-        if r.line is None:
-            a.notes.append(f"{r.year} 年没有配置贫困线，未判断是否达标")
-        else:
+    a = Assessment(h, r, p, reference=reference, monitor_ratio=settings.monitor_ratio, failures={})
+    if r is None or r.line is None:
+        a.notes.append(a.income_reason)
+    if r is not None:
+        if r.line is not None:
             if r.per_capita < r.line:
                 a.flags.append("低于贫困线")
             elif r.per_capita < r.line * settings.monitor_ratio:
@@ -114,7 +148,6 @@ def assess(h: Household, settings: Settings, year: int | None = None) -> Assessm
         for name, amount in r.excluded:
             if amount:
                 a.notes.append(f"{name} {amount:g} 元不计入纯收入")
-    day = dt.date((r.year if r else (year or dt.date.today().year)), 12, 31)
     fail = a.failures
     hs = h.housing
     if hs is not None:
@@ -123,12 +156,9 @@ def assess(h: Household, settings: Settings, year: int | None = None) -> Assessm
         if hs.clothes_ok == "否":
             fail.setdefault("不愁穿", []).append("登记为穿衣有困难")
     for m in h.members:
-        age = m.age_on(day)
-        if age is not None and 6 <= age <= 15 and m.schooling not in IN_SCHOOL_COMPULSORY:
-            reason = m.not_in_school_reason or m.health
-            if not any(x in reason for x in EXEMPT_REASONS):
-                fail.setdefault("义务教育", []).append(
-                    f"{m.name}（{age} 岁）未在义务教育阶段就学" + (f"（在校生状况：{m.schooling}）" if m.schooling else ""))
+        why = education.gap(m, reference, settings.school_ages)
+        if why:
+            fail.setdefault("义务教育", []).append(why)
         if m.medical != "是" and m.employee_medical != "是":
             fail.setdefault("基本医疗", []).append(f"{m.name}未参加基本医疗保险")
     if hs is not None:
@@ -146,15 +176,9 @@ def assess(h: Household, settings: Settings, year: int | None = None) -> Assessm
 
 
 def mask_id(idn: str, settings: Settings | None = None) -> str:
-    """公示用的身份证号：默认保留前 6 位和后 4 位。"""
+    """公示用的身份证号（GB 11643 模块的打码，位数按配置）。"""
     s = settings or Settings()
-    if not idn:
-        return ""
-    keep = s.mask_head + s.mask_tail
-    if len(idn) <= keep:
-        return "*" * len(idn)
-    return idn[: s.mask_head] + "*" * (len(idn) - keep) + idn[len(idn) - s.mask_tail:]
+    return gb11643.mask(idn, s.mask_head, s.mask_tail)
 
 
-def mask_phone(p: str) -> str:
-    return p[:3] + "****" + p[-4:] if len(p) == 11 else p
+mask_phone = gb11643.mask_phone

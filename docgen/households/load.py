@@ -1,33 +1,57 @@
-"""读取导出表（xlsx、csv）：按表头认出是哪张表，表头别名与写法变体规范化，每个值都记着用户看到的位置。"""
+"""读取导出表（xlsx、csv、yaml），照用户手里的样子读：
+
+- 表头不一定在第 1 行：前 20 行中找表头（上面常有合并的标题行，如“贫困户成员信息表（截至2020年12月）”）；
+  两行表头（上行是合并的组，如“财产性收入”，下行是子列）合成不含糊的列名（“其他”在“财产性收入”下即“其他财产性收入”）；
+- 什么都不悄悄丢掉：认不出的工作表、docgen 不用的列、重复或含糊的列、与数据合并的表头格、没有表头却有数据的列，
+  都是带位置（文件:工作表:行:列）的问题；收入表里认不出的列是错误（除非 docgen.yml 的“列名映射”写明它是什么）；
+- 数据区里纵向合并的格（如一户几行合并的户编号）按用户看到的样子补到每一行；
+- 文件夹照用户的习惯放：Excel 的锁定文件（~$*.xlsx）、隐藏与临时文件跳过并说明；.xls、.ods、加密的工作簿给出怎么办的提示；
+  同一文件夹里不同月份的导出表按期别选一份，选不了就列出来说明怎么选。
+
+行逐行读出（大表不整张放进内存）；每个值都记着用户看到的位置。
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from docgen.errors import InputError, Location
-from docgen.households.enums import normalise_header
+from docgen.errors import InputError, Issue, IssueCollector, Location
+from docgen.households.columns import (
+    ALL_KNOWN,
+    IGNORE,
+    KINDS,
+    KNOWN,
+    LABELS,
+    clean,
+    combine,
+    kind_of,
+    standard,
+)
 
-KINDS = {
-    "members": ({"证件号码", "与户主关系"}, "成员信息"),
-    "income": ({"户编号", "生产经营性收入"}, "家庭收入"),
-    "housing": ({"户编号", "危房等级"}, "住房饮水"),
-    "villages": ({"统计用区划代码"}, "村"),
-    "helpers": ({"帮扶责任人"}, "帮扶责任人"),
-    "problems": ({"问题描述"}, "问题"),
-    "visits": ({"走访日期"}, "走访记录"),
-}
+HEADER_SCAN = 20  # 在前多少行里找表头
+DATA_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
+
+
+def col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
 
 @dataclass
 class Row:
     file: str
     sheet: str | None
-    row: int  # 按 Excel 的行号（表头为第 1 行时数据从第 2 行起）
+    row: int  # 按 Excel 的行号
     values: dict[str, Any]  # 标准表头 → 值
     headers: dict[str, str]  # 标准表头 → 用户写的表头
 
@@ -52,61 +76,389 @@ class Table:
     sheet: str | None
     rows: list[Row] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
-
-
-def _kind(headers: set[str]) -> str | None:
-    for kind, (need, _) in KINDS.items():
-        if need <= headers:
-            return kind
-    if {"村", "统计用区划代码"} & headers and ("村名称" in headers or "村" in headers) and "证件号码" not in headers:
-        return "villages"
-    return None
+    header_row: int = 1  # 表头（两行表头时为下一行）所在的行
+    header_first: int = 1
 
 
 @dataclass
 class Sheet:
-    """一张认出的表，行还没读（逐行迭代 `rows`，大表不必整张放进内存）。"""
+    """一张认出的表，行还没读（逐行迭代 `rows`，大表不必整张放进内存）。
+
+    `norm`：每列的标准表头（不读的列为空串）；`headers`：标准表头 → 用户看到的表头。
+    迭代完 `rows` 后，`issues` 里另有“没有表头却有数据的列”。"""
 
     kind: str
     file: str
     sheet: str | None
-    header_row: list[Any]
+    norm: list[str]
+    headers: dict[str, str]
+    header_first: int
+    header_row: int
     rows: Iterator[tuple[int, list[Any]]]
+    period: tuple[int, int] | None = None
+    issues: list[Issue] = field(default_factory=list)
+    data_rows: int = 0
 
-    def headers(self) -> tuple[list[str], dict[str, str]]:
-        """(每列的标准表头, 标准表头 → 用户写的表头)。"""
-        raw = [str(h).strip() if h is not None else "" for h in self.header_row]
-        norm = [normalise_header(h) for h in raw]
-        return norm, {n: r for n, r in zip(norm, raw) if n}
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
 
 
-def iter_tables(path: str | Path) -> Iterator[Sheet | Table]:
-    """逐张给出文件中可识别的表：Excel/CSV 给 :class:`Sheet`（行按需读取），YAML 给 :class:`Table`。
-    一张都认不出时报错。迭代完之前文件保持打开。"""
+@dataclass(frozen=True)
+class SheetInfo:
+    """check 的小结里每张表一行：哪一行是表头、认成什么表、读了多少行。"""
+
+    file: str
+    sheet: str | None
+    kind: str | None
+    header_first: int | None
+    header_row: int | None
+    data_rows: int
+
+    def describe(self) -> str:
+        where = f"{self.file}:{self.sheet}" if self.sheet else self.file
+        if self.kind is None:
+            return f"{where}：没有认出（未读取）"
+        if self.header_row is None:  # YAML
+            return f"{where}：读作{LABELS[self.kind]}表，{self.data_rows} 条记录"
+        rows = (f"第 {self.header_row} 行" if self.header_first == self.header_row
+                else f"第 {self.header_first}–{self.header_row} 行（两行表头）")
+        return f"{where}：{rows}为表头，读作{LABELS[self.kind]}表，{self.data_rows} 行数据"
+
+
+# ---------------------------------------------------------------- 表头
+
+
+class _Aliases:
+    """docgen.yml 的“列名映射”：按工作表名（认表之前用）或表名（认出是哪种表之后用）。"""
+
+    def __init__(self, config: dict[str, dict[str, str]] | None, sheet: str | None, file: str):
+        config = config or {}
+        self.by_sheet = {**config.get(file, {}), **config.get(sheet or "", {})}
+        self.config = config
+
+    def name(self, user: Any, kind: str | None) -> str:
+        c = clean(user)
+        if c in self.by_sheet:
+            return self.by_sheet[c]
+        if kind is not None:
+            m = self.config.get(LABELS[kind], {})
+            if c in m:
+                return m[c]
+        return standard(user)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+@dataclass
+class _Header:
+    first: int
+    last: int
+    user: list[str]  # 每列用户看到的表头（两行表头时为“组/子列”）
+    raw_names: list[str]  # 每列的名字（别名、组合之后，列名映射的表名一级之前）
+
+
+def _single(rownum: int, vals: list) -> _Header:
+    user = [_text(v) for v in vals]
+    return _Header(rownum, rownum, user, user)
+
+
+def _double(top: tuple[int, list], bottom: tuple[int, list], merges) -> _Header | None:
+    """两行表头：上行的横向合并格是组，下行是子列；纵向合并（跨两行）的格是单独一列。"""
+    (r, tv), (r2, bv) = top, bottom
+    if r2 != r + 1:
+        return None
+    width = max(len(tv), len(bv))
+    tv = [_text(v) for v in tv] + [""] * (width - len(tv))
+    bv = [_text(v) for v in bv] + [""] * (width - len(bv))
+    if not any(bv) or not any(tv):
+        return None
+    spans = {}  # 列 → 该列所在的上行横向合并的首列
+    vertical = set()
+    for r0, c0, r1, c1 in merges:
+        if r0 == r and r1 >= r + 1:
+            vertical.update(range(c0, c1 + 1))
+        elif r0 == r and r1 == r and c1 > c0:
+            for c in range(c0, c1 + 1):
+                spans[c] = c0
+    have_merges = bool(spans or vertical)
+    user, names, group = [], [], ""
+    for j in range(1, width + 1):
+        t, b = tv[j - 1], bv[j - 1]
+        if j in vertical:
+            user.append(t)
+            names.append(t)
+            group = ""
+            continue
+        if j in spans:
+            g = tv[spans[j] - 1]
+        elif t:
+            g = t
+        elif not have_merges and group and b:  # 没有合并信息（如 CSV）：组名向右延续到空格
+            g = group
+        else:
+            g = ""
+        group = g if g and b else ""
+        if g and b:
+            user.append(f"{g}/{b}")
+            names.append(combine(g, b))
+        else:
+            user.append(g or b)
+            names.append(g or b)
+    return _Header(r, r2, user, names)
+
+
+def _score(names: list[str]) -> int:
+    return sum(1 for n in names if standard(n) in ALL_KNOWN)
+
+
+def find_header(buffer: list[tuple[int, list]], merges, aliases: _Aliases) -> tuple[_Header, str] | None:
+    """前 20 行中最像表头的一行（或两行）：能认出表的种类、认得的列最多；一样多时取一行的。"""
+    best = None
+    for i, (rn, vals) in enumerate(buffer):
+        cands = [_single(rn, vals)]
+        if i + 1 < len(buffer):
+            d = _double((rn, vals), buffer[i + 1], merges)
+            if d is not None:
+                cands.append(d)
+        for h in cands:
+            names = [aliases.name(n, None) if n else "" for n in h.raw_names]
+            kind = kind_of(n for n in names if n)
+            if kind is None:
+                continue
+            score = (_score(names), h.first == h.last)  # 认得的列一样多时取一行的表头
+            if best is None or score > best[0]:
+                best = (score, h, kind)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+PERIOD_IN_TITLE = re.compile(r"截[至止](\d{4})\s*年\s*(\d{1,2})\s*月")
+PERIOD_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:[-_.年]?)(0[1-9]|1[0-2]|[1-9](?=月))月?(?!\d)")
+
+
+def period_of(name: str, title_rows: list[list]) -> tuple[int, int] | None:
+    """导出表自己写的月份：标题里的“截至2020年12月”，否则文件名里的 2020-12 / 202012 / 2020年12月。"""
+    for vals in title_rows:
+        for v in vals:
+            if isinstance(v, str):
+                m = PERIOD_IN_TITLE.search("".join(v.split()))
+                if m:
+                    return int(m.group(1)), int(m.group(2))
+    m = PERIOD_IN_NAME.search(Path(name).stem)
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+class _Builder:
+    """把一张表的表头分析成 :class:`Sheet`，并报出表头一级的问题。"""
+
+    def __init__(self, file: str, sheet: str | None, aliases_config, collector: IssueCollector):
+        self.file, self.sheet, self.c = file, sheet, collector
+        self.aliases = _Aliases(aliases_config, sheet, file)
+
+    def loc(self, row: int | None, col: int | None = None, header: str = "") -> Location:
+        field_name = header or (f"{col_letter(col)} 列" if col else None)
+        return Location(self.file, self.sheet, row, field_name)
+
+    def build(self, rows: Iterator[tuple[int, list]], merges: list[tuple[int, int, int, int]]) -> Sheet | None:
+        buffer: list[tuple[int, list]] = []
+        for item in rows:
+            if any(v not in (None, "") for v in item[1]):
+                buffer.append(item)
+            if len(buffer) >= HEADER_SCAN:
+                break
+        if not buffer:
+            return None
+        found = find_header(buffer, merges, self.aliases)
+        if found is None:
+            self.c.warning(Location(self.file, self.sheet), "SHEET001",
+                           f"没有认出这张表（前 {HEADER_SCAN} 行中找不到表头），未读取。docgen 认得的表："
+                           + "；".join(f"{label}表（要有{'、'.join(f'“{n}”' for n in sorted(need))}列）"
+                                       for need, label in KINDS.values()))
+            return None
+        h, kind = found
+        title_rows = [vals for rn, vals in buffer if rn < h.first]
+        period = period_of(self.file, title_rows)
+        norm, headers = self._columns(h, kind)
+        self._merges(h, merges, norm)
+        rest = [item for item in buffer if item[0] > h.last]
+        sheet = Sheet(kind, self.file, self.sheet, norm, headers, h.first, h.last, iter(()), period)
+        sheet.rows = self._data(sheet, h, rest, rows, merges)
+        return sheet
+
+    def _columns(self, h: _Header, kind: str) -> tuple[list[str], dict[str, str]]:
+        known = KNOWN[kind]
+        norm: list[str] = []
+        headers: dict[str, str] = {}
+        first_col: dict[str, int] = {}
+        for j, (user, raw) in enumerate(zip(h.user, h.raw_names), start=1):
+            if not user:
+                norm.append("")
+                continue
+            name = self.aliases.name(raw, kind)
+            loc = self.loc(h.last, j, user)
+            if name == IGNORE:
+                norm.append("")
+                continue
+            if name not in known:
+                if kind == "income":
+                    self.c.error(loc, "INC002",
+                                 f"不认识的收入列“{user}”：不知道它算哪一类收入，既不能计入也不能漏算。请在 docgen.yml 的"
+                                 f"“列名映射”中写明，如 列名映射: {{家庭收入: {{{user}: 工资性收入}}}}（不计入纯收入的写"
+                                 f"“临时救助”等不计入项目，确实不用的写“{IGNORE}”）")
+                else:
+                    self.c.warning(loc, "COL001",
+                                   f"docgen 不使用“{user}”列（{LABELS[kind]}表），其中的数据未读；若它就是某个标准列，请在 docgen.yml"
+                                   f"的“列名映射”中写明（如 {LABELS[kind]}: {{{user}: 标准列名}}），不需要的写“{IGNORE}”")
+                norm.append("")
+                continue
+            if name in first_col:
+                other = first_col[name]
+                self.c.error(loc, "COL002",
+                             f"“{user}”（{col_letter(j)} 列）与“{headers[name]}”（{col_letter(other)} 列）都读作“{name}”，"
+                             f"一列会盖掉另一列：请删去一列，或在 docgen.yml 的“列名映射”中把其中一列映射为别的列或“{IGNORE}”")
+                norm.append("")
+                continue
+            first_col[name] = j
+            headers[name] = user
+            norm.append(name)
+        return norm, headers
+
+    def _merges(self, h: _Header, merges, norm: list[str]) -> None:
+        for r0, c0, r1, c1 in merges:
+            ref = f"{col_letter(c0)}{r0}:{col_letter(c1)}{r1}"
+            header = next((h.user[c - 1] for c in range(c0, min(c1, len(h.user)) + 1) if h.user[c - 1]), "")
+            if r0 <= h.last < r1:
+                self.c.error(self.loc(h.last, c0, header), "COL003",
+                             f"表头单元格与下面的数据行合并了（{ref}），数据读不准：请取消合并后再试")
+            elif r0 < h.first <= r1:
+                self.c.error(self.loc(h.first, c0, header), "COL003",
+                             f"上面的标题与表头合并在一起（{ref}），表头读不准：请取消合并，把标题与表头分在不同行")
+
+    def _data(self, sheet: Sheet, h: _Header, rest, rows, merges):
+        """数据行：纵向合并的格补到每一行；没有表头却有数据的列记下来（迭代完报出）。"""
+        width = len(sheet.norm)
+        blank = [j for j in range(width) if not h.user[j]]
+        data_merges = sorted((r0, c0, r1, c1) for r0, c0, r1, c1 in merges if r0 > h.last)
+        vertical = [m for m in data_merges if m[1] == m[3] and m[2] > m[0]]
+        for r0, c0, r1, c1 in data_merges:
+            if c1 > c0:
+                header = h.user[c0 - 1] if c0 - 1 < width else ""
+                sheet.issues.append(Issue(self.loc(r0, c0, header), "COL004",
+                                          f"数据区有跨列合并的单元格（{col_letter(c0)}{r0}:{col_letter(c1)}{r1}），"
+                                          f"只在第一列读到值，其余各列为空", "warning"))
+        unheaded: dict[int, int] = {}
+        active: list[tuple[int, int, Any]] = []  # (末行, 列, 值)
+        vi = 0
+
+        def fill(rn: int, vals: list):
+            nonlocal vi, active
+            if active:
+                active = [a for a in active if a[0] >= rn]
+            for end, c, v in active:
+                if c - 1 < len(vals):
+                    if vals[c - 1] in (None, ""):
+                        vals[c - 1] = v
+                else:
+                    vals.extend([None] * (c - 1 - len(vals)) + [v])
+            while vi < len(vertical) and vertical[vi][0] <= rn:
+                r0, c0, r1, _ = vertical[vi]
+                vi += 1
+                if r0 == rn and c0 - 1 < len(vals) and vals[c0 - 1] not in (None, ""):
+                    active.append((r1, c0, vals[c0 - 1]))
+
+        def gen():
+            n = 0
+            for src in (rest, rows):
+                for rn, vals in src:
+                    if rn <= h.last:
+                        continue
+                    if vertical:
+                        fill(rn, vals)
+                    for j in blank:
+                        if j < len(vals) and vals[j] not in (None, "") and j not in unheaded:
+                            unheaded[j] = rn
+                    if len(vals) > width:
+                        for j in range(width, len(vals)):
+                            if vals[j] not in (None, "") and j not in unheaded:
+                                unheaded[j] = rn
+                    n += 1
+                    yield rn, vals
+            sheet.data_rows = n
+            for j, rn in sorted(unheaded.items()):
+                sheet.issues.append(Issue(self.loc(rn, j + 1), "COL005",
+                                          f"{col_letter(j + 1)} 列没有表头却有数据（从第 {rn} 行起），未读取：请补上表头", "warning"))
+
+        return gen()
+
+
+# ---------------------------------------------------------------- 文件
+
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(p: Path) -> str | None:
+    """看文件内容而不是扩展名：不能当 .xlsx 读时给出中文的“怎么办”。"""
+    with open(p, "rb") as fh:
+        head = fh.read(8)
+        if head.startswith(CFB_MAGIC):
+            fh.seek(0)
+            blob = fh.read(1 << 20)
+            if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
+                return (f"{p.name}: 工作簿设置了打开密码（已加密），docgen 读不了。请在 Excel 中打开它，"
+                        f"“文件 → 信息 → 保护工作簿 → 用密码进行加密”，清空密码后保存，再试")
+            return (f"{p.name}: 是旧版 Excel 格式（.xls，97–2003），docgen 读不了。请在 Excel 或 WPS 中打开，"
+                    f"“另存为”Excel 工作簿（.xlsx）后再试")
+    if not zipfile.is_zipfile(p):
+        return f"{p.name}: 不是有效的 Excel 工作簿（文件已损坏或不完整）。请在 Excel 中打开后重新保存为 .xlsx，或重新导出"
+    try:
+        with zipfile.ZipFile(p) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and b"opendocument" in z.read("mimetype"):
+                return f"{p.name}: 是开放文档表格格式（.ods，扩展名被改成了 .xlsx），docgen 读不了。请在 WPS 或 LibreOffice 中“另存为”.xlsx 后再试"
+            if "xl/workbook.xml" not in names:
+                return f"{p.name}: 不是 Excel 工作簿（缺少 xl/workbook.xml）。请在 Excel 中打开后另存为 .xlsx"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return f"{p.name}: 工作簿已损坏（无法解压）。请在 Excel 中打开后重新保存，或重新导出"
+    return None
+
+
+def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | None = None) -> Iterator[Sheet | Table]:
+    """逐张给出文件中认出的表：Excel/CSV 给 :class:`Sheet`（行按需读取），YAML 给 :class:`Table`。
+    认不出的工作表、表头一级的问题记进 `collector`；一张都认不出时报错。迭代完之前文件保持打开。"""
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: 找不到文件")
     suffix = p.suffix.lower()
     found = 0
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".xlsm"):
         from docgen.load.xlsxfast import FastWorkbook
 
+        why = sniff(p)
+        if why:
+            raise InputError(why)
         try:
             wb = FastWorkbook(p)
-        except Exception as exc:
-            raise InputError(f"{p.name}: 无法读取 Excel 文件（{type(exc).__name__}）") from None
+        except Exception:
+            raise InputError(f"{p.name}: 工作簿读不出来（文件已损坏或不是 Excel 保存的格式）。请在 Excel 中打开后重新保存为 .xlsx") from None
         try:
             for name, sheet_path in wb.sheets:
-                it = wb.rows(sheet_path)
-                first = next(it, None)
-                if first is None:
-                    continue
-                header_row, header = first
-                kind = _kind({normalise_header(h) for h in header if h is not None})
-                if kind is None:
-                    continue
-                found += 1
-                yield Sheet(kind, p.name, name, list(header), it)
+                b = _Builder(p.name, name, aliases, collector)
+                merges = wb.merges(sheet_path)
+                sheet = b.build(_guarded(wb.rows(sheet_path), p.name, name), merges)
+                if sheet is not None:
+                    found += 1
+                    yield sheet
         finally:
             wb.close()
     elif suffix == ".csv":
@@ -120,13 +472,11 @@ def iter_tables(path: str | Path) -> Iterator[Sheet | Table]:
         else:  # pragma: no cover - gb18030 能解任何字节
             raise InputError(f"{p.name}: 无法识别文字编码（应为 UTF-8 或 GBK）")
         reader = csv.reader(io.StringIO(text))
-        head = next(reader, None)
-        if head:
-            kind = _kind({normalise_header(h) for h in head})
-            if kind is not None:
-                found += 1
-                yield Sheet(kind, p.name, None, head,
-                            ((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=2)))
+        rows = ((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=1))
+        sheet = _Builder(p.name, None, aliases, collector).build(rows, [])
+        if sheet is not None:
+            found += 1
+            yield sheet
     elif suffix in (".yaml", ".yml"):
         for t in _yaml_tables(p):
             found += 1
@@ -134,7 +484,21 @@ def iter_tables(path: str | Path) -> Iterator[Sheet | Table]:
     else:
         raise InputError(f"{p.name}: 只能读取 .xlsx、.csv 或 .yaml 文件")
     if not found:
-        raise InputError(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）")
+        raise InputError(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）",
+                         [i for i in collector.issues if i.location.file == p.name])
+
+
+def _guarded(rows, file: str, sheet: str):
+    """工作表 XML 坏了（截断、解压出错、XML 语法错误）时给出中文提示，而不是英文的异常名。"""
+    import zlib
+
+    from lxml import etree
+
+    try:
+        yield from rows
+    except (zlib.error, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError, KeyError) as exc:
+        kind = "含有 XML 实体声明（docgen 不解析实体）" if "ntit" in str(exc) else "已损坏或不完整"
+        raise InputError(f"{file}:{sheet}: 工作表数据{kind}，读不下去。请在 Excel 中打开后重新保存为 .xlsx，或重新导出") from None
 
 
 def make_row(fname: str, sheet: str | None, rownum: int, norm: list[str], values: list[Any], headers: dict[str, str]) -> Row | None:
@@ -145,21 +509,15 @@ def make_row(fname: str, sheet: str | None, rownum: int, norm: list[str], values
 
 
 def materialise(t: Sheet | Table) -> Table:
-    """把逐行读的表整张读进内存。"""
+    """把逐行读的表整张读进内存（全县一份的小表用）。"""
     if isinstance(t, Table):
         return t
-    norm, headers = t.headers()
-    table = Table(t.kind, t.file, t.sheet, headers=headers)
+    table = Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row, header_first=t.header_first)
     for rownum, values in t.rows:
-        row = make_row(t.file, t.sheet, rownum, norm, values, headers)
+        row = make_row(t.file, t.sheet, rownum, t.norm, values, t.headers)
         if row is not None:
             table.rows.append(row)
     return table
-
-
-def read_tables(path: str | Path) -> list[Table]:
-    """读取一个文件中的全部可识别的表（整张放进内存）；一张都认不出时报错。"""
-    return [materialise(t) for t in iter_tables(path)]
 
 
 def _yaml_tables(p: Path) -> list[Table]:
@@ -181,9 +539,108 @@ def _yaml_tables(p: Path) -> list[Table]:
         for i, rec in enumerate(records):
             if not isinstance(rec, dict):
                 raise InputError(f"{src.location((key, i))}: 每条记录应为 字段: 值 的映射")
-            headers = {normalise_header(k): str(k) for k in rec}
+            headers = {standard(k): str(k) for k in rec}
+            unknown = [k for k in rec if standard(k) not in KNOWN[kind]]
+            if unknown:
+                raise InputError(f"{src.location((key, i, unknown[0]), str(unknown[0]))}: {key}记录中没有“{unknown[0]}”这一项，"
+                                 f"可用：{'、'.join(sorted(KNOWN[kind]))}")
             t.headers.update(headers)
-            t.rows.append(Row(p.name, None, src.line_of((key, i)) or 0,
-                              {normalise_header(k): v for k, v in rec.items()}, headers))
+            t.rows.append(Row(p.name, None, src.line_of((key, i)) or 0, {standard(k): v for k, v in rec.items()}, headers))
         out.append(t)
     return out
+
+
+# ---------------------------------------------------------------- 数据文件夹
+
+LOCK_OR_TEMP = (
+    (re.compile(r"^~\$"), "Excel 打开工作簿时生成的锁定文件，不是数据"),
+    (re.compile(r"^\.~lock\..*#$"), "WPS/LibreOffice 打开文件时生成的锁定文件，不是数据"),
+    (re.compile(r"^~.*\.tmp$", re.I), "Office 的临时文件"),
+    (re.compile(r"\.(tmp|bak|swp)$", re.I), "临时或备份文件"),
+    (re.compile(r"^(thumbs\.db|desktop\.ini)$", re.I), "系统文件"),
+    (re.compile(r"^\."), "隐藏文件"),
+)
+REFUSED = {".xls": "旧版 Excel 格式（.xls）", ".et": "WPS 表格格式（.et）", ".ods": "开放文档表格格式（.ods）",
+           ".numbers": "苹果 Numbers 表格格式（.numbers）"}
+
+
+@dataclass
+class DataFiles:
+    """要读的数据文件，以及跳过了什么、为什么（check 与批处理都打印这些说明）。"""
+
+    files: list[Path]
+    notes: list[str]
+    periods: dict[str, tuple[int, int]]  # 文件名 → 导出表自己写的月份
+
+
+def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> DataFiles:
+    """命令行给的文件与文件夹 → 要读的数据文件。`docgen check DIR`、`batch --data DIR`、`ledger DIR` 都用它。
+    不能读的格式（.xls、.ods、加密、损坏）一起报错；不同月份的导出表按期别选，选不了时报错并说明怎么选。"""
+    files: list[Path] = []
+    notes: list[str] = []
+    problems: list[str] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.iterdir(), key=lambda x: x.name):
+                why = next((w for rx, w in LOCK_OR_TEMP if rx.search(f.name)), None)
+                if why:
+                    notes.append(f"跳过 {f.name}（{why}）")
+                elif f.is_dir():
+                    notes.append(f"跳过子文件夹 {f.name}（只读所给文件夹中的文件）")
+                elif f.suffix.lower() in REFUSED:
+                    problems.append(f"{f.name}: 是{REFUSED[f.suffix.lower()]}，docgen 读不了。请“另存为”Excel 工作簿（.xlsx）后再试")
+                elif f.suffix.lower() in DATA_SUFFIXES:
+                    files.append(f)
+                else:
+                    notes.append(f"跳过 {f.name}（不是数据文件：只读 .xlsx、.csv、.yaml）")
+        elif not p.exists():
+            problems.append(f"{p}: 找不到文件或文件夹")
+        elif p.suffix.lower() in REFUSED:
+            problems.append(f"{p.name}: 是{REFUSED[p.suffix.lower()]}，docgen 读不了。请“另存为”Excel 工作簿（.xlsx）后再试")
+        elif p.suffix.lower() not in DATA_SUFFIXES:
+            problems.append(f"{p.name}: 只能读取 .xlsx、.csv 或 .yaml 文件")
+        else:
+            files.append(p)
+    for f in files:
+        if f.suffix.lower() in (".xlsx", ".xlsm"):
+            why = sniff(f)
+            if why:
+                problems.append(why)
+    if problems:
+        raise InputError(f"有 {len(problems)} 个数据文件读不了：\n" + "\n".join(f"  {x}" for x in problems))
+    periods = {f.name: pr for f in files if (pr := export_period(f)) is not None}
+    distinct = sorted(set(periods.values()))
+    if len(distinct) > 1:
+        listing = "、".join(f"{n}（{y}年{m}月）" for n, (y, m) in sorted(periods.items(), key=lambda x: x[1]))
+        if period is None or period not in distinct:
+            want = f"期别 {period[0]}-{period[1]:02d} 与哪一份都不符。" if period else ""
+            raise InputError(f"数据中有不同月份的导出表：{listing}。{want}请用 --period 选定月份（如 --period "
+                             f"{distinct[-1][0]}-{distinct[-1][1]:02d}），或把不用的那份移出数据文件夹")
+        keep = []
+        for f in files:
+            pr = periods.get(f.name)
+            if pr is not None and pr != period:
+                notes.append(f"跳过 {f.name}（是 {pr[0]}年{pr[1]}月 的导出表，本次期别为 {period[0]}-{period[1]:02d}）")
+            else:
+                keep.append(f)
+        files = keep
+    elif distinct and period is not None and distinct[0] != period:
+        notes.append(f"注意：导出表是 {distinct[0][0]}年{distinct[0][1]}月 的（{'、'.join(sorted(periods))}），"
+                     f"本次期别为 {period[0]}-{period[1]:02d}")
+    return DataFiles(files, notes, periods)
+
+
+def export_period(p: Path) -> tuple[int, int] | None:
+    """导出表（成员、收入、住房表）自己写的月份；其他文件（村名单、问题表）为 None。只读各表的前 20 行。"""
+    suffix = p.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv"):
+        return None
+    quiet = IssueCollector()
+    try:
+        for t in iter_tables(p, quiet):
+            if isinstance(t, Sheet) and t.kind in ("members", "income", "housing"):
+                return t.period
+    except InputError:
+        return None
+    return None

@@ -1,28 +1,37 @@
-"""按村分拣（批处理用）：导出表逐行读入 SQLite，按户编号前 12 位（村代码）分组，再逐村校验、核算并存下结果。
+"""建档立卡数据的一条流水线：读表 → 按村分拣 → 逐村校验 → 核算。`docgen check`、`docgen ledger`、`docgen batch`
+与档案整理都从这里取数据，不另有第二套校验。
 
-这样全县几万户从不同时待在内存里：读表时一次只有一行，校验与核算时一次只有一个村；
-全县一份的小表（村名单、帮扶责任人、问题）仍在内存中。跨村的检查（身份证号重复）用 SQL 做，
-提示与整体校验（:func:`docgen.households.validate.validate_tables`）一字不差。
+导出表逐行读入 SQLite，按户编号前 12 位（村代码）分组，再逐村校验、核算并存下结果：全县几万户从不同时待在内存里
+（读表时一次只有一行，校验与核算时一次只有一个村）；全县一份的小表（村名单、帮扶责任人、问题）在内存中。
+跨村的检查（身份证号重复）用 SQL 做。
 
-分拣结果按“输入文件内容 + 配置 + docgen 版本”缓存在一个 SQLite 文件里：重跑时不再读表、不再校验。
+基准日期（算年龄、核算年度、报告日期）只有一个：docgen.yml 的“基准日期”，否则期别的最后一天，否则导出表自己写的月份的
+最后一天，否则最近收入年度的 12 月 31 日。不读今天的日期。
+
+分拣结果按“输入文件内容 + 配置 + 期别 + docgen 版本”缓存在一个 SQLite 文件里：重跑时不再读表、不再校验。
 输入变了时仍要读表、分拣，但行没变的村（按该村各行的摘要，且全县的小表、表头、配置都没变）直接沿用上次的校验与核算结果，
 所以改了一户只重新校验、核算那一个村。
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import hashlib
 import os
 import pickle
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import InputError, Issue, IssueCollector, Location
-from docgen.households.load import Row, Sheet, Table, iter_tables, make_row, materialise
+from docgen.households.load import DataFiles, Row, Sheet, SheetInfo, Table, iter_tables, make_row, materialise
 
-FORMAT = 3  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
+FORMAT = 4  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
 BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);
@@ -31,7 +40,7 @@ CREATE TABLE ids (id TEXT, hh TEXT, tbl INTEGER, rownum INTEGER);
 CREATE TABLE households (ord INTEGER PRIMARY KEY, hh TEXT, code TEXT, village TEXT, head TEXT, has_income INTEGER,
                          record TEXT, summary BLOB);
 CREATE TABLE assessed (code TEXT PRIMARY KEY, blob BLOB);
-CREATE TABLE villages (code TEXT PRIMARY KEY, digest TEXT, warnings BLOB);
+CREATE TABLE villages (code TEXT PRIMARY KEY, digest TEXT, warnings BLOB, households INTEGER, members INTEGER);
 """
 
 
@@ -45,6 +54,39 @@ class HouseholdRow:
     head: str
     has_income: bool
     record: str  # 该户全部数据的 SHA-256
+
+
+@dataclass
+class Intake:
+    """读表与校验的结果：每张表怎么读的、跳过了什么、全部问题、户数人数、基准日期（check 打印它，批处理存着它）。"""
+
+    sheets: list[SheetInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    households: int = 0
+    members: int = 0
+    reference: dt.date | None = None
+    reference_source: str = ""
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != "error"]
+
+
+class DataError(InputError):
+    """数据有错误：不运行后面的步骤。`intake` 里有全部问题。"""
+
+    def __init__(self, message: str, intake: Intake):
+        super().__init__(message, intake.errors)
+        self.intake = intake
+
+
+def last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def inputs_hash(files: list[Path]) -> str:
@@ -65,7 +107,9 @@ class Staging:
         self.path = path
         self.db = sqlite3.connect(path)
         self.context = pickle.loads(self._meta("context"))  # validate.Context
-        self.warnings: list[Issue] = pickle.loads(self._meta("warnings"))
+        self.intake: Intake = pickle.loads(self._meta("intake"))
+        self.warnings: list[Issue] = self.intake.warnings
+        self.reference: dt.date = self.intake.reference
 
     def _meta(self, k: str):
         row = self.db.execute("SELECT v FROM meta WHERE k=?", (k,)).fetchone()
@@ -74,22 +118,27 @@ class Staging:
     # ------------------------------------------------------------ 建
 
     @classmethod
-    def open_or_build(cls, data_files: list[Path], settings, folder: Path, version: str) -> Staging:
-        """有同样输入的分拣结果就直接打开；否则读表、校验、核算。数据有错误时抛出 InputError（不留缓存）。"""
-        conf = f"{settings!r}|{version}|{FORMAT}"
-        key = hashlib.sha256(f"{inputs_hash(data_files)}|{conf}".encode()).hexdigest()[:32]
+    def open_or_build(cls, data: DataFiles, settings, folder: Path, version: str,
+                      period: tuple[int, int] | None = None) -> Staging:
+        """有同样输入的分拣结果就直接打开；否则读表、校验、核算。数据有错误时抛出 :class:`DataError`（不留缓存）。"""
+        conf = f"{settings!r}|{period}|{version}|{FORMAT}"
+        key = hashlib.sha256(f"{inputs_hash(data.files)}|{conf}".encode()).hexdigest()[:32]
         path = folder / f"{key}.sqlite"
         if path.is_file():
             try:
-                return cls(path)
-            except (sqlite3.DatabaseError, TypeError, pickle.UnpicklingError):
+                stg = cls(path)
+                stg.intake.notes = list(data.notes)
+                return stg
+            except (sqlite3.DatabaseError, TypeError, pickle.UnpicklingError, AttributeError):
                 path.unlink()
         folder.mkdir(parents=True, exist_ok=True)
         previous = sorted(p for p in folder.glob("*.sqlite") if not p.name.startswith("."))
         part = folder / f".{key}.sqlite.part"
         part.unlink(missing_ok=True)
         try:
-            _build(part, data_files, settings, conf, previous[-1] if previous else None)
+            intake = _build(part, data, settings, conf, period, previous[-1] if previous else None)
+            if intake.errors:
+                raise DataError(f"数据有 {len(intake.errors)} 个错误，未生成（先用 docgen check 查看并改正）", intake)
             for old in folder.glob("*.sqlite*"):
                 if old != part:
                     old.unlink()
@@ -134,8 +183,43 @@ class Staging:
         return {hh: {"head": head, "village": code, "village_name": village} for hh, village, head in
                 self.db.execute("SELECT hh, village, head FROM households WHERE code=?", (code,))}
 
+    def all_assessments(self) -> Iterator:
+        """全部户的核算结果，按村代码、表中顺序（一次解开一个村）。"""
+        for code in self.codes():
+            yield from self.assessments(code)
+
     def close(self) -> None:
         self.db.close()
+
+
+def check_data(data: DataFiles, settings, period: tuple[int, int] | None = None) -> Intake:
+    """`docgen check`：走同一条流水线（读表、分拣、逐村校验），只是不核算、不留分拣结果。"""
+    folder = Path(tempfile.mkdtemp(prefix="docgen-check-"))
+    try:
+        return _build(folder / "check.sqlite", data, settings, f"{settings!r}|{period}", period, None, assess=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def staged(data, settings=None, period: tuple[int, int] | None = None):
+    """一次性的分拣结果（临时文件夹里，用完即删）：档案整理认户、测试取核算结果都用它——与批处理同一条流水线。
+    `data`：DataFiles 或文件、文件夹的列表。数据有错误时抛出 :class:`DataError`。"""
+    from docgen import __version__
+    from docgen.households.load import collect_files
+    from docgen.settings import Settings
+
+    if not isinstance(data, DataFiles):
+        data = collect_files([Path(p) for p in data], period)
+    folder = Path(tempfile.mkdtemp(prefix="docgen-stage-"))
+    stg = None
+    try:
+        stg = Staging.open_or_build(data, settings or Settings(), folder, __version__, period)
+        yield stg
+    finally:
+        if stg is not None:
+            stg.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _previous(path: Path | None, digest: str) -> sqlite3.Connection | None:
@@ -153,8 +237,10 @@ def _previous(path: Path | None, digest: str) -> sqlite3.Connection | None:
     return db
 
 
-def _build(path: Path, data_files: list[Path], settings, conf: str, previous: Path | None = None) -> None:
-    from docgen.households.compute import assess
+def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, int] | None,
+           previous: Path | None = None, *, assess: bool = True) -> Intake:
+    """读表、分拣、逐村校验（与核算）。返回 :class:`Intake`；没有错误时 `path` 是完整的分拣结果。"""
+    from docgen.households.compute import assess as assess_household
     from docgen.households.ledger import summary_line
     from docgen.households.validate import (
         _Checker,
@@ -165,43 +251,75 @@ def _build(path: Path, data_files: list[Path], settings, conf: str, previous: Pa
         validate_part,
     )
 
+    intake = Intake(notes=list(data.notes))
+    pre = IssueCollector()  # 读表时（表头一级）的问题
     db = sqlite3.connect(path)
     db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
     small: list[Table] = []
     big: list[tuple[int, Table]] = []  # 按户的表，只有表头（行在 SQLite 里）
     digests: dict[str, hashlib._Hash] = {}  # 村代码 → 该村各行的摘要
     first_file = ""
-    for f in data_files:
-        for t in iter_tables(f):
+    years: set[int] = set()
+    aliases = settings.column_aliases
+    for f in data.files:
+        for t in iter_tables(f, pre, aliases):
             first_file = first_file or t.file
             if t.kind not in BIG:
                 small.append(materialise(t))
-                continue
-            tbl = len(big)
-            headers = t.headers if isinstance(t, Table) else t.headers()[1]
-            big.append((tbl, Table(t.kind, t.file, t.sheet, headers=headers)))
-            _stage_rows(db, tbl, t, digests)
+            else:
+                tbl = len(big)
+                big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
+                                       header_first=t.header_first)))
+                n = _stage_rows(db, tbl, t, digests, years)
+            if isinstance(t, Sheet):
+                pre.issues += t.issues
+                intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
+            else:
+                intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
+                                               len(t.rows) if t.kind not in BIG else n))
+    for i in pre.issues:
+        if i.code == "SHEET001":
+            intake.sheets.append(SheetInfo(i.location.file, i.location.sheet, None, None, None, 0))
     db.execute("CREATE INDEX rows_by_village ON rows (village, tbl, rownum)")
     db.execute("CREATE INDEX ids_by_id ON ids (id)")
 
-    c = _Checker()
+    # 基准日期：配置 > 期别 > 导出表自己写的月份 > 最近的收入年度
+    exported = sorted(set(data.periods.values()))
+    if settings.reference_date is not None:
+        ref, why = settings.reference_date, "docgen.yml 的“基准日期”"
+    elif period is not None:
+        ref, why = last_day(*period), f"期别 {period[0]}-{period[1]:02d} 的最后一天"
+    elif len(exported) == 1:
+        ref, why = last_day(*exported[0]), f"导出表所写月份（{exported[0][0]}年{exported[0][1]}月）的最后一天"
+    elif years:
+        ref, why = dt.date(max(years), 12, 31), f"最近的收入年度（{max(years)} 年）的最后一天"
+    else:
+        db.close()
+        raise InputError("不知道按哪一天算年龄与核算年度：请用 --period 指定期别（如 --period 2020-12），"
+                         "或在 docgen.yml 中写“基准日期: 2020-12-31”")
+    intake.reference, intake.reference_source = ref, why
+    settings = settings.with_reference(ref)
+
+    c = _Checker(ref, pre.issues)
     ctx = validate_context(c, group_tables(small))
     have_members = any(t.kind == "members" for _, t in big)
     if not have_members:
         c.issues.append(no_members_issue(first_file or "?"))
     codes = [r[0] for r in db.execute("SELECT DISTINCT village FROM rows ORDER BY village")] or [""]
     whole = hashlib.sha256(pickle.dumps(
-        (conf, have_members, first_file, [(t.kind, t.file, t.sheet, t.headers) for _, t in big],
+        (conf, ref, have_members, first_file, [(t.kind, t.file, t.sheet, t.headers) for _, t in big],
          [(t.kind, t.file, t.sheet, t.headers, [(r.row, r.values, r.headers) for r in t.rows]) for t in small]),
         pickle.HIGHEST_PROTOCOL)).hexdigest()
-    prev = _previous(previous, whole)
+    prev = _previous(previous, whole) if assess else None
     ord_ = 0
     for code in codes:
         digest = digests[code].hexdigest() if code in digests else ""
-        old = prev.execute("SELECT warnings FROM villages WHERE code=? AND digest=?", (code, digest)).fetchone() \
-            if prev is not None else None
+        old = prev.execute("SELECT warnings, households, members FROM villages WHERE code=? AND digest=?",
+                           (code, digest)).fetchone() if prev is not None else None
         if old is not None:  # 这个村的行一行没变：沿用上次的校验与核算结果
             c.issues += pickle.loads(old[0])
+            intake.households += old[1]
+            intake.members += old[2]
             rows = [(ord_ + i, *r) for i, r in enumerate(prev.execute(
                 "SELECT hh, code, village, head, has_income, record, summary FROM households WHERE code=? ORDER BY ord",
                 (code,)))]
@@ -209,20 +327,23 @@ def _build(path: Path, data_files: list[Path], settings, conf: str, previous: Pa
             db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO assessed VALUES (?, ?)",
                            prev.execute("SELECT code, blob FROM assessed WHERE code=?", (code,)))
-            db.execute("INSERT INTO villages VALUES (?, ?, ?)", (code, digest, old[0]))
+            db.execute("INSERT INTO villages VALUES (?, ?, ?, ?, ?)", (code, digest, old[0], old[1], old[2]))
             continue
         start = len(c.issues)
         tables = []
         for tbl, head in big:
-            t = Table(head.kind, head.file, head.sheet, headers=head.headers)
-            for (data,) in db.execute("SELECT data FROM rows WHERE village=? AND tbl=? ORDER BY rownum", (code, tbl)):
-                rownum, values, headers = pickle.loads(data)
+            t = Table(head.kind, head.file, head.sheet, headers=head.headers, header_row=head.header_row)
+            for (blob,) in db.execute("SELECT data FROM rows WHERE village=? AND tbl=? ORDER BY rownum", (code, tbl)):
+                rownum, values, headers = pickle.loads(blob)
                 t.rows.append(Row(t.file, t.sheet, rownum, values, headers if headers is not None else t.headers))
             tables.append(t)
-        hhs, _visits = validate_part(c, group_tables(tables), ctx.villages, have_members=have_members, check_ids=False)
-        if c.errors:  # 有错就不核算了，但继续校验，以便一次报出全部问题
+        hhs, _visits = validate_part(c, group_tables(tables), ctx.villages, have_members=have_members)
+        n_members = sum(len(h.members) for h in hhs)
+        intake.households += len(hhs)
+        intake.members += n_members
+        if c.errors or not assess:  # 有错就不核算了，但继续校验，以便一次报出全部问题
             continue
-        items = [assess(h, settings) for h in hhs]
+        items = [assess_household(h, settings, ref) for h in hhs]
         rows = []
         for a in items:
             h = a.household
@@ -233,39 +354,45 @@ def _build(path: Path, data_files: list[Path], settings, conf: str, previous: Pa
         db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         if items:
             db.execute("INSERT INTO assessed VALUES (?, ?)", (code, pickle.dumps(items, pickle.HIGHEST_PROTOCOL)))
-        db.execute("INSERT INTO villages VALUES (?, ?, ?)",
-                   (code, digest, pickle.dumps(c.issues[start:], pickle.HIGHEST_PROTOCOL)))
+        db.execute("INSERT INTO villages VALUES (?, ?, ?, ?, ?)",
+                   (code, digest, pickle.dumps(c.issues[start:], pickle.HIGHEST_PROTOCOL), len(hhs), n_members))
     if prev is not None:
         prev.close()
     _duplicate_ids(db, c, {tbl: t for tbl, t in big}, duplicate_id_message)
-    issues = _dedupe(c.issues)
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
+    intake.issues = _dedupe(c.issues)
+    if intake.errors or not assess:
         db.close()
-        raise InputError(f"数据有 {len(errors)} 个错误，未运行批处理（先用 docgen check 查看并改正）", errors)
+        return intake
     db.executemany("INSERT INTO meta VALUES (?, ?)", [
         ("digest", whole), ("context", pickle.dumps(ctx, pickle.HIGHEST_PROTOCOL)),
-        ("warnings", pickle.dumps([i for i in issues if i.severity != "error"], pickle.HIGHEST_PROTOCOL))])
+        ("intake", pickle.dumps(intake, pickle.HIGHEST_PROTOCOL))])
     db.execute("DROP TABLE rows")
     db.execute("DROP TABLE ids")
     db.commit()
     db.execute("VACUUM")
     db.close()
+    return intake
 
 
-def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dict) -> None:
+def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dict, years: set[int]) -> int:
     """逐行写入：(表, 行号, 村代码, (行号, 值, 行自带的表头))；成员表另记证件号码以查跨村重复；
     每村各行（连同所在的表）累积进该村的摘要。"""
     if isinstance(t, Table):  # YAML：每条记录自带表头
         source = ((r, r.headers) for r in t.rows)
     else:
-        norm, headers = t.headers()
-        source = ((make_row(t.file, t.sheet, n, norm, v, headers), None) for n, v in t.rows)
+        source = ((make_row(t.file, t.sheet, n, t.norm, v, t.headers), None) for n, v in t.rows)
     rows, ids = [], []
     dump = pickle.dumps
+    income = t.kind == "income"
+    n = 0
     for row, own_headers in source:
         if row is None:
             continue
+        n += 1
+        if income:
+            y = row.text("年度")
+            if y.isdigit() and 2000 <= int(y) <= 2100:
+                years.add(int(y))
         hh = row.text("户编号")
         data = dump((row.row, row.values, own_headers), pickle.HIGHEST_PROTOCOL)
         h = digests.get(hh[:12])
@@ -284,6 +411,7 @@ def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dic
             ids.clear()
     db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?)", ids)
+    return n
 
 
 def _duplicate_ids(db: sqlite3.Connection, c: IssueCollector, tables: dict[int, Table], message) -> None:

@@ -6,13 +6,20 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from docgen.errors import Issue, IssueCollector, Location
+from docgen.households.columns import (
+    HOUSE_FIELDS,
+    HOUSING_FIELDS,
+    INCOME_COLUMNS,
+    INCOME_META,
+    MEMBER_ENUMS,
+    MEMBER_YESNO,
+    NOT_COUNTED,
+)
 from docgen.households.enums import ENUMS, YES_NO, normalise_value
-from docgen.households.load import Row, Table, read_tables
+from docgen.households.load import Row, Table
 from docgen.households.model import (
-    Dataset,
     Helper,
     Household,
     Housing,
@@ -23,37 +30,14 @@ from docgen.households.model import (
     Village,
     Visit,
 )
-from docgen.lint.rules import id_checksum_ok
-
-INCOME_COLUMNS: dict[str, str] = {
-    "工资性收入": "工资性", "公益性岗位收入": "工资性", "其他工资性收入": "工资性",
-    "生产经营性收入": "生产经营性",
-    "财产性收入": "财产性", "资产收益扶贫分红收入": "财产性", "其他财产性收入": "财产性",
-    "转移性收入": "转移性", "计划生育金": "转移性", "低保金": "转移性", "特困供养金": "转移性", "养老保险金": "转移性",
-    "生态补偿金": "转移性", "其他转移性收入": "转移性",
-    "生产经营性支出": "支出",
-    "医疗自付费用": "刚性支出", "医疗支出": "刚性支出", "教育支出": "刚性支出",
-}
-NOT_COUNTED = ("临时救助", "临时救助金", "慰问金", "慰问品", "危房改造补助", "易地搬迁补助", "圈舍改造补助", "产业扶持资金",
-               "产业扶持", "小额信贷", "保险赔付", "医疗报销", "大病救助", "教育资助", "雨露计划补助", "社会捐赠",
-               "一次性救济", "亲友资助")
-INCOME_META = {"户编号", "户主姓名", "年度", "姓名"}
-MEMBER_ENUMS = ("性别", "与户主关系", "民族", "政治面貌", "文化程度", "在校生状况", "劳动技能", "务工状况", "识别标准",
-                "贫困户属性", "主要致贫原因", "脱贫状态")
-MEMBER_YESNO = ("是否参加城乡居民基本医疗保险（新农合）", "是否参加城镇职工基本医疗保险", "是否参加大病保险",
-                "是否参加城乡居民基本养老保险")
-HOUSE_FIELDS = ("省", "市", "县", "乡（镇）", "村", "组", "家庭人口数", "识别标准", "贫困户属性", "主要致贫原因", "脱贫状态", "脱贫年度")
-
-
-@dataclass
-class Report(IssueCollector):
-    """校验结果：数据集（能建出的部分）和全部问题（errors / warnings 由 IssueCollector 给出）。"""
-
-    dataset: Dataset | None = None
-
+from docgen.rules import gb11643
 
 class _Checker(IssueCollector):
-    """逐字段的检查；问题收集在 issues 中。"""
+    """逐字段的检查；问题收集在 issues 中。`reference`：基准日期（出生日期合理与否按它判断，不读今天的日期）。"""
+
+    def __init__(self, reference: dt.date, issues: list[Issue] | None = None):
+        super().__init__(issues if issues is not None else [])
+        self.reference = reference
 
     def err(self, loc: Location, code: str, msg: str) -> None:
         self.error(loc, code, msg)
@@ -116,32 +100,25 @@ class _Checker(IssueCollector):
         return None
 
     def id_number(self, row: Row) -> tuple[str, dt.date | None]:
-        raw = row.text("证件号码").upper()
+        raw = row.text("证件号码")
         if not raw:
             self.err(row.loc("证件号码"), "REQ001", "证件号码不能为空")
             return "", None
-        if not re.fullmatch(r"\d{17}[\dX]", raw):
-            self.err(row.loc("证件号码"), "ID001", f"应为 18 位身份证号（17 位数字 + 校验位），得到 {raw!r}（{len(raw)} 位）")
-            return raw, None
-        if not id_checksum_ok(raw):
-            self.err(row.loc("证件号码"), "ID001", f"身份证号校验位不对（GB 11643）：{raw[:6]}********{raw[-4:]}")
-        try:
-            birth = dt.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
-        except ValueError:
-            self.err(row.loc("证件号码"), "ID002", f"身份证号中的出生日期 {raw[6:14]} 不存在")
-            return raw, None
-        if not 1900 <= birth.year <= dt.date.today().year:
-            self.err(row.loc("证件号码"), "ID002", f"身份证号中的出生年份 {birth.year} 不合理")
+        idn, birth, problems = gb11643.check(raw, self.reference)
+        for p in problems:
+            self.err(row.loc("证件号码"), p.code, p.message)
+        if birth is None:
+            return idn, None
         if "出生日期" in row.values:
             b = self.date(row, "出生日期")
             if b and b != birth:
                 self.err(row.loc("出生日期"), "ID002", f"出生日期 {b} 与身份证号中的 {birth} 不一致")
         sex = normalise_value("性别", row.text("性别"))
         if sex in ("男", "女"):
-            expect = "男" if int(raw[16]) % 2 else "女"
+            expect = gb11643.sex(idn)
             if sex != expect:
-                self.err(row.loc("性别"), "ID003", f"性别“{sex}”与身份证号第 17 位（{raw[16]}，{'奇数为男' if expect == '男' else '偶数为女'}）不一致")
-        return raw, birth
+                self.err(row.loc("性别"), "ID003", f"性别“{sex}”与身份证号第 17 位（{idn[16]}，{'奇数为男' if expect == '男' else '偶数为女'}）不一致")
+        return idn, birth
 
 
 def _village_of(hh_id: str) -> str:
@@ -169,10 +146,10 @@ def validate_context(c: IssueCollector, by_kind: dict[str, list[Table]]) -> Cont
 
 
 def validate_part(c: IssueCollector, by_kind: dict[str, list[Table]], villages: dict[str, Village], *,
-                  have_members: bool, check_ids: bool = True) -> tuple[list[Household], list[Visit]]:
-    """成员、收入、住房、走访：全部户，或按村分拣后的一部分（`have_members` 说全县是否有成员信息表；
-    按村分拣时跨村的身份证号重复由调用者查，`check_ids=False`）。"""
-    households = _households(c, by_kind["members"], villages, check_ids=check_ids)
+                  have_members: bool) -> tuple[list[Household], list[Visit]]:
+    """一个村的成员、收入、住房、走访（`have_members` 说全县是否有成员信息表）。身份证号重复（跨村）由分拣
+    （:mod:`docgen.households.stage`）用 SQL 查。"""
+    households = _households(c, by_kind["members"], villages)
     incomes = _incomes(c, by_kind["income"], households, have_members)
     housing = _housing(c, by_kind["housing"], households, have_members)
     hhs = []
@@ -184,26 +161,6 @@ def validate_part(c: IssueCollector, by_kind: dict[str, list[Table]], villages: 
 
 def no_members_issue(file: str) -> Issue:
     return Issue(Location(file), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）", "warning")
-
-
-def validate_tables(tables: list[Table], reference: dt.date | None = None) -> Report:
-    c = _Checker()
-    by_kind = group_tables(tables)
-    ctx = validate_context(c, by_kind)
-    hhs, visits = validate_part(c, by_kind, ctx.villages, have_members=bool(by_kind["members"]))
-    ds = Dataset(households=tuple(hhs), villages=tuple(ctx.villages.values()), helpers=tuple(ctx.helpers),
-                 problems=tuple(ctx.problems), visits=tuple(visits))
-    if not by_kind["members"]:
-        c.issues.append(no_members_issue(tables[0].file if tables else "?"))
-    return Report(issues=c.issues, dataset=ds)
-
-
-def validate_paths(paths: list[str | Path]) -> Report:
-    """读取并校验若干文件（导出表、村、帮扶责任人、问题、走访记录）。"""
-    tables: list[Table] = []
-    for p in paths:
-        tables += read_tables(p)
-    return validate_tables(tables)
 
 
 def _villages(c: _Checker, tables: list[Table]) -> dict[str, Village]:
@@ -229,14 +186,13 @@ def duplicate_id_message(hh_id: str, other_hh: str, other: Location) -> str:
     return f"同一身份证号在本户重复（{other}）"
 
 
-def _households(c: _Checker, tables: list[Table], villages: dict[str, Village], check_ids: bool = True):
+def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
     rows_by_hh: dict[str, list[Row]] = defaultdict(list)
-    seen_ids: dict[str, tuple[str, Row]] = {}
     members_by_hh: dict[str, list[Member]] = defaultdict(list)
     for t in tables:
         for need in ("户编号", "姓名", "证件号码", "与户主关系", "家庭人口数"):
             if need not in t.headers:
-                c.err(Location(t.file, t.sheet, 1, need), "REQ003", f"成员信息表缺少“{need}”列")
+                c.err(Location(t.file, t.sheet, t.header_row, need), "REQ003", f"成员信息表缺少“{need}”列")
         for row in t.rows:
             hh_id = row.text("户编号")
             if not hh_id:
@@ -246,10 +202,6 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village], 
                 c.warn(row.loc("户编号"), "HH005", f"户编号一般为 16 位数字（村代码 12 位 + 户序号 4 位），得到 {hh_id!r}")
             rows_by_hh[hh_id].append(row)
             idn, birth = c.id_number(row)
-            if check_ids and idn in seen_ids:
-                c.err(row.loc("证件号码"), "ID004", duplicate_id_message(hh_id, seen_ids[idn][0], seen_ids[idn][1].loc()))
-            elif check_ids and idn:
-                seen_ids[idn] = (hh_id, row)
             vals = {n: c.enum(row, n) for n in MEMBER_ENUMS if n in row.values}
             yn = {n: c.enum(row, n) for n in MEMBER_YESNO if n in row.values}
             health = c.enum(row, "健康状况") if "健康状况" in row.values else ""
@@ -315,10 +267,7 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village], 
 
 def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = True) -> dict[str, list[Income]]:
     out: dict[str, list[Income]] = defaultdict(list)
-    for t in tables:
-        unknown = [h for h in t.headers if h not in INCOME_COLUMNS and h not in INCOME_META and h not in NOT_COUNTED]
-        for h in unknown:
-            c.warn(Location(t.file, t.sheet, 1, t.headers[h]), "INC002", f"不认识的收入列“{t.headers[h]}”，未计入收入")
+    for t in tables:  # 认不出的收入列在读表时已报错（load），这里只有认得的列
         for row in t.rows:
             hh_id = row.text("户编号")
             if have_members and hh_id not in households:
@@ -330,7 +279,7 @@ def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = 
                 continue
             items = []
             for name in t.headers:
-                if name in INCOME_META or name in unknown:
+                if name in INCOME_META or (name not in INCOME_COLUMNS and name not in NOT_COUNTED):
                     continue
                 amount = c.number(row, name)
                 if amount is None:
@@ -355,9 +304,7 @@ def _housing(c: _Checker, tables: list[Table], households, have_members: bool = 
             if have_members and hh_id not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
                 continue
-            v = {n: c.enum(row, n) for n in ("是否危房户", "危房等级", "饮水是否困难", "饮水是否安全", "是否通生活用电",
-                                             "入户路类型", "主要燃料类型", "是否有卫生厕所", "是否已完成危房改造", "不愁吃",
-                                             "不愁穿") if n in row.values}
+            v = {n: c.enum(row, n) for n in HOUSING_FIELDS if n in row.values}
             out[hh_id] = Housing(dangerous=v.get("是否危房户", ""), grade=v.get("危房等级", "").upper(),
                                  renovated=v.get("是否已完成危房改造", ""), area=c.number(row, "住房面积"),
                                  water_difficult=v.get("饮水是否困难", ""), water_safe=v.get("饮水是否安全", ""),

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from docgen.errors import InputError
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -81,31 +80,11 @@ class LintConfig:
 
     @classmethod
     def load(cls, path: str | Path | None) -> "LintConfig":
-        """读取 docgen.yml 中的 ``体检: {规则: {PU005: off}}``（也可写 ``lint: {rules: …}``）。"""
-        from docgen.load.yamlsrc import load_yaml
+        """docgen.yml 中的 ``体检: {规则: {PU005: off}}``（也可写 ``lint: {rules: …}``），与其余设置一起由
+        :func:`docgen.settings.load_settings` 读取、校验。"""
+        from docgen.settings import load_settings
 
-        if path is None:
-            default = Path("docgen.yml")
-            if not default.is_file():
-                return cls()
-            path = default
-        src = load_yaml(path)
-        data = src.data if isinstance(src.data, dict) else {}
-        section = data.get("体检", data.get("lint")) or {}
-        if not isinstance(section, dict):
-            raise InputError(f"{src.location(('体检',), '体检')}: 应为映射，如 体检: {{规则: {{PU005: off}}}}")
-        rules = section.get("规则", section.get("rules")) or {}
-        if not isinstance(rules, dict):
-            raise InputError(f"{src.location(('体检', '规则'), '规则')}: 应为 规则编号: 级别 的映射")
-        out = {}
-        for rid, level in rules.items():
-            level = {"关": "off", "关闭": "off", False: "off", "错误": "error", "警告": "warning", "提示": "info"}.get(level, level)
-            if rid not in RULES:
-                raise InputError(f"{src.location(('体检', '规则', rid), str(rid))}: 没有规则“{rid}”，可用：{'、'.join(sorted(RULES))}")
-            if level not in (*SEVERITIES, "off"):
-                raise InputError(f"{src.location(('体检', '规则', rid), str(rid))}: 级别应为 off、error、warning 或 info，得到 {level!r}")
-            out[rid] = level
-        return cls(out)
+        return cls(dict(load_settings(path).lint_overrides))
 
     def apply(self, findings: Iterable[Finding]) -> list[Finding]:
         out = []

@@ -8,6 +8,9 @@ import re
 from typing import Iterator
 
 from docgen.lint.core import RULES, Finding, Fix, rule
+from docgen.rules.gb11643 import IN_TEXT as ID_IN_TEXT
+from docgen.rules.gb11643 import checksum_ok
+from docgen.rules.gb11643 import mask as mask_id
 from docgen.lint.units import LintDoc, Unit
 from docgen.model.body import chinese_number
 
@@ -418,15 +421,6 @@ def sec001(doc):
                       f"{m.group('key')}：{mask(m.group('val'))}", "删去凭据，改为“另行通知”或通过内部渠道发送")
 
 
-def id_checksum_ok(s: str) -> bool:
-    """GB 11643：18 位公民身份号码的校验码。"""
-    if not re.fullmatch(r"\d{17}[\dXx]", s):
-        return False
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(a) * w for a, w in zip(s[:17], weights))
-    return "10X98765432"[total % 11] == s[17].upper()
-
-
 def _personal_severity(doc: LintDoc) -> str:
     return "warning" if doc.classified else "error"
 
@@ -434,10 +428,10 @@ def _personal_severity(doc: LintDoc) -> str:
 @rule("SEC002", "error", "公开文件中出现未打码的身份证号")
 def sec002(doc):
     for u in doc.units:
-        for m in re.finditer(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])", u.text):
-            if id_checksum_ok(m.group(0)):
+        for m in ID_IN_TEXT.finditer(u.text):
+            if checksum_ok(m.group(0)):
                 yield hit(doc, u, "SEC002", "出现完整的身份证号（公开发布的文件应打码）", mask(m.group(0), 6),
-                          m.group(0)[:6] + "********" + m.group(0)[-4:], severity=_personal_severity(doc))
+                          mask_id(m.group(0)), severity=_personal_severity(doc))
 
 
 @rule("SEC003", "warning", "公开文件中出现个人手机号")
@@ -463,7 +457,7 @@ def sec004(doc):
     for u in doc.units:
         for m in re.finditer(r"(?<![\dA-Za-z])\d{16,19}(?![\dA-Za-z])", u.text):
             s = m.group(0)
-            if len(s) == 18 and id_checksum_ok(s):
+            if len(s) == 18 and checksum_ok(s):
                 continue
             if luhn_ok(s) and s[0] in "3456":
                 yield hit(doc, u, "SEC004", "出现银行卡号（公开文件中应打码）", mask(s, 4), s[:4] + " **** **** " + s[-4:],

@@ -36,13 +36,44 @@ def _text(el) -> str:
     return "".join(t.text or "" for t in el.iter(f"{NS}t"))
 
 
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    col = _col(ref)
+    return int(ref[len(re.match(r"[A-Za-z]+", ref).group(0)):]), col
+
+
+def _range(ref: str) -> tuple[int, int, int, int]:
+    a, _, b = ref.partition(":")
+    r0, c0 = _cell(a)
+    r1, c1 = _cell(b or a)
+    return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
+
+
 class SharedStrings:
     """共享字符串表，紧凑存放（UTF-8 连成一串 + 偏移）：五万户的导出表有几十万个不同的姓名、证件号码，
     逐个做成 Python 字符串要多占几十 MB。"""
 
-    def __init__(self) -> None:
+    def __init__(self, source=None) -> None:
         self._buf = bytearray()
         self._ends = array("Q")
+        # 按需解析：只看表头（如判断导出表的月份）时不必把几十万个字符串都读出来
+        self._iter = etree.iterparse(source, tag=f"{NS}si", resolve_entities=False, no_network=True) \
+            if source is not None else None
+
+    def _more(self, i: int) -> None:
+        it = self._iter
+        while it is not None and len(self._ends) <= i:
+            try:
+                _, si = next(it)
+            except StopIteration:
+                self._iter = it = None
+                break
+            self.append(_text(si))
+            si.clear()
+            while si.getprevious() is not None:  # 已读的兄弟元素也删掉，否则树仍随字符串数增长
+                del si.getparent()[0]
 
     def append(self, text: str) -> None:
         self._buf += text.encode("utf-8")
@@ -52,6 +83,10 @@ class SharedStrings:
         return len(self._ends)
 
     def __getitem__(self, i: int) -> str:
+        if i >= len(self._ends):
+            self._more(i)
+            if i >= len(self._ends):
+                raise IndexError(i)
         start = self._ends[i - 1] if i > 0 else 0
         return self._buf[start:self._ends[i]].decode("utf-8")
 
@@ -68,13 +103,8 @@ class FastWorkbook:
             t = target[s.get(REL)]
             p = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
             self.sheets.append((s.get("name"), p))
-        self.shared = SharedStrings()
-        if "xl/sharedStrings.xml" in names:
-            for _, si in etree.iterparse(self.z.open("xl/sharedStrings.xml"), tag=f"{NS}si"):
-                self.shared.append(_text(si))
-                si.clear()
-                while si.getprevious() is not None:  # 已读的兄弟元素也删掉，否则树仍随行数增长
-                    del si.getparent()[0]
+        self.shared = SharedStrings(
+            self.z.open("xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names else None)
         self.date_styles: set[int] = set()
         if "xl/styles.xml" in names:
             st = etree.fromstring(self.z.read("xl/styles.xml"))
@@ -86,12 +116,31 @@ class FastWorkbook:
                 if fid in DATE_BUILTIN or (fid in custom and re.search(r"[yd]", code, re.I)):
                     self.date_styles.add(i)
 
+    def merges(self, sheet_path: str) -> list[tuple[int, int, int, int]]:
+        """工作表的合并区域 [(首行, 首列, 末行, 末列)]（从 1 起）。合并区域写在工作表 XML 的末尾，
+        这里只把 XML 解压扫一遍找 mergeCell（不建树），读行之前就知道表头与数据里哪些格是合并的。"""
+        out, tail = [], b""
+        with self.z.open(sheet_path) as fh:
+            while chunk := fh.read(1 << 20):
+                buf = tail + chunk
+                start = buf.find(b"mergeCell")
+                if start >= 0:
+                    end = buf.rfind(b"/>")
+                    for m in _MERGE.finditer(buf, start, end + 2 if end >= 0 else len(buf)):
+                        out.append(_range(m.group(1).decode()))
+                    tail = buf[end + 2:] if end >= 0 else buf[-4096:]
+                else:
+                    tail = buf[-64:]
+        return sorted(set(out))
+
     def rows(self, sheet_path: str) -> Iterator[tuple[int, list]]:
         """逐行给出 (行号, 值列表)；空行不出现。"""
         C, V, IS, T = f"{NS}c", f"{NS}v", f"{NS}is", f"{NS}t"
         shared, date_styles = self.shared, self.date_styles
-        for _, row in etree.iterparse(self.z.open(sheet_path), tag=f"{NS}row"):
-            r = int(row.get("r"))
+        r = 0
+        for _, row in etree.iterparse(self.z.open(sheet_path), tag=f"{NS}row", resolve_entities=False, no_network=True):
+            rr = row.get("r")
+            r = int(rr) if rr else r + 1
             vals: list = []
             for c in row:
                 if c.tag != C:

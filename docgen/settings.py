@@ -1,0 +1,226 @@
+"""项目配置 docgen.yml（可选）：全部设置读进一个 :class:`Settings`，不认识的键报 ``docgen.yml:行:键``。
+
+    贫困线: {2019: 3747, 2020: 4000}     # 年份: 元；默认 2800×1.06^(年−2014)，2020 年 4000
+    监测线倍数: 1.5                      # 人均纯收入低于贫困线的这个倍数（含低于贫困线的户）为“低于监测线”
+    刚性支出倍数: 1.0
+    身份证打码: {前: 6, 后: 4}           # 公示文书中身份证号保留的位数
+    基准日期: 2020-12-31                 # 算年龄、核算日期、报告日期；不写时为期别（--period）的最后一天
+    义务教育: {年龄: [6, 15]}
+    公示: {单位: "{村}村民委员会", 全县单位: 王益区扶贫开发领导小组办公室, 开始日期: 2020-12-25, 天数: 7}
+    列名映射:                            # 按表（成员信息、家庭收入、住房饮水、村、帮扶责任人、问题、走访记录）或工作表名
+      家庭收入: {务工收入: 工资性收入, 慰问金（元）: 慰问金}
+      成员信息: {开户银行: 忽略}
+    体检:
+      规则: {PU005: off}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import ConfigError, Issue
+
+# 识别与退出标准：2800×1.06^(年−2014)，2020 年按 4000 元（domain.md；可在 docgen.yml 的“贫困线”中改）
+DEFAULT_POVERTY_LINES = {2014: 2800, 2015: 2968, 2016: 3146, 2017: 3335, 2018: 3535, 2019: 3747, 2020: 4000}
+UNIT_FIELDS = ("{村}", "{乡镇}", "{县}")  # 公示单位中可写的占位（按字面替换，不作格式串解释）
+
+
+@dataclass(frozen=True)
+class Settings:
+    poverty_lines: dict[int, float] = field(default_factory=lambda: dict(DEFAULT_POVERTY_LINES))
+    monitor_ratio: float = 1.5
+    hard_expense_ratio: float = 1.0
+    mask_head: int = 6
+    mask_tail: int = 4
+    reference_date: dt.date | None = None  # 基准日期（不写时由期别决定）
+    school_ages: tuple[int, int] = (6, 15)
+    gongshi_unit: str = "{村}村民委员会"
+    gongshi_county_unit: str = "{县}扶贫开发领导小组办公室"
+    gongshi_start: dt.date | None = None  # 公示开始日期（不写时为基准日期）
+    gongshi_days: int = 7
+    column_aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # 表名或工作表名 → {用户表头: 标准表头}
+    lint_overrides: dict[str, str] = field(default_factory=dict)
+
+    def line(self, year: int) -> float | None:
+        return self.poverty_lines.get(year)
+
+    def with_reference(self, day: dt.date | None) -> "Settings":
+        from dataclasses import replace
+
+        return replace(self, reference_date=day)
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+class _Reader:
+    def __init__(self, src):
+        self.src, self.issues = src, []
+
+    def bad(self, keypath, message: str, name: str | None = None) -> None:
+        self.issues.append(Issue(self.src.location(keypath, name or str(keypath[-1])), "CFG001", message))
+
+    def mapping(self, data, keypath, allowed: dict[str, str]) -> dict:
+        """一层映射：不认识的键逐个报出（附可用的键）。`allowed`：键 → 说明。"""
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.bad(keypath, f"应为映射（键: 值），得到 {type(data).__name__}", str(keypath[-1]) if keypath else None)
+            return {}
+        for k in data:
+            if str(k) not in allowed:
+                self.bad((*keypath, k), f"未知的设置“{k}”，可用：{'、'.join(allowed)}", str(k))
+        return {str(k): v for k, v in data.items()}
+
+    def date(self, v, keypath) -> dt.date | None:
+        from docgen.model.base import parse_date
+
+        if v is None:
+            return None
+        try:
+            return v if isinstance(v, dt.date) else parse_date(str(v))
+        except ValueError:
+            self.bad(keypath, f"应为日期，如 2020-12-31，得到 {v!r}")
+            return None
+
+
+TOP = {"贫困线": "", "监测线倍数": "", "刚性支出倍数": "", "身份证打码": "", "基准日期": "", "义务教育": "", "公示": "",
+       "列名映射": "", "体检": "", "lint": ""}
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """读 docgen.yml（`path` 为 None 时读当前目录的 docgen.yml，没有就用默认值）。有误时抛出 ConfigError，列出全部问题。"""
+    from docgen.load.yamlsrc import load_yaml
+
+    if path is None:
+        if not Path("docgen.yml").is_file():
+            return Settings()
+        path = "docgen.yml"
+    if not Path(path).is_file():
+        raise ConfigError(f"{path}: 找不到配置文件")
+    src = load_yaml(path)
+    r = _Reader(src)
+    if src.data is None:
+        return Settings()
+    data = r.mapping(src.data, (), TOP)
+    kw: dict[str, Any] = {}
+
+    lines = dict(DEFAULT_POVERTY_LINES)
+    raw = data.get("贫困线") or {}
+    if not isinstance(raw, dict):
+        r.bad(("贫困线",), "应为 年份: 金额 的映射，如 {2020: 4000}")
+        raw = {}
+    for y, v in raw.items():
+        if not isinstance(y, int) or not _is_num(v) or v <= 0:
+            r.bad(("贫困线", y), f"应为 年份: 正数金额，得到 {y!r}: {v!r}", str(y))
+        else:
+            lines[y] = float(v)
+    kw["poverty_lines"] = lines
+
+    mask = r.mapping(data.get("身份证打码"), ("身份证打码",), {"前": "", "后": ""})
+    head, tail = mask.get("前", 6), mask.get("后", 4)
+    if not (isinstance(head, int) and isinstance(tail, int) and 0 <= head and 0 <= tail and head + tail <= 14):
+        r.bad(("身份证打码",), "前、后保留位数应为整数，合计不超过 14")
+    else:
+        kw["mask_head"], kw["mask_tail"] = head, tail
+    for key, name in (("监测线倍数", "monitor_ratio"), ("刚性支出倍数", "hard_expense_ratio")):
+        if key in data:
+            v = data[key]
+            if not _is_num(v) or v <= 0:
+                r.bad((key,), f"应为正数，得到 {v!r}")
+            else:
+                kw[name] = float(v)
+    if "基准日期" in data:
+        kw["reference_date"] = r.date(data["基准日期"], ("基准日期",))
+
+    edu = r.mapping(data.get("义务教育"), ("义务教育",), {"年龄": ""})
+    if "年龄" in edu:
+        ages = edu["年龄"]
+        if not (isinstance(ages, list) and len(ages) == 2 and all(isinstance(a, int) for a in ages) and 0 <= ages[0] <= ages[1] <= 25):
+            r.bad(("义务教育", "年龄"), f"应为 [起, 止] 两个整数周岁，如 [6, 15]，得到 {ages!r}")
+        else:
+            kw["school_ages"] = (ages[0], ages[1])
+
+    gs = r.mapping(data.get("公示"), ("公示",), {"单位": "", "全县单位": "", "开始日期": "", "天数": ""})
+    for key, name in (("单位", "gongshi_unit"), ("全县单位", "gongshi_county_unit")):
+        if key in gs:
+            v = gs[key]
+            if not isinstance(v, str) or not v.strip():
+                r.bad(("公示", key), f"应为单位名称，得到 {v!r}")
+                continue
+            rest = v
+            for f in UNIT_FIELDS:
+                rest = rest.replace(f, "")
+            if "{" in rest or "}" in rest:
+                r.bad(("公示", key), f"单位名称中只能用占位 {'、'.join(UNIT_FIELDS)}，得到 {v!r}")
+                continue
+            kw[name] = v.strip()
+    if "开始日期" in gs:
+        kw["gongshi_start"] = r.date(gs["开始日期"], ("公示", "开始日期"))
+    if "天数" in gs:
+        v = gs["天数"]
+        if not isinstance(v, int) or isinstance(v, bool) or not 7 <= v <= 60:
+            r.bad(("公示", "天数"), f"公示期应为 7–60 天的整数（退出公示不少于 7 天），得到 {v!r}")
+        else:
+            kw["gongshi_days"] = v
+
+    kw["column_aliases"] = _aliases(r, data.get("列名映射"))
+    section_key = "体检" if "体检" in data else "lint"
+    kw["lint_overrides"] = _lint(r, data.get(section_key), section_key)
+    if r.issues:
+        raise ConfigError(f"{src.location((), None).file}: 配置有 {len(r.issues)} 处错误", r.issues)
+    return Settings(**kw)
+
+
+def _aliases(r: _Reader, raw) -> dict[str, dict[str, str]]:
+    from docgen.households.columns import ALL_KNOWN, BY_LABEL, IGNORE, KNOWN, clean
+
+    out: dict[str, dict[str, str]] = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        r.bad(("列名映射",), "应为 表名: {用户表头: 标准表头} 的映射，如 家庭收入: {务工收入: 工资性收入}")
+        return out
+    for table, mapping in raw.items():
+        kp = ("列名映射", table)
+        if not isinstance(mapping, dict):
+            r.bad(kp, "应为 {用户表头: 标准表头} 的映射", str(table))
+            continue
+        kind = BY_LABEL.get(str(table))
+        known = KNOWN[kind] if kind else ALL_KNOWN
+        m: dict[str, str] = {}
+        for src_name, target in mapping.items():
+            t = str(target).strip() if target is not None else ""
+            if t != IGNORE and t not in known:
+                where = f"“{table}”表" if kind else "导出表"
+                r.bad((*kp, src_name), f"“{target}”不是{where}认得的列名（也可写“{IGNORE}”表示有意不读这一列）", str(src_name))
+                continue
+            m[clean(src_name)] = t
+        out[str(table)] = m
+    return out
+
+
+def _lint(r: _Reader, raw, key: str) -> dict[str, str]:
+    from docgen.lint import rules as _rules  # noqa: F401  登记规则
+    from docgen.lint.core import RULES, SEVERITIES
+
+    section = r.mapping(raw, (key,), {"规则": "", "rules": ""})
+    rules_key = "规则" if "规则" in section else "rules"
+    rules = section.get(rules_key) or {}
+    if not isinstance(rules, dict):
+        r.bad((key, rules_key), "应为 规则编号: 级别 的映射")
+        return {}
+    out = {}
+    for rid, level in rules.items():
+        level = {"关": "off", "关闭": "off", False: "off", "错误": "error", "警告": "warning", "提示": "info"}.get(level, level)
+        if rid not in RULES:
+            r.bad((key, rules_key, rid), f"没有规则“{rid}”，可用：{'、'.join(sorted(RULES))}", str(rid))
+        elif level not in (*SEVERITIES, "off"):
+            r.bad((key, rules_key, rid), f"级别应为 off、error、warning 或 info，得到 {level!r}", str(rid))
+        else:
+            out[rid] = level
+    return out
