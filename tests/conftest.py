@@ -57,3 +57,27 @@ def write_yaml(tmp_path):
         return p
 
     return _write
+
+
+# ------------------------------------------------------------------ 建档立卡：都走 docgen 的那一条流水线
+
+
+def check_issues(paths, period=None, settings=None):
+    """与 `docgen check` 相同：读表、分拣、逐村校验，返回全部问题。"""
+    from docgen.households.load import collect_files
+    from docgen.households.stage import check_data
+    from docgen.settings import Settings
+
+    return check_data(collect_files([Path(p) for p in paths], period), settings or Settings(), period).issues
+
+
+def staged_assessments(paths, period=(2020, 12), settings=None) -> list:
+    """与批处理相同的流水线得到的全部核算结果（数据有错时抛出 DataError）。"""
+    from docgen.households.stage import staged
+
+    with staged([Path(p) for p in paths], settings, period) as stg:
+        return list(stg.all_assessments())
+
+
+def staged_households(paths, period=(2020, 12), settings=None) -> list:
+    return [a.household for a in staged_assessments(paths, period, settings)]

@@ -53,16 +53,16 @@ def src(tmp_path) -> tuple[Path, list[Path]]:
 
     gen = tmp_path / "gen"
     generate(4, 11, gen)
-    from docgen.households.validate import validate_paths
+    from conftest import staged_households
 
-    ds = validate_paths([gen / "户籍导出.xlsx"]).dataset
-    village = ds.households[0].village
-    code = ds.households[0].village_code
+    hhs = staged_households([gen / "户籍导出.xlsx"])
+    village = hhs[0].village
+    code = hhs[0].village_code
     docs = tmp_path / "docs"
-    full = ds.households[0].hh_id
+    full = hhs[0].hh_id
     for t in ("申请书", "入户调查表", "评议公示记录", "贫困户登记表", "帮扶手册", "收入核算表", "退出验收材料"):
         tiny_pdf(docs / "户档" / f"{full}-{t}.pdf", pages=2)
-    part = next(h.hh_id for h in ds.households[1:] if h.village_code == code)
+    part = next(h.hh_id for h in hhs[1:] if h.village_code == code)
     tiny_pdf(docs / "户档" / f"{part}-申请书.pdf")
     tiny_pdf(docs / "户档" / f"{part}-收入核算表.pdf")
     tiny_pdf(docs / "户档" / f"{part}-收入核算表-重扫.pdf")

@@ -14,7 +14,6 @@ from conftest import ROOT
 from docgen.fonts import FontSet
 from docgen.households.compute import Settings, assess
 from docgen.households.docs import household_context
-from docgen.households.validate import validate_paths
 from docgen.render.typst_engine import TypstForms
 
 DATE = dt.date(2020, 12, 31)
@@ -27,8 +26,10 @@ def forms():
 
 @pytest.fixture(scope="module")
 def contexts():
-    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
-    return [household_context(assess(h, Settings()), Settings()) for h in ds.households[:6]]
+    from conftest import staged_households
+
+    hhs = staged_households([ROOT / "samples" / "households" / "户籍导出.xlsx"])
+    return [household_context(assess(h, Settings(), DATE), Settings()) for h in hhs[:6]]
 
 
 @pytest.mark.parametrize("name", ["household_card.typ", "household_income.typ"])

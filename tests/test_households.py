@@ -13,13 +13,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, check_issues, staged_assessments, staged_households
 
 from docgen.cli import cli
 from docgen.households.compute import Settings, assess, mask_id
 from docgen.households.sample import generate, id_number
-from docgen.households.validate import validate_paths
-from docgen.lint.rules import id_checksum_ok
+from docgen.rules.gb11643 import checksum_ok as id_checksum_ok
+
+REF = dt.date(2020, 12, 31)
 
 SHARED = ROOT.parent / "shared" / "data" / "households-export-sample.xlsx"
 SAMPLE = ROOT / "samples" / "households"
@@ -51,7 +52,7 @@ def cell(path: Path, sheet: str, row: int, header: str):
 
 def codes(paths) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for i in validate_paths(paths).issues:
+    for i in check_issues(paths):
         out.setdefault(i.code, []).append(str(i.location))
     return out
 
@@ -163,9 +164,9 @@ def test_csv_with_header_aliases_and_value_variants(tmp_path):
         p = tmp_path / f"导出-{enc}.csv"
         with p.open("w", encoding=enc, newline="") as fh:
             csv.writer(fh).writerows(rows)
-        r = validate_paths([p])
-        assert r.issues == [], [str(i) for i in r.issues]
-        h = r.dataset.households[0]
+        issues = check_issues([p], (2020, 12))
+        assert issues == [], [str(i) for i in issues]
+        h = staged_households([p])[0]
         assert h.township == "黄堡镇" and h.cause == "缺劳力" and h.members[0].health == "患有大病"
 
 
@@ -182,7 +183,7 @@ def test_planted_errors_are_all_found(tmp_path):
     invoke("sample-data", "--households", 120, "--seed", 9, "--error-rate", 0.15, "-o", out)
     planted = json.loads((out / "planted-errors.json").read_text(encoding="utf-8"))
     assert len(planted) >= 10
-    found = {(i.location.sheet, i.location.row, i.location.field, i.code) for i in validate_paths([out / "户籍导出.xlsx"]).issues}
+    found = {(i.location.sheet, i.location.row, i.location.field, i.code) for i in check_issues([out / "户籍导出.xlsx"])}
     for p in planted:
         assert (p["sheet"], p["row"], p["field"], p["code"]) in found, p
 
@@ -191,17 +192,22 @@ def test_check_cli_json_and_exit_codes(export):
     edit(export, M, 2, "劳动技能", "强劳动力")
     res = invoke("check", "--format", "json", export)
     assert res.exit_code == 2
-    items = json.loads(res.output)
+    report = json.loads(res.output)
+    items = report["issues"]
+    assert report["households"] == 3 and report["errors"] == 1
+    assert [s["header_rows"] for s in report["sheets"]] == [[1, 1]] * 3
     assert set(items[0]) == {"file", "sheet", "row", "field", "severity", "code", "message"}
     assert items[0] == {**items[0], "file": "户籍导出.xlsx", "sheet": M, "row": 2, "field": "劳动技能", "code": "ENUM001"}
 
 
 def test_strict_fails_on_warnings(export):
     wb = openpyxl.load_workbook(export)
-    ws = wb["贫困户家庭收入"]
-    ws.cell(1, ws.max_column + 1, "神秘收入")
+    ws = wb[M]
+    ws.cell(1, ws.max_column + 1, "开户银行")  # docgen 不用的列：警告（说明未读），不是错误
+    ws.cell(2, ws.max_column, "示例银行")
     wb.save(export)
-    assert invoke("check", export).exit_code == 0
+    res = invoke("check", export)
+    assert res.exit_code == 0 and "COL001" in res.output and "开户银行" in res.output
     assert invoke("check", "--strict", export).exit_code == 2
 
 
@@ -211,21 +217,20 @@ def test_strict_fails_on_warnings(export):
 def test_income_by_hand_on_shared_sample():
     if not SHARED.is_file():
         pytest.skip("shared/ 不在仓库旁边")
-    ds = validate_paths([SHARED]).dataset
-    h = next(x for x in ds.households if x.hh_id == "6102021002010000")
-    a = assess(h, Settings())
+    hhs = staged_households([SHARED])
+    h = next(x for x in hhs if x.hh_id == "6102021002010000")
+    a = assess(h, Settings(), REF)
     # (0 + 7384 + 300 + 0 + 450 − 1728) / 2 = 3203
     assert a.income.gross == 8134 and a.income.net == 6406 and a.income.per_capita == 3203
     assert a.below_line and a.failures == {"住房安全": ["住房为 C 级危房，尚未改造"]}
-    h2 = next(x for x in ds.households if x.hh_id == "6102020062010002")
-    a2 = assess(h2, Settings())
+    h2 = next(x for x in hhs if x.hh_id == "6102020062010002")
+    a2 = assess(h2, Settings(), REF)
     # (6000 + 3490 + 0 + 200 + 960 + 3600 + 450 + 300 − 1461) / 2 = 6769.5 ≥ 1.5 × 4000
     assert a2.income.per_capita == 6769.5 and a2.flags == [] and a2.passes
 
 
 def test_income_excluded_items_monitoring_and_fall(export):
-    ds = validate_paths([export]).dataset
-    h = ds.households[0]
+    h = staged_households([export])[0]
     wb = openpyxl.load_workbook(export)
     ws = wb["贫困户家庭收入"]
     hdr = [c.value for c in ws[1]]
@@ -241,9 +246,10 @@ def test_income_excluded_items_monitoring_and_fall(export):
         ws.cell(r, hdr.index("临时救助金") + 1, 800)
         vals[year] = r
     wb.save(export)
-    a = assess(validate_paths([export]).dataset.households[0], Settings())
+    a = staged_assessments([export])[0]
     assert a.income.per_capita == 5000 and a.previous.per_capita == 9000
     assert a.flags == ["低于监测线", "收入下降"]  # 4000 ≤ 5000 < 6000；比上年下降
+    assert a.income_ok and a.below_monitor and a.monitor_line == 6000
     assert any("临时救助金 800 元不计入纯收入" in n for n in a.notes)
     assert ("临时救助金", 800) in a.income.excluded and a.income.gross == 5000 * h.size
 
@@ -264,14 +270,13 @@ def test_two_worries_three_guarantees(tmp_path):
     with hp.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([["户编号", "是否危房户", "危房等级", "饮水是否安全", "饮水是否困难"],
                                   ["6102021002010001", "是", "D", "否", "是"]])
-    r = validate_paths([p, hp])
-    assert r.errors == [], [str(i) for i in r.errors]
-    a = assess(r.dataset.households[0], Settings(), 2020)
-    assert a.failures["义务教育"] == ["乙（10 岁）未在义务教育阶段就学"]  # 丙残疾，免于义务教育检查
+    assert [i for i in check_issues([p, hp], (2020, 12)) if i.severity == "error"] == []
+    a = assess(staged_households([p, hp])[0], Settings(), REF)
+    assert a.failures["义务教育"] == ["乙（10 岁）在义务教育阶段未就学（文化程度：小学）"]  # 丙残疾，免于义务教育检查
     assert a.failures["基本医疗"] == ["丙未参加基本医疗保险"]
     assert a.failures["住房安全"] == ["住房为 D 级危房，尚未改造"]
     assert a.failures["饮水安全"] == ["饮水不安全", "饮水困难"]
-    assert not a.passes
+    assert not a.passes and not a.assurance_ok and not a.income_ok  # 没有收入数据：收入未核算，不算达标
 
 
 # ------------------------------------------------------------------ 示例数据、台账与文书
@@ -282,7 +287,7 @@ def test_sample_data_is_deterministic_and_valid(tmp_path):
         generate(80, 42, tmp_path / d)
     for name in ("户籍导出.xlsx", "村.yaml", "问题.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert validate_paths([tmp_path / "a" / n for n in ("户籍导出.xlsx", "村.yaml", "问题.xlsx")]).errors == []
+    assert check_issues([tmp_path / "a" / n for n in ("户籍导出.xlsx", "村.yaml", "问题.xlsx")]) == []
     ws = openpyxl.load_workbook(tmp_path / "a" / "户籍导出.xlsx")["贫困户成员信息"]
     assert all("示例" in (ws.cell(r, 9).value or "") and "示例" in ws.cell(r, 5).value for r in range(2, ws.max_row + 1))
 
@@ -290,8 +295,7 @@ def test_sample_data_is_deterministic_and_valid(tmp_path):
 @pytest.fixture(scope="module")
 def ledger_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("ledger")
-    res = invoke("ledger", SAMPLE / "户籍导出.xlsx", SAMPLE / "村.yaml", SAMPLE / "问题.xlsx", "-o", out,
-                 "--report-date", "2020-12-31")
+    res = invoke("ledger", SAMPLE, "-o", out, "--period", "2020-12")
     assert res.exit_code == 0, res.stderr
     return out
 
@@ -331,8 +335,8 @@ def test_county_summary(ledger_out):
 
 
 def test_household_documents_internal_full_public_masked(ledger_out):
-    ds = validate_paths([SAMPLE / "户籍导出.xlsx"]).dataset
-    h = ds.households[0]
+    hhs = staged_households([SAMPLE / "户籍导出.xlsx"])
+    h = hhs[0]
     card = next((ledger_out / "户档" / h.village).glob(f"{h.hh_id}-*-户情卡.docx"))
     xml = zipfile.ZipFile(card).read("word/document.xml").decode()
     assert h.head.id_number in xml  # 内部户档：完整号码
@@ -343,7 +347,7 @@ def test_household_documents_internal_full_public_masked(ledger_out):
     gs = next((ledger_out / "公示").glob("*.pdf"))
     text = "".join(p.get_text() for p in pymupdf.open(gs))
     gx = zipfile.ZipFile(next((ledger_out / "公示").glob("*.docx"))).read("word/document.xml").decode()
-    for hh in ds.households:
+    for hh in hhs:
         for m in hh.members:
             assert m.id_number not in text and m.id_number not in gx  # 公示：一律打码
     assert "********" in text or "（无）" in gx
@@ -375,7 +379,7 @@ def test_config_poverty_line_and_mask(export, tmp_path):
 
 def test_helpers_problems_visits_from_yaml(export, tmp_path):
     y = tmp_path / "帮扶.yaml"
-    hh = validate_paths([export]).dataset.households[0].hh_id
+    hh = staged_households([export])[0].hh_id
     y.write_text(f"""帮扶责任人:
   - {{帮扶责任人: 示例干部, 单位名称: 区住建局, 帮扶户编号: "{hh}"}}
 走访记录:
@@ -385,12 +389,15 @@ def test_helpers_problems_visits_from_yaml(export, tmp_path):
 问题:
   - {{问题描述: 档案不全, 状态: 整改完毕}}
 """, encoding="utf-8")
-    r = validate_paths([export, y])
-    found = {(i.code, str(i.location)) for i in r.issues}
+    found = {(i.code, str(i.location)) for i in check_issues([export, y])}
     assert ("DATE001", "帮扶.yaml:5:走访日期") in found
     assert ("REF001", "帮扶.yaml:6:户编号") in found
     assert ("ENUM001", "帮扶.yaml:8:状态") in found
-    assert r.dataset.helpers[0].households == (hh,) and len(r.dataset.visits) == 2
+    from docgen.households.stage import staged
+
+    y.write_text(y.read_text(encoding="utf-8").split("  - {走访日期: 2020-13")[0], encoding="utf-8")
+    with staged([export, y], period=(2020, 12)) as stg:
+        assert stg.context.helpers[0].households == (hh,)
 
 
 @pytest.mark.parametrize("template, header", [("household_card.docx", "姓名"), ("household_income.docx", "金额（元）")])
@@ -401,8 +408,7 @@ def test_household_docx_repeats_list_headers_and_keeps_rows_whole(template, head
     from docgen.households.docs import household_context
     from docgen.render.fastdocx import CompiledDocx
 
-    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
-    ctx = household_context(assess(ds.households[0], Settings()), Settings())
+    ctx = household_context(staged_assessments([ROOT / "samples" / "households" / "户籍导出.xlsx"])[0], Settings())
     data = CompiledDocx(ROOT / "templates" / "docx" / template).render(ctx)
     doc = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     w = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}

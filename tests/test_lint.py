@@ -19,7 +19,8 @@ from docx.shared import Mm, Pt
 from docgen.cli import cli
 from docgen.lint import lint_paths
 from docgen.lint.core import RULES
-from docgen.lint.rules import id_checksum_ok, luhn_ok
+from docgen.lint.rules import luhn_ok
+from docgen.rules.gb11643 import checksum_ok as id_checksum_ok
 
 DATA = ROOT / "tests" / "data"
 

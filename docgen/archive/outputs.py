@@ -245,7 +245,7 @@ def write_completeness(path: Path, rows, unknown) -> None:
     from docgen.households.ledger import _red_rule, _save, _sheet, _wb
 
     wb = _wb(write_only=True)
-    ws, last = _sheet(wb, "完整性", "归档材料完整性报告", ["村", "范围", "编号", "名称", "结论", "缺少", "重复"], rows,
+    ws, _, last = _sheet(wb, "完整性", "归档材料完整性报告", ["村", "范围", "编号", "名称", "结论", "缺少", "重复"], rows,
                       [14, 6, 20, 16, 10, 50, 20])
     _red_rule(ws, f"A3:G{last}", '$E3="不齐全"')
     _sheet(wb, "未识别文件", "认不出文件类型的文件（未归档）", ["文件"], [[str(p)] for p in unknown], [80])

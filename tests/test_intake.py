@@ -1,0 +1,384 @@
+"""真实版式的导出表照用户手里的样子读（表头不在第 1 行、两行合并表头、别名、GBK CSV、锁定文件、两个月的导出、
+读不了的格式），什么都不悄悄丢掉；义务教育按政策原文判断；基准日期只有一个；ledger 与 batch 是同一条流水线。
+
+真实版式的文件由 scripts/make_real_exports.py 生成（答案写在 answers.json 里）。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, check_issues, staged_assessments
+
+from docgen.cli import cli
+from docgen.households.model import Member
+from docgen.households.sample import generate
+from docgen.rules import education, gb11643
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_real_exports  # noqa: E402
+
+SEED, N = 3, 12
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(map(str, args)))
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("real")
+    answers = make_real_exports.build(out, households=N, seed=SEED)
+    return out, answers
+
+
+@pytest.fixture(scope="module")
+def flat(tmp_path_factory) -> Path:
+    """同一份数据的“干净”版式（表头在第 1 行、标准列名），用来对照读出的结果。"""
+    out = tmp_path_factory.mktemp("flat")
+    generate(N, SEED, out)
+    return out
+
+
+# ------------------------------------------------------------------ 真实版式
+
+
+def test_title_rows_two_row_header_and_aliases_read_as_the_flat_export(real, flat):
+    out, answers = real
+    res = invoke("check", "--format", "json", out / "户籍导出-2020-12.xlsx")
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    info = answers["files"]["户籍导出-2020-12.xlsx"]
+    got = {s["sheet"]: s for s in report["sheets"]}
+    for sheet, want in info["sheets"].items():
+        rows = want["header_rows"]
+        assert got[sheet]["header_rows"] == [rows[0], rows[-1]], sheet
+        assert got[sheet]["data_rows"] == want["data_rows"]
+    assert got["填表说明"]["kind"] is None  # 认不出的工作表：说明未读，不悄悄丢掉
+    assert [i["code"] for i in report["issues"]] == ["SHEET001"] and report["issues"][0]["sheet"] == "填表说明"
+    assert (report["households"], report["members"]) == (answers["households"], answers["members"])
+    assert report["reference_date"] == "2020-12-31"  # 取自标题“截至2020年12月”
+    # 两行表头合成的列名（两个“其他”按分组区分）、别名、每个值都与干净版式读出的一样
+    a = staged_assessments([out / "户籍导出-2020-12.xlsx"])
+    b = staged_assessments([flat / "户籍导出.xlsx"])
+    assert [x.household for x in a] == [x.household for x in b]
+    items = {i.name for x in a for inc in x.household.incomes for i in inc.items}
+    assert {"其他财产性收入", "其他转移性收入"} <= items and not any("其他" == n or "-" in n for n in items)
+
+
+def test_text_summary_names_the_header_rows(real):
+    out, _ = real
+    res = invoke("check", out / "户籍导出-2020-12.xlsx")
+    assert "贫困户成员信息：第 3 行为表头，读作成员信息表" in res.output
+    assert "贫困户家庭收入：第 2–3 行（两行表头）为表头，读作家庭收入表" in res.output
+
+
+def test_gbk_csv_with_a_title_line(real, flat):
+    out, answers = real
+    res = invoke("check", "--format", "json", "--period", "2020-12", out / "成员信息-GBK.csv")
+    assert res.exit_code == 0, res.output
+    sheet = json.loads(res.output)["sheets"][0]
+    assert sheet["header_rows"] == [2, 2] and sheet["data_rows"] == answers["files"]["成员信息-GBK.csv"]["data_rows"]
+    members = [m for x in staged_assessments([out / "成员信息-GBK.csv"]) for m in x.household.members]
+    flat_members = [m for x in staged_assessments([flat / "户籍导出.xlsx"]) for m in x.household.members]
+    assert members == flat_members
+
+
+def test_folder_as_users_keep_it(real, tmp_path):
+    out, answers = real
+    folder = out / "文件夹"
+    res = invoke("check", folder)
+    assert res.exit_code == 0, res.output
+    for skip in answers["folders"]["文件夹"]["skip"]:
+        assert f"跳过 {skip['file']}" in res.output  # 锁定文件、隐藏与系统文件：跳过并说明
+    assert "共 12 户" in res.output
+    # batch --data 同一个文件夹：读同样的文件，说明同样的跳过
+    b = invoke("batch", "--data", folder, "--period", "2020-12", "-o", tmp_path / "b", "--docs", "docx", "-j", "1")
+    assert b.exit_code == 0, b.stderr
+    assert all(f"跳过 {s['file']}" in b.stderr for s in answers["folders"]["文件夹"]["skip"])
+
+
+def test_two_months_in_one_folder(real):
+    out, _ = real
+    both = out / "两个月"
+    res = invoke("check", both)
+    assert res.exit_code == 2
+    assert "户籍导出-2020-11.xlsx（2020年11月）" in res.stderr and "户籍导出-2020-12.xlsx（2020年12月）" in res.stderr
+    assert "--period" in res.stderr
+    res = invoke("check", "--format", "json", "--period", "2020-11", both)
+    assert res.exit_code == 0
+    report = json.loads(res.output)
+    assert report["files"] == ["户籍导出-2020-11.xlsx"] and report["reference_date"] == "2020-11-30"
+    assert any("跳过 户籍导出-2020-12.xlsx" in n for n in report["notes"])
+    assert invoke("check", "--period", "2020-10", both).exit_code == 2
+
+
+@pytest.mark.parametrize("name, says", [("旧版导出.xls", "另存为"), ("导出.ods", "另存为"), ("加密导出.xlsx", "清空密码"),
+                                        ("损坏.xlsx", "重新保存")])
+def test_unreadable_workbooks_say_what_to_do(real, tmp_path, name, says):
+    out, _ = real
+    f = out / "拒收" / name
+    for args in (("check", f), ("ledger", f, "-o", tmp_path / "o"),
+                 ("batch", "--data", out / "拒收", "--period", "2020-12", "-o", tmp_path / "b")):
+        res = invoke(*args)
+        assert res.exit_code == 2, res.output
+        assert says in res.stderr and "Error" not in res.stderr and "Exception" not in res.stderr
+        assert not (tmp_path / "o").exists() and not (tmp_path / "b").exists()
+    renamed = tmp_path / "导出.xlsx"  # 扩展名改成 .xlsx 也认得出来
+    renamed.write_bytes(f.read_bytes())
+    res = invoke("check", renamed)
+    assert res.exit_code == 2 and says in res.stderr
+
+
+# ------------------------------------------------------------------ 不悄悄丢掉
+
+
+def _workbook(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+        for m in (merges or {}).get(name, []):
+            ws.merge_cells(m)
+    wb.save(path)
+    return path
+
+
+def _flat_sheets(flat: Path) -> dict[str, list[list]]:
+    wb = openpyxl.load_workbook(flat / "户籍导出.xlsx")
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def _codes(issues) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for i in issues:
+        out.setdefault(i.code, []).append(str(i.location))
+    return out
+
+
+def test_unknown_income_column_is_an_error_until_mapped(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    inc = sheets["贫困户家庭收入"]
+    inc[0].append("务工补贴")
+    for r in inc[1:]:
+        r.append(500)
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    found = _codes(check_issues([p]))
+    assert found["INC002"] == [f"户籍导出.xlsx:贫困户家庭收入:1:务工补贴"]  # 不能悄悄漏算
+    res = invoke("ledger", p, "-o", tmp_path / "o", "--docs", "none")
+    assert res.exit_code == 2 and "列名映射" in res.stderr and not (tmp_path / "o").exists()
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 其他工资性收入}\n", encoding="utf-8")
+    from docgen.settings import load_settings
+
+    settings = load_settings(cfg)
+    assert check_issues([p], settings=settings) == []
+    a = staged_assessments([p], settings=settings)[0]
+    base = staged_assessments([flat / "户籍导出.xlsx"])[0]
+    assert a.income.wage == base.income.wage + 500  # 映射后计入工资性收入
+    cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 忽略}\n", encoding="utf-8")
+    assert check_issues([p], settings=load_settings(cfg)) == []  # 写明“忽略”：有意不读
+
+
+def test_duplicate_and_ambiguous_columns_never_overwrite(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    mem = sheets["贫困户成员信息"]
+    col = mem[0].index("证件号码")
+    mem[0].append("身份证号")  # 与“证件号码”读作同一列
+    mem[0].append("姓名")  # 同名的列
+    for r in mem[1:]:
+        r += [r[col], "别人"]
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    issues = [i for i in check_issues([p]) if i.code == "COL002"]
+    assert len(issues) == 2 and all(i.severity == "error" for i in issues)
+    fields = {i.location.field for i in issues}
+    assert fields == {"身份证号", "姓名"} and all(i.location.row == 1 for i in issues)
+    assert any("证件号码" in i.message for i in issues)
+
+
+def test_unused_columns_unheaded_data_and_merged_headers_are_located(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    mem = sheets["贫困户成员信息"]
+    width = len(mem[0])
+    mem[0].append("开户银行")
+    mem[1] += ["示例银行", None, "谁写的"]  # 没有表头的列里有数据
+    house = sheets["贫困户住房饮水"]
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets, {"贫困户住房饮水": ["C1:C3"]})  # 表头格与数据合并
+    found = _codes(check_issues([p]))
+    from docgen.households.load import col_letter
+
+    assert found["COL001"] == ["户籍导出.xlsx:贫困户成员信息:1:开户银行"]
+    assert found["COL005"] == [f"户籍导出.xlsx:贫困户成员信息:2:{col_letter(width + 3)} 列"]
+    assert found["COL003"] == [f"户籍导出.xlsx:贫困户住房饮水:1:{house[0][2]}"]
+
+
+def test_vertically_merged_household_cells_are_filled(flat, tmp_path):
+    """县里改过的表常把一户几行的户编号、户主等合并成一格：按用户看到的样子补到每一行。"""
+    sheets = _flat_sheets(flat)
+    mem = sheets["贫困户成员信息"]
+    c = mem[0].index("户编号")
+    merges, start = [], 1
+    for i in range(2, len(mem) + 1):
+        if i == len(mem) or mem[i][c] != mem[start][c]:
+            if i - start > 1:
+                merges.append(f"{openpyxl.utils.get_column_letter(c + 1)}{start + 1}:"
+                              f"{openpyxl.utils.get_column_letter(c + 1)}{i}")
+                for r in mem[start + 1:i]:
+                    r[c] = None
+            start = i
+    assert merges
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets, {"贫困户成员信息": merges})
+    assert check_issues([p]) == []
+    assert [x.household for x in staged_assessments([p])] == [x.household for x in staged_assessments([flat / "户籍导出.xlsx"])]
+
+
+def test_unknown_settings_keys_are_located(tmp_path):
+    from docgen.errors import ConfigError
+    from docgen.settings import load_settings
+
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("贫困线: {2020: 4000}\n监测线倍速: 1.5\n公示:\n  单位: 某村\n  期限: 7\n列名映射:\n  家庭收入: {务工: 神秘列}\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_settings(cfg)
+    where = {str(i.location) for i in exc.value.issues}
+    assert {"docgen.yml:2:监测线倍速", "docgen.yml:5:期限", "docgen.yml:7:务工"} <= where
+    cfg.write_text("公示: {单位: \"{村}{0}\"}\n", encoding="utf-8")  # 只能用 {村} {乡镇} {县}，不当格式串解释
+    with pytest.raises(ConfigError):
+        load_settings(cfg)
+
+
+# ------------------------------------------------------------------ 规则：GB 11643、义务教育
+
+
+def test_gb11643_is_one_module_used_everywhere():
+    assert gb11643.checksum_ok("11010519491231002X") and not gb11643.checksum_ok("110105194912310021")
+    assert gb11643.sex("610202196503120018") == "男" and gb11643.birth_date("610202196503120018") == dt.date(1965, 3, 12)
+    assert gb11643.mask("610202196503120018") == "610202********0018"
+    _, _, problems = gb11643.check("610202203003120012", dt.date(2020, 12, 31))  # 出生在基准日期之后
+    assert [p.code for p in problems] == ["ID002"] or "ID001" in {p.code for p in problems}
+    import docgen.households.compute as compute
+    import docgen.households.validate as validate
+    import docgen.lint.rules as lint_rules
+
+    assert lint_rules.checksum_ok is gb11643.checksum_ok and validate.gb11643 is gb11643
+    assert compute.mask_phone is gb11643.mask_phone
+
+
+REF = dt.date(2020, 12, 31)
+
+
+def _member(age_years: int, schooling: str = "", education_: str = "", reason: str = "", health: str = "健康") -> Member:
+    birth = dt.date(REF.year - age_years, 6, 1)
+    return Member(name="甲", sex="男", id_number="", birth=birth, relation="之子", schooling=schooling,
+                  education=education_, not_in_school_reason=reason, health=health)
+
+
+@pytest.mark.parametrize("member, flagged", [
+    # 政策原文（domain.md §2）：6–15 岁（或读小学至九年级）的成员在校，或因身体原因（含送教上门）未上学，都有保障
+    (_member(10, schooling="小学"), False),
+    (_member(15, schooling="高中一年级"), False),  # 15 岁读高中：正常
+    (_member(15, education_="初中"), False),  # 15 岁已读完九年级：正常
+    (_member(14, schooling="中职一年级"), False),
+    (_member(12, schooling="非在校生", reason="残疾"), False),
+    (_member(9, schooling="非在校生", reason="送教上门"), False),
+    (_member(11, schooling="非在校生", health="患有大病"), False),
+    (_member(5, schooling="学前教育"), False),  # 不到 6 岁
+    (_member(16), False),  # 超过 15 岁
+    (_member(17, schooling="八年级"), False),  # 超龄仍在读义务教育：在校
+    (_member(12, schooling="非在校生"), True),  # 辍学
+    (_member(8, education_="小学"), True),  # 8 岁“文化程度 小学”而不在校：辍学
+    (_member(13, schooling="非在校生", reason="外出务工"), True),  # 不是身体原因
+    (_member(6), True),  # 6 岁，什么都没填
+])
+def test_compulsory_education_follows_the_policy(member, flagged):
+    assert (education.gap(member, REF) is not None) == flagged
+
+
+def test_compulsory_education_ages_are_configurable(tmp_path):
+    m = _member(16, schooling="非在校生")
+    assert education.gap(m, REF) is None and education.gap(m, REF, (6, 16)) is not None
+    from docgen.settings import load_settings
+
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("义务教育: {年龄: [7, 16]}\n", encoding="utf-8")
+    assert load_settings(cfg).school_ages == (7, 16)
+
+
+# ------------------------------------------------------------------ 一个基准日期、一条流水线
+
+
+def test_reference_date_comes_from_the_period_not_the_clock(flat):
+    dec = staged_assessments([flat], period=(2020, 12))
+    jun = staged_assessments([flat], period=(2021, 6))
+    assert {a.reference for a in dec} == {dt.date(2020, 12, 31)} and {a.reference for a in jun} == {dt.date(2021, 6, 30)}
+    ages = [(m.age_on(dt.date(2020, 12, 31)), m.age_on(dt.date(2021, 6, 30))) for a in dec for m in a.household.members]
+    assert any(x != y for x, y in ages)  # 年龄按基准日期算
+    from docgen.settings import Settings
+
+    fixed = staged_assessments([flat], period=(2021, 6), settings=Settings(reference_date=dt.date(2020, 12, 31)))
+    assert {a.reference for a in fixed} == {dt.date(2020, 12, 31)}
+    from docgen.households.compute import income_year
+
+    h = dec[0].household  # 核算基准日期所在年及以前最近的一年
+    assert income_year(h, dt.date(2020, 12, 31)).year == 2020 and income_year(h, dt.date(2019, 12, 31)).year == 2019
+
+
+def _tree(root: Path, skip=("批处理报告.json", ".docgen-state.sqlite", ".docgen-cache")) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).parts[0] not in skip}
+
+
+def test_ledger_and_batch_give_identical_outputs(flat, tmp_path):
+    led, bat = tmp_path / "ledger", tmp_path / "batch"
+    res = invoke("ledger", flat, "--period", "2020-12", "-o", led)
+    assert res.exit_code == 0, res.stderr
+    res = invoke("batch", "--data", flat, "--period", "2020-12", "-o", bat, "-j", "1")
+    assert res.exit_code == 0, res.stderr
+    a, b = _tree(led), _tree(bat)
+    assert a == b
+    kinds = {k.split("/")[0] for k in a}
+    assert kinds == {"台账", "户档", "公示", "全县汇总.xlsx"}
+    assert any(k.startswith("公示/全县") for k in a) and len([k for k in a if k.startswith("公示/")]) == 2 * 3
+    assert not list(led.glob(".docgen-*"))  # ledger 是一次性运行：不留批处理的状态
+
+
+def test_same_name_villages_never_overwrite_each_other_in_ledger(tmp_path):
+    d = tmp_path / "data"
+    generate(10, 4, d)
+    (d / "村.yaml").write_text((d / "村.yaml").read_text(encoding="utf-8").replace("示例乙村", "示例甲村"), encoding="utf-8")
+    wb = openpyxl.load_workbook(d / "户籍导出.xlsx")
+    for row in wb["贫困户成员信息"].iter_rows(min_row=2):
+        if row[4].value == "示例乙村":
+            row[4].value = "示例甲村"
+    wb.save(d / "户籍导出.xlsx")
+    out = tmp_path / "out"
+    res = invoke("ledger", d, "--period", "2020-12", "-o", out, "--docs", "docx")
+    assert res.exit_code == 0, res.stderr
+    cards = list((out / "户档").rglob("*-户情卡.docx"))
+    assert len(cards) == 10 and len({c.parent.name for c in cards}) == 2
+    assert sorted(p.name for p in (out / "台账").iterdir()) == ["示例甲村-610202006201台账.xlsx", "示例甲村-610202100201台账.xlsx"]
+    assert len(list((out / "公示").glob("示例甲村-*.docx"))) == 2
+
+
+def test_gongshi_masks_ids_as_configured(flat, tmp_path):
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("身份证打码: {前: 4, 后: 2}\n公示: {单位: \"{村}村民委员会\", 开始日期: 2020-12-25, 天数: 10}\n",
+                   encoding="utf-8")
+    out = tmp_path / "o"
+    res = invoke("ledger", flat, "--period", "2020-12", "-o", out, "--docs", "docx", "--config", cfg)
+    assert res.exit_code == 0, res.stderr
+    doc = next((out / "公示").glob("全县*.docx"))
+    xml = zipfile.ZipFile(doc).read("word/document.xml").decode()
+    for a in staged_assessments([flat]):
+        for m in a.household.members:
+            assert m.id_number not in xml
+    assert "2020年12月25日" in xml and "2021年1月3日" in xml
