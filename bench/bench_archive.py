@@ -25,12 +25,13 @@ def main(n: int = 10000) -> None:
     from docgen.archive.profile import load_profile
     from docgen.archive.verify import verify_archive
     from docgen.households.sample import generate
-    from docgen.households.validate import validate_paths
+    from docgen.households.stage import staged
 
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         generate(n, 2020, d / "gen")
-        ds = validate_paths([d / "gen" / "户籍导出.xlsx"]).dataset
+        with staged([d / "gen" / "户籍导出.xlsx"], period=(2020, 12)) as stg:
+            households = [a.household for a in stg.all_assessments()]
         one = d / "one.pdf"
         pdf = pikepdf.new()
         pdf.add_blank_page()
@@ -39,10 +40,10 @@ def main(n: int = 10000) -> None:
         blob = one.read_bytes()
         docs = d / "docs"
         (docs / "户档").mkdir(parents=True)
-        for h in ds.households:
+        for h in households:
             for t in ("申请书", "收入核算表"):
                 (docs / "户档" / f"{h.hh_id}-{t}.pdf").write_bytes(blob)
-        for v in {h.village for h in ds.households}:
+        for v in {h.village for h in households}:
             (docs / f"{v}台账.pdf").write_bytes(blob)
         files = sorted(p for p in docs.rglob("*") if p.is_file())
         t = time.perf_counter()

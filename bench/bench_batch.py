@@ -49,15 +49,15 @@ def main(n: int = 10000, m: int = 0) -> None:
     from docxtpl import DocxTemplate
 
     from docgen.fonts import FontSet
-    from docgen.households.compute import Settings, assess
+    from docgen.households.compute import Settings
     from docgen.households.docs import household_context
     from docgen.households.sample import generate
-    from docgen.households.validate import validate_paths
+    from docgen.households.stage import staged
     from docgen.render.fastdocx import CompiledDocx
 
     tpl = ROOT / "templates" / "docx" / "household_card.docx"
-    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
-    ctxs = [household_context(assess(h, Settings()), Settings()) for h in ds.households]
+    with staged([ROOT / "samples" / "households" / "户籍导出.xlsx"], period=(2020, 12)) as stg:
+        ctxs = [household_context(a, Settings()) for a in stg.all_assessments()]
 
     def naive(ctx):
         t = DocxTemplate(str(tpl))

@@ -27,14 +27,14 @@ def main(n: int = 60) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     from docgen.fonts import FontSet
-    from docgen.households.compute import Settings, assess
+    from docgen.households.compute import Settings
     from docgen.households.docs import household_context
-    from docgen.households.validate import validate_paths
+    from docgen.households.stage import staged
     from docgen.render.pdf import font_families
     from docgen.render.typst_engine import TypstForms
 
-    ds = validate_paths([ROOT / "samples" / "households" / "户籍导出.xlsx"]).dataset
-    ctxs = [household_context(assess(h, Settings()), Settings()) for h in ds.households][:n]
+    with staged([ROOT / "samples" / "households" / "户籍导出.xlsx"], period=(2020, 12)) as stg:
+        ctxs = [household_context(a, Settings()) for a in stg.all_assessments()][:n]
     fonts = FontSet()
     env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(str(ROOT / "bench")), autoescape=True)
     tpl = env.get_template("naive_household_card.html")

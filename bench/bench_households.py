@@ -24,20 +24,20 @@ wb = openpyxl.load_workbook(D / "户籍导出.xlsx", read_only=True)
 n = sum(1 for ws in wb.worksheets for _ in ws.iter_rows(values_only=True))
 """,
     "check": """
-from docgen.households.validate import validate_paths
-r = validate_paths([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"])
+from docgen.households.load import collect_files
+from docgen.households.stage import check_data
+from docgen.settings import Settings
+r = check_data(collect_files([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"]), Settings(), (2020, 12))
 assert not r.errors
 """,
     "check+compute": """
-from docgen.households.validate import validate_paths
-from docgen.households.build import assess_all
-from docgen.households.compute import Settings
-r = validate_paths([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"])
-a = assess_all(r.dataset, Settings())
+from docgen.households.stage import staged
+with staged([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"], period=(2020, 12)) as stg:
+    n = sum(1 for _ in stg.all_assessments())
 """,
     "check+compute+ledgers": """
 from docgen.households.build import build_ledgers
-build_ledgers([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"], D / "out", docs=())
+build_ledgers([D / "户籍导出.xlsx", D / "村.yaml", D / "问题.xlsx"], D / "out", period="2020-12", docs=())
 """,
 }
 

@@ -37,14 +37,16 @@ def main(out_dir: str = "out") -> int:
     hh = ROOT / "samples" / "households"
     if hh.is_dir():
         from docgen.households.build import build_ledgers
-        from docgen.households.validate import validate_paths
+        from docgen.households.load import collect_files
+        from docgen.households.stage import check_data
+        from docgen.settings import Settings
 
-        files = [hh / "户籍导出.xlsx", hh / "村.yaml", hh / "问题.xlsx"]
-        report = validate_paths(files)
-        print(f"校验 samples/households：{len(report.dataset.households)} 户，{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
+        data = collect_files([hh], (2020, 12))
+        report = check_data(data, Settings(), (2020, 12))
+        print(f"校验 samples/households：{report.households} 户，{len(report.errors)} 个错误，{len(report.warnings)} 个警告")
         try:
-            stats = build_ledgers(files, out / "households")
-            print(f"已生成 out/households：{stats['villages']} 个村台账、全县汇总、{stats['documents']} 份户档、公示名单")
+            summary = build_ledgers(data, out / "households", period="2020-12")
+            print(f"已生成 out/households：{summary.done} 个文件（各村台账与公示名单、全县汇总与公示名单、户档）")
         except DocgenError as exc:
             failed += 1
             print(f"失败 samples/households: {exc}", file=sys.stderr)

@@ -350,7 +350,12 @@ def household_templates() -> None:
     d.add_paragraph("核算结果")
     table(d, [["年收入", "{{ gross }}", "生产经营性支出", "{{ expense }}"],
               ["纯收入", "{{ net }}", "人均纯收入", "{{ per_capita }}"],
-              ["当年贫困线", "{{ line }}", "结论", "{{ verdict }}"]], [30, 55, 35, 50])
+              ["当年贫困线", "{{ line }}", "监测线（贫困线×{{ monitor_ratio }}）", "{{ monitor_line }}"],
+              ["收入是否达标", "{{ income_verdict }}", "是否低于监测线", "{{ monitor_verdict }}"]], [30, 55, 35, 50])
+    # 结论与全县汇总同一口径：收入与两不愁三保障分开判断，“否”都写明原因
+    d.add_paragraph("{% if income_reason %}收入未达标原因：{{ income_reason }}{% endif %}")
+    d.add_paragraph("两不愁三保障是否达标：{{ assurance_verdict }}{% if assurance_reason %}（{{ assurance_reason }}）{% endif %}")
+    d.add_paragraph("结论：{{ verdict }}")
     d.add_paragraph("{% if notes %}说明：{{ notes }}{% endif %}")
     d.add_paragraph("")
     d.add_paragraph("户主（签字）：　　　　　　帮扶责任人（签字）：　　　　　　村委会（盖章）：")
@@ -372,7 +377,16 @@ def household_templates() -> None:
               ["{%tr for c in checks %}", "", ""],
               ["{{ c.name }}", "{{ c.result }}", "{{ c.reason }}"],
               ["{%tr endfor %}", "", ""]], [40, 30, 100])
-    d.add_paragraph("人均纯收入：{{ per_capita }} 元（{{ year }}年，贫困线 {{ line }} 元）　{{ verdict }}")
+    # 结论与全县汇总同一口径：收入与两不愁三保障分开判断，“否”都写明原因
+    d.add_paragraph("两不愁三保障是否达标：{{ assurance_verdict }}{% if assurance_reason %}（{{ assurance_reason }}）{% endif %}")
+    d.add_paragraph("收入情况")
+    table(d, [["人均纯收入（元）", "{{ per_capita }}", "核算年度", "{{ year }}"],
+              ["当年贫困线（元）", "{{ line }}", "监测线（贫困线×{{ monitor_ratio }}，元）", "{{ monitor_line }}"],
+              ["收入是否达标", "{{ income_verdict }}", "是否低于监测线", "{{ monitor_verdict }}"]], [35, 45, 45, 45])
+    d.add_paragraph("{% if income_reason %}收入未达标原因：{{ income_reason }}{% endif %}")
+    d.add_paragraph("结论：{{ verdict }}")
+    d.add_paragraph("{% if notes %}说明：{{ notes }}{% endif %}")
+    d.add_paragraph("填表日期：{{ date }}")
     _save_tpl(d, ROOT / "templates" / "docx" / "household_card.docx")
 
 

@@ -81,3 +81,12 @@ def staged_assessments(paths, period=(2020, 12), settings=None) -> list:
 
 def staged_households(paths, period=(2020, 12), settings=None) -> list:
     return [a.household for a in staged_assessments(paths, period, settings)]
+
+
+def sheet_table(ws, first: str) -> tuple[int, list[str], list[tuple]]:
+    """台账工作表：(表头所在行, 表头, 数据行)。表头上面有标题与口径说明，按第一列的表头名找。"""
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if row and row[0] == first:
+            rows = [x for x in ws.iter_rows(min_row=r + 1, values_only=True) if any(v not in (None, "") for v in x)]
+            return r, list(row), rows
+    raise AssertionError(f"{ws.title} 中找不到表头“{first}”")

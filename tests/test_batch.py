@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, sheet_table
 from lxml import etree
 
 from docgen.cli import cli
@@ -281,13 +281,16 @@ def test_villages_with_the_same_name_get_separate_ledgers(tmp_path):
     for name in ledgers:
         code = name.split("-")[1][:12]
         ws = openpyxl.load_workbook(out / "台账" / name)["住房安全动态监测台账"]
-        ids = [r[0] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
+        ids = [r[0] for r in sheet_table(ws, "户编号")[2]]
         assert ids and all(i.startswith(code) for i in ids)
         total += len(ids)
     assert total == 10
     summary = openpyxl.load_workbook(out / "全县汇总.xlsx")
-    assert len([r for r in summary["户收入核算"].iter_rows(min_row=3, values_only=True) if r[0]]) == 10
-    assert summary["户收入核算"].merged_cells.ranges and summary["户收入核算"].freeze_panes == "A3"
+    head, _, rows = sheet_table(summary["户收入核算"], "户编号")
+    assert len(rows) == 10
+    assert summary["户收入核算"].merged_cells.ranges and summary["户收入核算"].freeze_panes == f"A{head + 1}"
+    villages = sheet_table(summary["各村统计"], "村")[2]
+    assert len([v for v in villages if v[0] == "示例甲村"]) == 2  # 同名的两个村各一行
 
 
 def test_archive_interrupted_between_villages_is_completed_by_the_next_run(tmp_path, monkeypatch):

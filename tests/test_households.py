@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, check_issues, staged_assessments, staged_households
+from conftest import ROOT, check_issues, sheet_table, staged_assessments, staged_households
 
 from docgen.cli import cli
 from docgen.households.compute import Settings, assess, mask_id
@@ -305,33 +305,48 @@ def test_village_ledgers_read_back(ledger_out):
     assert [b.name for b in books] == ["示例乙村台账.xlsx", "示例甲村台账.xlsx"]
     wb = openpyxl.load_workbook(books[0])
     assert wb.sheetnames == ["问题整改台账", "住房安全动态监测台账", "就业帮扶台账", "技能培训台账", "监测对象台账"]
+    firsts = {"问题整改台账": "序号"}
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A3" and ws.auto_filter.ref.startswith("A2:")
-        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+        head = sheet_table(ws, firsts.get(ws.title, "户编号"))[0]
+        assert ws.freeze_panes == f"A{head + 1}" and ws.auto_filter.ref.startswith(f"A{head}:")
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == f"${head}:${head}"
     ws = wb["问题整改台账"]
     dv = [d for d in ws.data_validations.dataValidation if "未启动" in (d.formula1 or "")]
     assert dv and "I3:" in str(dv[0].sqref)
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
     assert any("$H3<$M$1" in f for r in rules for f in r.formula)  # 逾期标红
     mon = wb["监测对象台账"]
-    assert any("$D3<$E3" in f for rng in mon.conditional_formatting for r in rng.rules for f in r.formula)  # 低于贫困线
-    jobs = wb["就业帮扶台账"]
-    ids = [jobs.cell(r, 3).value for r in range(3, jobs.max_row + 1)]
+    head, cols, _ = sheet_table(mon, "户编号")
+    letter = openpyxl.utils.get_column_letter(cols.index("收入是否达标") + 1)
+    assert any(f"${letter}{head + 1}=\"否\"" in f for rng in mon.conditional_formatting for r in rng.rules
+               for f in r.formula)  # 收入未达标标红
+    _, cols, rows = sheet_table(wb["就业帮扶台账"], "户编号")
+    ids = [r[cols.index("证件号码")] for r in rows]
     assert ids and all("********" in x for x in ids)
 
 
 def test_county_summary(ledger_out):
+    """收入与两不愁三保障分开判断，每个“否”写明原因；低于监测线与人均纯收入、倍数一致；各村统计与逐户口径相同。"""
     wb = openpyxl.load_workbook(ledger_out / "全县汇总.xlsx")
-    ws = wb["户收入核算"]
-    assert [c.value for c in ws[2]][:9] == ["户编号", "户主姓名", "村", "家庭人口数", "年收入", "纯收入", "人均纯收入", "贫困线",
-                                          "是否低于标准"]
-    assert ws.max_row == 2 + 60
-    r = 3
-    gross, net, size, pc = (ws.cell(r, c).value for c in (5, 6, 4, 7))
-    assert abs(pc - net / size) < 0.01
-    stats = wb["各村统计"]
-    assert len(stats._charts) == 2
-    assert sum(stats.cell(r, 2).value for r in range(3, stats.max_row + 1)) == 60
+    _, cols, rows = sheet_table(wb["户收入核算"], "户编号")
+    assert len(rows) == 60
+    c = {name: cols.index(name) for name in cols}
+    for r in rows:
+        assert abs(r[c["人均纯收入"]] - r[c["纯收入"]] / r[c["家庭人口数"]]) < 0.01
+        assert (r[c["收入是否达标"]] == "是") == (r[c["人均纯收入"]] >= r[c["贫困线"]])
+        assert (r[c["是否低于监测线"]] == "是") == (r[c["人均纯收入"]] < 1.5 * r[c["贫困线"]])
+        assert r[c["收入是否达标"]] == "是" or r[c["收入未达标原因"]]
+        assert r[c["两不愁三保障是否达标"]] == "是" or r[c["未达标项及原因"]]
+        assert (r[c["是否达到退出标准"]] == "是") == (r[c["收入是否达标"]] == r[c["两不愁三保障是否达标"]] == "是")
+    legend = [row[0] for row in wb["户收入核算"].iter_rows(max_row=10, values_only=True) if row[0]]
+    assert any("1.5 倍" in t and "6000" in t for t in legend) and any("4000" in t for t in legend)
+    _, vcols, vrows = sheet_table(wb["各村统计"], "村")
+    assert len(wb["各村统计"]._charts) == 2
+    for v in vrows:
+        mine = [r for r in rows if r[c["村"]] == v[0]]
+        assert v[vcols.index("户数")] == len(mine)
+        assert v[vcols.index("达到退出标准户数")] == sum(r[c["是否达到退出标准"]] == "是" for r in mine)
+        assert v[vcols.index("低于监测线户数")] == sum(r[c["是否低于监测线"]] == "是" for r in mine)
 
 
 def test_household_documents_internal_full_public_masked(ledger_out):
@@ -367,10 +382,12 @@ def test_config_poverty_line_and_mask(export, tmp_path):
     out = tmp_path / "o"
     res = invoke("ledger", export, "-o", out, "--docs", "none", "--config", cfg)
     assert res.exit_code == 0, res.stderr
-    ws = openpyxl.load_workbook(out / "全县汇总.xlsx")["户收入核算"]
-    assert all(ws.cell(r, 8).value == 100000 and ws.cell(r, 9).value == "是" for r in range(3, ws.max_row + 1))
-    jobs = [openpyxl.load_workbook(b)["技能培训台账"] for b in (out / "台账").glob("*.xlsx")]
-    ids = [ws.cell(r, 3).value for ws in jobs for r in range(3, ws.max_row + 1)]
+    _, cols, rows = sheet_table(openpyxl.load_workbook(out / "全县汇总.xlsx")["户收入核算"], "户编号")
+    assert rows and all(r[cols.index("贫困线")] == 100000 and r[cols.index("收入是否达标")] == "否" for r in rows)
+    ids = []
+    for b in (out / "台账").glob("*.xlsx"):
+        _, cols, rows = sheet_table(openpyxl.load_workbook(b)["技能培训台账"], "户编号")
+        ids += [r[cols.index("证件号码")] for r in rows]
     assert ids and all(x[3:-2] == "*" * 13 for x in ids)
     cfg.write_text("贫困线: {2020: -1}\n", encoding="utf-8")
     res = invoke("ledger", export, "-o", out, "--docs", "none", "--config", cfg)

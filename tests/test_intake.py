@@ -172,7 +172,7 @@ def test_unknown_income_column_is_an_error_until_mapped(flat, tmp_path):
         r.append(500)
     p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
     found = _codes(check_issues([p]))
-    assert found["INC002"] == [f"户籍导出.xlsx:贫困户家庭收入:1:务工补贴"]  # 不能悄悄漏算
+    assert found["INC002"] == ["户籍导出.xlsx:贫困户家庭收入:1:务工补贴"]  # 不能悄悄漏算
     res = invoke("ledger", p, "-o", tmp_path / "o", "--docs", "none")
     assert res.exit_code == 2 and "列名映射" in res.stderr and not (tmp_path / "o").exists()
     cfg = tmp_path / "docgen.yml"

@@ -324,7 +324,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                 take(r)
         if summary_job is not None:
             try:
-                county_summary(stg.summary_lines(), stg.context.problems, out / summary_job.target, names)
+                county_summary(stg.summary_lines(), stg.context.problems, out / summary_job.target, names, settings)
                 take(written(summary_job))
             except Exception as exc:
                 take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])
@@ -352,14 +352,13 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
 
 def _gongshi(j: Job, items: list, settings, rows: list | None = None) -> bytes:
     """一份公示名单（村级：该村的拟退出户；全县：`rows`）。公示期、发布单位、日期都来自配置与基准日期。"""
-    from docgen.households.docs import gongshi_document, gongshi_rows, gongshi_title, publishing_unit
+    from docgen.households.docs import gongshi_document, gongshi_period, gongshi_rows, gongshi_title, publishing_unit
 
     county = rows is not None
     rows = rows if county else gongshi_rows(items, settings)
     h = items[0].household if items else None
     ref = items[0].reference if items else settings.reference_date
-    start = settings.gongshi_start or ref
-    end = start + dt.timedelta(days=settings.gongshi_days - 1)
+    start, end = gongshi_period(settings, ref)
     village, township, county_name = (h.village, h.township, h.county) if h else (j.village, "", "")
     unit = publishing_unit(settings.gongshi_county_unit if county else settings.gongshi_unit, village, township,
                            county_name)

@@ -170,8 +170,9 @@ def assess(h: Household, settings: Settings, reference: dt.date) -> Assessment:
             fail.setdefault("饮水安全", []).append("饮水不安全")
         if hs.water_difficult == "是":
             fail.setdefault("饮水安全", []).append("饮水困难")
-    else:
-        a.notes.append("没有住房饮水数据，住房安全与饮水安全未检查")
+    else:  # 没查过的不能算有保障：写明原因，这户不进拟退出名单
+        for d in ("住房安全", "饮水安全"):
+            fail.setdefault(d, []).append("没有住房饮水数据，未检查")
     return a
 
 

@@ -1,10 +1,13 @@
-"""户档文书：收入核算表、户情卡（DOCX 用 docxtpl 模板，PDF 用 Typst 模板），以及退出公示名单。
-公示用的文书身份证号一律打码（默认前 6 后 4，可配置）；内部使用的户档保留完整号码。"""
+"""户档文书：收入核算表、户情卡（DOCX 用 docxtpl 模板，PDF 用 Typst 模板），以及退出公示名单（DOCX、PDF）。
+公示用的文书身份证号一律打码（默认前 6 后 4，可配置）、不列电话；内部使用的户档保留完整号码。
+日期一律取核算的基准日期（或调用方给的日期），不读今天的日期，也不用收入年度的年末——同样的输入得到同样的字节。"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from docgen.households.compute import (
@@ -14,11 +17,17 @@ from docgen.households.compute import (
     mask_id,
     mask_phone,
 )
+from docgen.households.ledger import ratio_text, remarks, verdicts
 from docgen.model.base import format_date
 from docgen.render.ooxml import deterministic_zip
 
+# 户档模板的变量（check-templates 按它检查 Word 模板里用到的变量）。结论与全县汇总同一口径（ledger.verdicts）：
+# income_verdict 收入是否达标、monitor_verdict 是否低于监测线、assurance_verdict 两不愁三保障是否达标、
+# exit_verdict 是否达到退出标准（是 / 否 / —），*_reason 为“否”的原因；verdict 为一句话结论。
 CONTEXT_COMMON = {"year", "hh_id", "township", "village", "group", "head", "head_id", "size", "attribute", "status",
-                  "cause", "phone", "per_capita", "line", "verdict", "date", "notes"}
+                  "cause", "phone", "per_capita", "line", "verdict", "date", "reference", "notes",
+                  "income_verdict", "income_reason", "monitor_line", "monitor_ratio", "monitor_verdict",
+                  "assurance_verdict", "assurance_reason", "exit_verdict", "exit_reason"}
 DOCX_CONTEXT_KEYS = {
     "household_income.docx": CONTEXT_COMMON | {"items", "gross", "expense", "net"},
     "household_card.docx": CONTEXT_COMMON | {"members", "checks"},
@@ -48,7 +57,8 @@ class HouseholdForms:
         self._docx: dict = {}
         self._typst = None
 
-    def render(self, kind: str, ctx: dict) -> bytes:
+    def render(self, kind: str, ctx: dict, date: dt.date | None = None) -> bytes:
+        """渲染一种户档。PDF 的文档日期为 `date`，不给时取上下文中的基准日期（``ctx["reference"]``）。"""
         template = DOC_KINDS[kind][0]
         if kind.endswith(".docx"):
             if kind not in self._docx:
@@ -61,7 +71,7 @@ class HouseholdForms:
             from docgen.render.typst_engine import TypstForms
 
             self._typst = TypstForms(self.templates / "typst", FontSet())
-        return self._typst.render(template.split("/", 1)[1], ctx, dt.date(int(ctx["year"] or 2020), 12, 31))
+        return self._typst.render(template.split("/", 1)[1], ctx, date or dt.date.fromisoformat(ctx["reference"]))
 
 
 def _money(x: float | None) -> str:
@@ -69,26 +79,34 @@ def _money(x: float | None) -> str:
 
 
 def household_context(a: Assessment, settings: Settings, public: bool = False, date: dt.date | None = None) -> dict:
-    """户档模板的变量。`public` 为真时（公示）身份证号、电话打码。"""
+    """户档模板的变量。`public` 为真时（公示）身份证号、电话打码。日期为 `date`，不给时为核算的基准日期
+    （``a.reference``）。收入与两不愁三保障的结论分开给出，文字与全县汇总相同。"""
     h, r = a.household, a.income
+    day = date or a.reference
+    if day is None:
+        raise ValueError(f"户 {h.hh_id} 的核算结果没有基准日期（用 compute.assess(h, settings, reference) 核算）")
     mid = (lambda s: mask_id(s, settings)) if public else (lambda s: s)
-    verdict = "—"
-    if r is not None and r.line is not None:
-        verdict = "低于贫困线" if a.below_line else ("达标（低于监测线，需持续关注）" if "低于监测线" in a.flags else "达标")
+    v = verdicts(a)
     items = []
     if r is not None:
         cur = next(i for i in h.incomes if i.year == r.year)
         for it in cur.items:
             items.append({"category": it.category, "name": it.name, "amount": _money(it.amount), "note": it.note})
+    notes = remarks(a) + [x for x in a.flags if x == "收入下降"]
     return {
         "year": r.year if r else "", "hh_id": h.hh_id, "township": h.township, "village": h.village, "group": h.group,
         "head": h.head.name, "head_id": mid(h.head.id_number), "size": h.size, "attribute": h.attribute,
         "status": h.status, "cause": h.cause, "phone": mask_phone(h.head.phone) if public else h.head.phone,
         "items": items, "gross": _money(r.gross if r else None), "expense": _money(r.expense if r else None),
         "net": _money(r.net if r else None), "per_capita": _money(r.per_capita if r else None),
-        "line": _money(r.line if r else None), "verdict": verdict,
-        "date": format_date(date or dt.date((r.year if r else 2020), 12, 31)),
-        "notes": "；".join(a.notes + [f"{x}" for x in a.flags if x != "低于贫困线"]),
+        "line": _money(r.line if r else None), "monitor_line": _money(a.monitor_line),
+        "monitor_ratio": ratio_text(a.monitor_ratio),
+        "income_verdict": v.income, "income_reason": v.income_reason, "monitor_verdict": v.monitor,
+        "assurance_verdict": v.assurance, "assurance_reason": v.assurance_reason,
+        "exit_verdict": v.exit, "exit_reason": v.exit_reason,
+        "verdict": "达到退出标准" if a.passes else f"未达到退出标准：{v.exit_reason}",
+        "date": format_date(day), "reference": day.isoformat(),
+        "notes": "；".join(notes),
         "members": [{"name": m.name, "relation": m.relation, "sex": m.sex, "id": mid(m.id_number), "health": m.health,
                      "education": m.education or m.schooling, "labour": m.labour} for m in h.members],
         "checks": [{"name": d, "result": "否" if d in a.failures else "是", "reason": "；".join(a.failures.get(d, []))}
@@ -123,13 +141,216 @@ def render_pdf(template_name: str, fonts, date: dt.date, **variables) -> bytes:
     return _write(_layout(html, templates_dir(), fonts, []), date)
 
 
-def gongshi_rows(assessments: list[Assessment], settings: Settings) -> list[dict]:
-    """退出公示名单：尚未脱贫、收入达标且两不愁三保障全部达标的户（拟退出），身份证号打码。"""
+# ---------------------------------------------------------------- 退出公示名单
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNIT_FIELD = re.compile(r"\{(村|乡镇|县)\}")  # docgen.settings.UNIT_FIELDS
+_GROUP = re.compile(r"第?\s*([0-9]+|[零〇一二两三四五六七八九十]+)\s*(?:组|村民小组|小组|社|队)?")
+
+
+def _cn_int(s: str) -> int | None:
+    """阿拉伯数字或一百以内的中文数字（三、十二、二十一）→ 整数。"""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            return None
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[s] if len(s) == 1 and s in _CN_DIGITS else None
+
+
+def group_key(group: str) -> tuple:
+    """组的排序键：“3组”“3”“第三组”“三组”按数排（2 组在 10 组前），其余写法排在后面、按文字排。"""
+    g = (group or "").strip()
+    m = _GROUP.fullmatch(g)
+    n = _cn_int(m.group(1)) if m else None
+    return (0, n, g) if n is not None else (1, 0, g)
+
+
+def gongshi_rows(assessments: Iterable[Assessment], settings: Settings) -> list[dict]:
+    """退出公示名单：脱贫状态为未脱贫或返贫、且达到退出标准（收入达标且两不愁三保障达标）的户（拟退出）。
+    按村代码、组（按数）、户编号排序；身份证号按配置打码，不列电话。"""
     rows = []
     for a in assessments:
         h = a.household
         if h.status in ("未脱贫", "返贫") and a.passes and a.income is not None:
-            rows.append({"village": h.village, "group": h.group, "head": h.head.name,
-                         "id": mask_id(h.head.id_number, settings), "size": h.size,
-                         "per_capita": _money(a.income.per_capita), "cause": h.cause})
+            rows.append({"hh_id": h.hh_id, "code": h.village_code, "township": h.township, "village": h.village,
+                         "group": h.group, "head": h.head.name, "id": mask_id(h.head.id_number, settings),
+                         "size": h.size, "per_capita": _money(a.income.per_capita), "cause": h.cause})
+    rows.sort(key=lambda r: (r["code"], group_key(r["group"]), r["hh_id"]))
     return rows
+
+
+def gongshi_title(scope_name: str, year: int) -> str:
+    """“示例甲村2020年拟退出贫困户公示名单”；全县的写县名：“王益区2020年拟退出贫困户公示名单”。"""
+    return f"{scope_name}{year}年拟退出贫困户公示名单"
+
+
+def publishing_unit(template: str, village: str = "", township: str = "", county: str = "") -> str:
+    """公示单位：把配置中的占位 {村} {乡镇} {县} 按字面替换（不作格式串解释）。一遍替换：名称里本身带的
+    花括号或占位（如村名“{县}”）原样保留，不会被再替换一次。"""
+    values = {"村": village, "乡镇": township, "县": county}
+    return _UNIT_FIELD.sub(lambda m: values[m.group(1)], template).strip()
+
+
+def gongshi_period(settings: Settings, reference: dt.date) -> tuple[dt.date, dt.date]:
+    """公示期（首尾两天都算）：从配置的开始日期（没写时为基准日期）起，共配置的天数（默认 7 天）。"""
+    start = settings.gongshi_start or reference
+    return start, start + dt.timedelta(days=settings.gongshi_days - 1)
+
+
+def _gongshi_columns(county: bool) -> list[tuple[str, str, float]]:
+    """(表头, 行的键, 列宽比例)。"""
+    cols = [("序号", "no", 1.0), ("村", "village", 2.2), ("组", "group", 1.2), ("户主姓名", "head", 1.8),
+            ("证件号码", "id", 4.4), ("家庭人口数", "size", 1.5), ("人均纯收入（元）", "per_capita", 2.2),
+            ("主要致贫原因", "cause", 2.6)]
+    return [c for c in cols if county or c[1] != "village"]
+
+
+def _gongshi_text(*, unit: str, start: dt.date, end: dt.date, rows: list[dict], county: bool) -> dict:
+    """公示名单的文字部分（DOCX 与 PDF 共用，措辞一致）。"""
+    if end < start:
+        raise ValueError(f"公示期结束日期 {end} 早于开始日期 {start}")
+    n, people = len(rows), sum(int(r["size"] or 0) for r in rows)
+    who = "经各村民主评议、村“两委”和驻村工作队核实、贫困户本人确认，乡镇审核" if county else \
+        "经民主评议、村“两委”和驻村工作队核实、贫困户本人确认"
+    if n:
+        intro = (f"{who}，以下 {n} 户 {people} 人达到贫困户退出标准（人均纯收入稳定超过当年贫困线，不愁吃、不愁穿，"
+                 "义务教育、基本医疗、住房安全有保障，饮水安全），拟退出贫困户序列，现予公示。")
+    else:
+        intro = f"{who}，本次没有拟退出的贫困户。"
+    days = (end - start).days + 1
+    return {
+        "intro": intro,
+        "period": f"公示期：{format_date(start)}至{format_date(end)}（{days} 天）",
+        "objection": f"公示期内，如对名单有异议，请以书面、电话或当面等方式向{unit}反映。反映问题应实事求是，"
+                     "提倡署真实姓名；对反映人的信息严格保密。",
+    }
+
+
+def _signature_right_em(unit: str, date_text: str) -> float:
+    """署名以日期为准居中，日期右空四字（GB/T 9704 的写法）；署名比日期长时右对齐到版心。"""
+    from docgen.layout import text_width_em
+
+    return max(0.0, 4 + (text_width_em(date_text) - text_width_em(unit)) / 2)
+
+
+def gongshi_document(fmt: str, *, title: str, unit: str, start: dt.date, end: dt.date, date: dt.date, rows: list[dict],
+                     county: bool = False, templates: Path | None = None) -> bytes:
+    """公示名单文书（`fmt` 为 "docx" 或 "pdf"）：标题、说明、名单表（表头每页重复）、公示期、异议渠道，
+    末尾右侧为公示单位与日期。`rows` 为 :func:`gongshi_rows` 的结果（身份证号已打码）；`county` 为真时名单多一列“村”。
+    不读时钟：日期都来自参数，同样的输入得到同样的字节。"""
+    if fmt == "pdf":
+        from docgen.render.env import templates_dir
+
+        ctx = gongshi_context(title=title, unit=unit, start=start, end=end, date=date, rows=rows, county=county)
+        return _typst_forms(Path(templates or templates_dir()) / "typst").render("gongshi.typ", ctx, date)
+    if fmt == "docx":
+        cols = _gongshi_columns(county)
+        text = _gongshi_text(unit=unit, start=start, end=end, rows=rows, county=county)
+        return _gongshi_docx(title, text, unit, date, cols, _gongshi_table(cols, rows))
+    raise ValueError(f"公示名单的格式应为 docx 或 pdf，得到 {fmt!r}")
+
+
+def _gongshi_table(cols: list[tuple[str, str, float]], rows: list[dict]) -> list[list[str]]:
+    return [[str(i) if key == "no" else ("" if r.get(key) is None else str(r[key])) for _, key, _ in cols]
+            for i, r in enumerate(rows, start=1)]
+
+
+def gongshi_context(*, title: str, unit: str, start: dt.date, end: dt.date, date: dt.date, rows: list[dict],
+                    county: bool = False) -> dict:
+    """templates/typst/gongshi.typ 的数据（sys.inputs.data）。"""
+    cols = _gongshi_columns(county)
+    date_text = format_date(date)
+    return {"title": title, **_gongshi_text(unit=unit, start=start, end=end, rows=rows, county=county), "unit": unit,
+            "date": date_text, "columns": [c[0] for c in cols], "widths": [c[2] for c in cols],
+            "rows": _gongshi_table(cols, rows), "signature_right": _signature_right_em(unit, date_text)}
+
+
+def typst_sample_contexts(reference: dt.date) -> dict[str, dict]:
+    """每个 Typst 模板（templates/typst/ 下的文件名）一份示例数据，供 ``docgen check-templates`` 试排：
+    户情卡、收入核算表用一户示例的 :func:`household_context`，公示名单用 :func:`gongshi_context`（全县，含“村”列）。"""
+    from docgen.households.compute import assess
+    from docgen.households.model import Household, Income, IncomeItem, Member
+
+    member = Member(name="示例", sex="男", id_number="610202196503120018", relation="户主", education="初中", health="健康",
+                    medical="是")
+    hh = Household(hh_id="6102021002010001", county="王益区", township="黄堡镇", village="示例村", group="1组", size=1,
+                   status="未脱贫", cause="因病", members=(member,),
+                   incomes=(Income(year=reference.year, items=(
+                       IncomeItem(category="生产经营性", name="生产经营性收入", amount=9000),)),))
+    settings = Settings()
+    a = assess(hh, settings, reference)
+    ctx = household_context(a, settings)
+    start, end = gongshi_period(settings, reference)
+    gongshi = gongshi_context(title=gongshi_title("王益区", reference.year),
+                              unit=publishing_unit(settings.gongshi_county_unit, county="王益区"), start=start, end=end,
+                              date=reference, rows=gongshi_rows([a], settings), county=True)
+    return {"household_card.typ": ctx, "household_income.typ": ctx, "gongshi.typ": gongshi}
+
+
+TABLE_PT = 10.5  # Word 版名单的字号（五号）：版心 156 mm 内一行放得下 18 位证件号码
+
+_TYPST: dict = {}
+
+
+def _typst_forms(folder: Path):
+    """每个进程每个模板目录只建一次 Typst 编译器（字体只加载一次）。"""
+    key = str(folder)
+    if key not in _TYPST:
+        from docgen.fonts import FontSet
+        from docgen.render.typst_engine import TypstForms
+
+        _TYPST[key] = TypstForms(folder, FontSet())
+    return _TYPST[key]
+
+
+def _gongshi_docx(title: str, text: dict, unit: str, date: dt.date, cols: list[tuple[str, str, float]],
+                  table: list[list[str]]) -> bytes:
+    """Word 版：公文模板的竖排节；名单为真正的 Word 表格，表头行在每页重复、行不跨页。"""
+    from docgen.layout import GB9704, mm, twip
+    from docgen.render.docx import open_template, save_docx, write_sections
+    from docgen.render.ooxml import el, para, run
+
+    em = twip(GB9704.body_pt)  # 一个正文字宽（twip）
+    doc, sect = open_template()
+    width = twip(mm(GB9704.block_w_mm))
+    total = sum(w for _, _, w in cols)
+    grid = [int(width * w / total) for _, _, w in cols]
+    grid[-1] = width - sum(grid[:-1])
+    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"}
+    tbl = el("w:tbl", None,
+             el("w:tblPr", None,
+                el("w:tblW", {"w": width, "type": "dxa"}),
+                el("w:jc", {"val": "center"}),
+                el("w:tblBorders", None, *[el(f"w:{s}", border) for s in ("top", "left", "bottom", "right", "insideH", "insideV")]),
+                el("w:tblLayout", {"type": "fixed"}),
+                el("w:tblCellMar", None, el("w:left", {"w": 40, "type": "dxa"}), el("w:right", {"w": 40, "type": "dxa"}))),
+             el("w:tblGrid", None, *[el("w:gridCol", {"w": w}) for w in grid]))
+
+    def cell(value: str, w: int, style: str):
+        return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": w, "type": "dxa"}), el("w:vAlign", {"val": "center"})),
+                  para(style, [run(value, size_pt=TABLE_PT)] if value else [], jc="center"))
+
+    tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:tblHeader")),
+                  *[cell(h, grid[i], "GWTableHead") for i, (h, _, _) in enumerate(cols)]))
+    for values in table or [["（无）" if i == 1 else "" for i in range(len(cols))]]:
+        tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit")),
+                      *[cell(v, grid[i], "GWTableText") for i, v in enumerate(values)]))
+    date_text = format_date(date)
+    no_indent = {"firstLine": 0, "firstLineChars": 0}
+    els = [para("GWTitle", [run(title)], after=GB9704.line_pitch_twip), para("GWBody", [run(text["intro"])]), tbl,
+           para("GWBody", [run(text["period"])], before=GB9704.line_pitch_twip // 2),
+           para("GWBody", [run(text["objection"])]),
+           para("GWSignature", [run(unit)], before=GB9704.line_pitch_twip,
+                ind={**no_indent, "right": int(_signature_right_em(unit, date_text) * em)}),
+           para("GWDate", [run(date_text)], ind={**no_indent, "right": 4 * em})]
+    write_sections(doc, sect, [("portrait", els)])
+    cp = doc.core_properties
+    stamp = dt.datetime(date.year, date.month, date.day)
+    cp.title, cp.author, cp.last_modified_by, cp.keywords = title, unit, "docgen", "公示名单"
+    cp.subject, cp.comments = "", ""
+    cp.created = cp.modified = cp.last_printed = stamp
+    cp.revision = 1
+    return save_docx(doc)

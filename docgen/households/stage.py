@@ -31,7 +31,7 @@ from pathlib import Path
 from docgen.errors import InputError, Issue, IssueCollector, Location
 from docgen.households.load import DataFiles, Row, Sheet, SheetInfo, Table, iter_tables, make_row, materialise
 
-FORMAT = 4  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
+FORMAT = 5  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
 BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);

@@ -28,7 +28,6 @@ def html_schemas() -> dict[str, dict[str, object]]:
                           "table": Table, "rows": None, "created": None},
         "_table.html": {},
         "_table.css": {"f": fonts},
-        "gongshi.html": {"title": None, "intro": None, "rows": None, "f": fonts},
         "archive_catalogue.html": {"title": None, "sections": None, "columns": None, "centred": None, "f": fonts},
         "archive_box.html": {"title": None, "boxes": None, "fonds": None, "widths": None, "f": fonts},
     }
@@ -179,25 +178,24 @@ def check_templates(root: Path) -> list[Finding]:
 
 
 def check_typst(folder: Path, paths: list[Path]) -> list[Finding]:
-    """Typst 模板：用一户示例数据试排一遍，语法错误、用错的数据字段都会报出来。"""
+    """Typst 模板：用各模板的示例数据试排一遍，语法错误、用错的数据字段都会报出来。"""
     import datetime as dt
 
     from docgen.errors import RenderError
     from docgen.fonts import FontSet
-    from docgen.households.compute import Settings, assess
-    from docgen.households.docs import household_context
-    from docgen.households.model import Household, Income, IncomeItem, Member
+    from docgen.households.docs import typst_sample_contexts
     from docgen.render.typst_engine import TypstForms
 
-    member = Member(name="示例", sex="男", id_number="610202196503120018", relation="户主", education="初中", health="健康")
-    hh = Household(hh_id="6102021002010000", village="示例村", size=1, members=(member,),
-                   incomes=(Income(year=2020, items=(IncomeItem(category="生产经营性", name="生产经营性收入", amount=5000),)),))
-    ctx = household_context(assess(hh, Settings()), Settings())
+    day = dt.date(2020, 12, 31)
+    samples = typst_sample_contexts(day)
     forms = TypstForms(folder, FontSet())
     out = []
     for p in paths:
+        if p.name not in samples:
+            out.append(Finding("TPL001", "error", p.name, "", f"不认识的 Typst 模板（可用：{'、'.join(sorted(samples))}）"))
+            continue
         try:
-            forms.render(p.name, ctx, dt.date(2020, 12, 31))
+            forms.render(p.name, samples[p.name], day)
         except RenderError as exc:
             out.append(Finding("TPL001", "error", p.name, "", str(exc)))
     return out
