@@ -331,4 +331,39 @@ def test_docgen_pdfs_become_pdfa_copies(tmp_path, write_yaml):
                 fd = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
                 assert any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
         assert str(p.docinfo["/Title"]) == meta["dc:title"]
+        # PDF/A：文档信息与 XMP 逐项一致
+        assert str(p.docinfo["/Producer"]) == meta["pdf:Producer"] and str(p.docinfo["/Creator"]) == meta["xmp:CreatorTool"]
+        assert meta["xmp:CreateDate"].startswith(DATE.isoformat())
     assert pdf.read_bytes() != out.read_bytes()  # 原件不动，保存版另存
+
+
+def test_typst_household_pdfs_become_consistent_pdfa_copies(tmp_path):
+    """户档 PDF 由 Typst 直接排成 PDF/A-2b（XMP 与文档信息逐项一致）：档案整理原样作保存版，不再转一遍。"""
+    import datetime as dt
+
+    from conftest import staged_assessments
+
+    from docgen.fonts import FontSet
+    from docgen.households.docs import household_context
+    from docgen.households.sample import generate
+    from docgen.render.typst_engine import TypstForms
+    from docgen.settings import Settings
+
+    generate(2, 5, tmp_path / "gen")
+    a = staged_assessments([tmp_path / "gen" / "户籍导出.xlsx"])[0]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    src = docs / f"{a.household.hh_id}-{a.household.head.name}-户情卡.pdf"
+    src.write_bytes(TypstForms(ROOT / "templates" / "typst", FontSet()).render(
+        "household_card.typ", household_context(a, Settings()), dt.date(2020, 12, 31)))
+    build_archive([docs], tmp_path / "arch", load_profile("default"), year=YEAR, date=DATE)
+    out = next((tmp_path / "arch").rglob("*户情卡*.pdf"), None) or next((tmp_path / "arch").rglob("*.pdf"))
+    with pikepdf.open(out) as p:
+        meta = p.open_metadata()
+        assert meta["pdfaid:part"] == "2"
+        assert p.Root.OutputIntents[0].S == "/GTS_PDFA1"
+        for key, xmp in (("/Creator", "xmp:CreatorTool"), ("/Producer", "pdf:Producer"), ("/Keywords", "pdf:Keywords"),
+                         ("/Title", "dc:title")):
+            assert (str(p.docinfo[key]) if key in p.docinfo else None) == meta.get(xmp), key
+        assert "docgen" in str(p.docinfo["/Keywords"])
+    assert out.read_bytes() == src.read_bytes()

@@ -348,13 +348,13 @@ def _completeness_rows(villages):
 
 def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                              villages, households, village_names: dict[str, str], pdf: bool = False,
-                             force: bool = False) -> dict:
+                             force: bool = False, workers: int = 1) -> dict:
     """逐村建档案（月末批处理用）：一次只清点、编号、写出一个村，内存与户数无关。
 
     `villages`：可迭代的 (村代码, 该村的来源文件或文件夹, 来源指纹)；来源指纹与上次登记的相同、包也在时跳过该村。
     `households(村代码)`：该村各户 {户编号: {head, village, village_name}}。每村的包与 zip 各自原子换入，
     最后写该村的编号登记（所以中途被杀时，下次运行会重建那个村）；最后由各村登记汇成完整性报告。
-    件号、卷号与整体建档（:func:`build_archive`）相同。"""
+    件号、卷号与整体建档（:func:`build_archive`）相同。`workers` > 1 时各村分给几个进程同时建（结果相同）。"""
     from docgen.archive import outputs
 
     out.mkdir(parents=True, exist_ok=True)
@@ -363,31 +363,23 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
     if (out / LEGACY_STATE).is_file():  # 旧版的单一登记文件：拆成每村一个（只做一次）
         _write_state(_mkdir(out / STATE_DIR), _load_state(out), {})
         (out / LEGACY_STATE).unlink()
-    rebuilt = 0
+    todo = []
     for code, parts, fingerprint in villages:
         state = _load_state(out, code)
-        name = village_names.get(code, "")
-        dirname = Bundle(code, name).dirname
+        dirname = Bundle(code, village_names.get(code, "")).dirname
         if not force and state.get("来源指纹") == fingerprint and (out / dirname).is_dir():
             continue
-        col = collect(sources, profile, year=year, default_date=date, known=(households(code), village_names),
-                      parts=parts)
-        col.docs = [d for d in col.docs if (d.village or COUNTY) == code]
-        b = _arrange(col, profile, year, state, date).get(code)
-        if b is None:  # 这个村一件也没有：只记完整性（全缺）
-            b = Bundle(code, name)
-            completeness(b, profile, col)
-        stage = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=out))
-        try:
-            if b.items or b.volumes:
-                _write_bundle(stage, b, profile, date, year, pdf)
-                _swap(stage / dirname, out / dirname)
-                os.replace(stage / f"{dirname}.zip", out / f"{dirname}.zip")
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-        record = {**_village_record(b), "未识别": [str(p) for p in col.unknown], "来源指纹": fingerprint}
-        _write_state(_mkdir(out / STATE_DIR), state, {code: record})
-        rebuilt += 1
+        todo.append((sources, out, profile, year, date, code, parts, fingerprint, households(code), village_names, pdf))
+    if workers > 1 and len(todo) > 1:  # 各村互不相干（编号登记每村一个文件）：分给几个进程同时建
+        import multiprocessing as mp
+
+        with mp.get_context("spawn").Pool(min(workers, len(todo))) as pool:
+            for _ in pool.imap_unordered(_build_village, todo):
+                pass
+    else:
+        for job in todo:
+            _build_village(job)
+    rebuilt = len(todo)
     files = sorted((out / STATE_DIR).glob("*.json"))
 
     def records():  # 一次读一个村的登记（全部村的件号登记合起来随户数增长）
@@ -411,6 +403,32 @@ def build_archive_by_village(sources: list[Path], out: Path, profile: Profile, *
             stats[k] += r.get(name, 0)
         stats["gaps"] += sum(not c["齐全"] for c in r.get("完整性", []))
     return stats
+
+
+def _build_village(job) -> None:
+    """建一个村的档案包：清点、编号、写包与 zip（各自原子换入），最后写该村的编号登记。"""
+    from docgen.archive import outputs  # noqa: F401  工作进程里先导入
+
+    sources, out, profile, year, date, code, parts, fingerprint, known, village_names, pdf = job
+    state = _load_state(out, code)
+    name = village_names.get(code, "")
+    dirname = Bundle(code, name).dirname
+    col = collect(sources, profile, year=year, default_date=date, known=(known, village_names), parts=parts)
+    col.docs = [d for d in col.docs if (d.village or COUNTY) == code]
+    b = _arrange(col, profile, year, state, date).get(code)
+    if b is None:  # 这个村一件也没有：只记完整性（全缺）
+        b = Bundle(code, name)
+        completeness(b, profile, col)
+    stage = Path(tempfile.mkdtemp(prefix=f".{code}.", dir=out))
+    try:
+        if b.items or b.volumes:
+            _write_bundle(stage, b, profile, date, year, pdf)
+            _swap(stage / dirname, out / dirname)
+            os.replace(stage / f"{dirname}.zip", out / f"{dirname}.zip")
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    record = {**_village_record(b), "未识别": [str(p) for p in col.unknown], "来源指纹": fingerprint}
+    _write_state(_mkdir(out / STATE_DIR), state, {code: record})
 
 
 def _swap(stage: Path, out: Path) -> None:

@@ -33,6 +33,7 @@ class Doc:
     pages: int = 1
     note: str = ""
     docgen_pdf: bool = False  # docgen 自己生成的 PDF（归档时转存 PDF/A 保存版）
+    pdfa: bool = False  # 已是 PDF/A-2（Typst 直接排出的户档、公示名单）：原样作保存版
 
 
 @dataclass
@@ -43,8 +44,9 @@ class Collection:
     villages: dict[str, str] = field(default_factory=dict)  # 村码 → 村名
 
 
-def inspect(path: Path) -> tuple[int, bool]:
-    """（页数, 是否 docgen 生成的 PDF）：PDF 读页树与 Creator；Word 读文档属性中的页数；其他按 1 页。"""
+def inspect(path: Path) -> tuple[int, bool, bool]:
+    """（页数, 是否 docgen 生成的 PDF, 是否已是 PDF/A-2）：PDF 读页树、Creator 与 XMP 中的 pdfaid；
+    Word 读文档属性中的页数；其他按 1 页。"""
     if path.suffix.lower() == ".pdf":
         try:
             import pikepdf
@@ -52,10 +54,19 @@ def inspect(path: Path) -> tuple[int, bool]:
             with pikepdf.open(path) as pdf:
                 info = pdf.docinfo
                 made = str(info.get("/Creator", "")) == "docgen" or "docgen" in str(info.get("/Keywords", ""))
-                return len(pdf.pages), made
+                pdfa = made and "/OutputIntents" in pdf.Root and _pdfa_part(pdf) == "2"
+                return len(pdf.pages), made, pdfa
         except Exception:
-            return 1, False
-    return count_pages(path), False
+            return 1, False, False
+    return count_pages(path), False, False
+
+
+def _pdfa_part(pdf) -> str:
+    meta = pdf.Root.get("/Metadata")
+    if meta is None:
+        return ""
+    m = re.search(rb"pdfaid:part(?:>|=\")\s*(\d)", meta.read_bytes())
+    return m.group(1).decode() if m else ""
 
 
 def count_pages(path: Path) -> int:
@@ -184,13 +195,13 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
                     date = parse_date(date)
                 except ValueError:
                     raise InputError(f"{Location(manifest.name, None, info['_row'], '日期')}: 日期无效：{date!r}") from None
-            pages, made_by_docgen = inspect(p)
+            pages, made_by_docgen, pdfa = inspect(p)
             col.docs.append(Doc(source=p, key=key, doc_type=doc_type, village=village, household=hh,
                                 title=title, date=date or default_date,
                                 author=str(info.get("责任者") or profile.doc_type(doc_type).get("责任者") or profile["全宗名称"]),
                                 doc_no=str(info.get("文号") or ""), secrecy=str(info.get("密级") or ""),
                                 pages=int(info.get("页数") or pages), note=str(info.get("备注") or ""),
-                                docgen_pdf=made_by_docgen))
+                                docgen_pdf=made_by_docgen, pdfa=pdfa))
     return col
 
 

@@ -68,7 +68,11 @@ def _place(it: Item, folder: Path, data: Path, limit: int, date: dt.date) -> Non
     target = folder / name
     if target.exists():
         raise FileExistsError(f"包内文件名重复：{target}")
-    if it.doc.docgen_pdf:
+    if it.doc.docgen_pdf and it.doc.pdfa:  # 排版时已是 PDF/A-2b：原样作保存版
+        blob = it.doc.source.read_bytes()
+        target.write_bytes(blob)
+        it.doc.note = it.doc.note or "PDF/A-2b 保存版"
+    elif it.doc.docgen_pdf:
         to_pdfa(it.doc.source, target, it.doc.title, date)
         it.doc.note = it.doc.note or "PDF/A-2b 保存版"
         blob = target.read_bytes()
@@ -286,13 +290,16 @@ def _encode(path: str) -> str:
     return path.replace("%", "%25").replace("\n", "%0A").replace("\r", "%0D")
 
 
+STORED = (".pdf", ".docx", ".xlsx", ".zip", ".png", ".jpg", ".jpeg")  # 本身已压缩：zip 中原样存放，不再压一遍
+
+
 def zip_dir(src: Path, target: Path) -> None:
-    """移交用 zip：成员按路径排序、时间戳固定。"""
+    """移交用 zip：成员按路径排序、时间戳固定；已压缩的格式（PDF、Office 文件、图片）不再压缩。"""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
         for p in sorted(src.rglob("*")):
             if p.is_file():
                 zi = zipfile.ZipInfo(f"{src.name}/{p.relative_to(src).as_posix()}", date_time=FIXED_ZIP_TIME)
-                zi.compress_type = zipfile.ZIP_DEFLATED
+                zi.compress_type = zipfile.ZIP_STORED if p.suffix.lower() in STORED else zipfile.ZIP_DEFLATED
                 zi.external_attr = 0o644 << 16
                 zi.flag_bits |= 0x800  # 文件名为 UTF-8
                 with p.open("rb") as fh:

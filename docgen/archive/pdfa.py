@@ -7,6 +7,7 @@ docgen 的 PDF 由 WeasyPrint 生成，字体已全部嵌入、没有加密和�
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 ICC = None
@@ -21,13 +22,17 @@ def _icc() -> bytes:
     return ICC
 
 
+from docgen.render.xmp import xmp_packet  # noqa: E402
+
+
 def to_pdfa(src: Path, dst: Path, title: str, date: dt.date) -> None:
     """写出 PDF/A-2b 版本（确定性：日期取归档日期，文件标识由内容决定）。"""
     import hashlib
 
     import pikepdf
 
-    with pikepdf.open(src) as pdf:
+    data = src.read_bytes()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         icc = pdf.make_stream(_icc())
         icc["/N"] = 3
         pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
@@ -35,24 +40,23 @@ def to_pdfa(src: Path, dst: Path, title: str, date: dt.date) -> None:
             OutputConditionIdentifier=pikepdf.String("sRGB IEC61966-2.1"), Info=pikepdf.String("sRGB IEC61966-2.1"),
             DestOutputProfile=icc)])
         stamp = date.strftime("D:%Y%m%d000000Z")
-        iso = date.strftime("%Y-%m-%dT00:00:00Z")
-        pdf.docinfo["/Title"] = pikepdf.String(title)
+        info = {k: str(v) for k, v in pdf.docinfo.items() if k in ("/Author", "/Subject", "/Keywords", "/Creator")}
+        info.update({"/Title": title, "/Producer": "docgen (pikepdf)"})
+        info.setdefault("/Creator", "docgen")
+        for k in list(pdf.docinfo.keys()):
+            del pdf.docinfo[k]
+        for k, v in info.items():
+            pdf.docinfo[k] = pikepdf.String(v)
         pdf.docinfo["/CreationDate"] = pikepdf.String(stamp)
         pdf.docinfo["/ModDate"] = pikepdf.String(stamp)
-        pdf.docinfo["/Producer"] = pikepdf.String("docgen (WeasyPrint, pikepdf)")
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            meta["pdfaid:part"] = "2"
-            meta["pdfaid:conformance"] = "B"
-            meta["dc:title"] = title
-            meta["xmp:CreateDate"] = iso
-            meta["xmp:ModifyDate"] = iso
-            meta["xmp:MetadataDate"] = iso
-            meta["xmp:CreatorTool"] = "docgen"
-            meta["pdf:Producer"] = "docgen (WeasyPrint, pikepdf)"
+        meta = pdf.make_stream(xmp_packet(info, date.strftime("%Y-%m-%dT00:00:00Z")))
+        meta["/Type"] = pikepdf.Name.Metadata
+        meta["/Subtype"] = pikepdf.Name.XML
+        pdf.Root.Metadata = meta
         for page in pdf.pages:  # PDF/A：注释须可打印
             for annot in page.get("/Annots", []):
                 annot["/F"] = 4
-        ident = hashlib.md5(src.read_bytes()).digest()  # noqa: S324 - 只是文件标识，不作安全用途
+        ident = hashlib.md5(data).digest()  # noqa: S324 - 只是文件标识，不作安全用途
         pdf.trailer["/ID"] = pikepdf.Array([pikepdf.String(ident), pikepdf.String(ident)])
         pdf.save(dst, static_id=True, deterministic_id=False, fix_metadata_version=False, linearize=False,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

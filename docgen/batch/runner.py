@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import multiprocessing as mp
@@ -181,7 +180,7 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
                  workers=workers if todo > 16 * workers else 1,
                  recycle=recycle, period=period, progress=progress, log=log)
         if profile is not None:
-            _archive(out, stg, plan(), state, period, profile, force)
+            _archive(out, stg, plan(), state, period, profile, force, workers)
     finally:
         state.close()
         stg.close()
@@ -367,7 +366,7 @@ def _gongshi(j: Job, items: list, settings, rows: list | None = None) -> bytes:
                             rows=rows, county=county)
 
 
-def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool) -> None:
+def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool, workers: int = 1) -> None:
     """把户档与台账整理成档案包（输出目录下的“档案”），逐村进行。每村的来源指纹 = 该村各输出的路径与校验值
     （取自状态库）+ 方案 + 期别；指纹没变且包在的村跳过——所以只有输出变了的村重建，中途被杀的村下次补建。"""
     from docgen.archive.build import build_archive_by_village
@@ -399,4 +398,5 @@ def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bo
     year = int(period[:4])
     build_archive_by_village([out / "户档", out / "台账", out / "公示"], out / "档案", profile, year=year,
                              date=stg.reference, villages=villages(),
-                             households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force)
+                             households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force,
+                             workers=workers)
