@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.batch.plan import Job, iter_plan
-from docgen.util.fs import atomic_write
+from docgen.util.fs import atomic_write, flush_to_disk
 
 STATE = ".docgen-state.sqlite"
 CACHE = ".docgen-cache"
@@ -73,10 +73,24 @@ def _init_worker(templates: str, settings) -> None:
 
 
 def _render_chunk(tasks) -> list[tuple]:
+    """一批任务：(输出目录, 核算结果, 该户各项) 是一户的文书；(输出目录, ("公示", 参数), [项]) 是一份公示名单。"""
     out = []
     for t in tasks:
-        out += _render_household(t)
+        out += _render_gongshi(t) if isinstance(t[1], tuple) else _render_household(t)
     return out
+
+
+def _render_gongshi(task) -> list[tuple]:
+    """公示名单（Word 或 PDF）也在工作进程里排：Typst 与字体在工作进程里已经加载，主进程不必再加载一份。"""
+    from docgen.households.docs import gongshi_document
+
+    out, (_, kwargs), (j,) = task
+    try:
+        data = gongshi_document(j.target.rsplit(".", 1)[1], **kwargs)
+        atomic_write(Path(out) / j.target, data, durable=False)
+        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), "")]
+    except Exception as exc:
+        return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")]
 
 
 def _render_household(task) -> list[tuple]:
@@ -92,7 +106,7 @@ def _render_household(task) -> list[tuple]:
     for j in jobs:
         try:
             data = _W["forms"].render(j.kind, ctx)
-            atomic_write(Path(out) / j.target, data)
+            atomic_write(Path(out) / j.target, data, durable=False)  # 结束时统一写盘（flush_to_disk）
             results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), ""))
         except Exception as exc:
             results.append((j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}"))
@@ -184,6 +198,7 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     finally:
         state.close()
         stg.close()
+    flush_to_disk(out)  # 户档逐个写时没有 fsync：报告成功之前一次写到磁盘
     s.seconds = time.perf_counter() - t0
     atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return [], s
@@ -303,18 +318,23 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                     take(written(j))
                 except Exception as exc:
                     take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
-            elif j.kind == "公示" and j.code:
-                try:
-                    items = [a for a in assessments(j.code).values() if a.household.village == j.village]
-                    atomic_write(out / j.target, _gongshi(j, items, settings))
-                    take(written(j))
-                except Exception as exc:
-                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
+            elif j.kind == "公示" and j.code:  # 本村的公示名单：交给工作进程排
+                flush_household()
+                items = [a for a in assessments(j.code).values() if a.household.village == j.village]
+                chunk.append((str(out), ("公示", _gongshi_args(items, settings, report_date, village=j.village)), [j]))
             elif j.kind == "公示":
                 county_jobs.append(j)
             elif j.kind == "汇总":
                 summary_job = j
         flush_household()
+        if county_jobs:  # 全县公示名单：逐村取拟退出户（一次只解开一个村），按村代码、组排好
+            rows, first = [], None
+            for code in stg.codes():
+                items = stg.assessments(code)
+                first = first or (items[0] if items else None)
+                rows += gongshi_rows(items, settings)
+            args = _gongshi_args([first] if first else [], settings, report_date, rows=rows)
+            chunk += [(str(out), ("公示", args), [j]) for j in county_jobs]
         flush_chunk()
         if pool is not None:
             pool.close()
@@ -327,18 +347,6 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                 take(written(summary_job))
             except Exception as exc:
                 take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])
-        if county_jobs:  # 全县公示名单：逐村取拟退出户（一次只解开一个村），按村代码、组排好
-            rows, first = [], None
-            for code in stg.codes():
-                items = stg.assessments(code)
-                first = first or (items[0] if items else None)
-                rows += gongshi_rows(items, settings)
-            for j in county_jobs:
-                try:
-                    atomic_write(out / j.target, _gongshi(j, [first] if first else [], settings, rows=rows))
-                    take(written(j))
-                except Exception as exc:
-                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
     finally:
         if pool is not None:
             pool.terminate()
@@ -349,21 +357,21 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         state.record(pending)
 
 
-def _gongshi(j: Job, items: list, settings, rows: list | None = None) -> bytes:
-    """一份公示名单（村级：该村的拟退出户；全县：`rows`）。公示期、发布单位、日期都来自配置与基准日期。"""
-    from docgen.households.docs import gongshi_document, gongshi_period, gongshi_rows, gongshi_title, publishing_unit
+def _gongshi_args(items: list, settings, reference, *, village: str = "", rows: list | None = None) -> dict:
+    """一份公示名单的内容（村级：`items` 为该村的核算结果；全县：`rows` 为全县的名单行）。公示期、发布单位、日期
+    都来自配置与基准日期；身份证号在 gongshi_rows 里已按配置打码。"""
+    from docgen.households.docs import gongshi_period, gongshi_rows, gongshi_title, publishing_unit
 
     county = rows is not None
     rows = rows if county else gongshi_rows(items, settings)
     h = items[0].household if items else None
-    ref = items[0].reference if items else settings.reference_date
+    ref = reference
     start, end = gongshi_period(settings, ref)
-    village, township, county_name = (h.village, h.township, h.county) if h else (j.village, "", "")
+    village, township, county_name = (h.village, h.township, h.county) if h else (village, "", "")
     unit = publishing_unit(settings.gongshi_county_unit if county else settings.gongshi_unit, village, township,
                            county_name)
     title = gongshi_title(county_name or "全县" if county else village, ref.year)
-    return gongshi_document(j.target.rsplit(".", 1)[1], title=title, unit=unit, start=start, end=end, date=start,
-                            rows=rows, county=county)
+    return {"title": title, "unit": unit, "start": start, "end": end, "date": start, "rows": rows, "county": county}
 
 
 def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool, workers: int = 1) -> None:

@@ -66,11 +66,8 @@ class HouseholdForms:
 
                 self._docx[kind] = CompiledDocx(self.templates / template)
             return self._docx[kind].render(ctx)
-        if self._typst is None:
-            from docgen.fonts import FontSet
-            from docgen.render.typst_engine import TypstForms
-
-            self._typst = TypstForms(self.templates / "typst", FontSet())
+        if self._typst is None:  # 与公示名单共用本进程的 Typst 编译器与字体
+            self._typst = _typst_forms(self.templates / "typst")
         return self._typst.render(template.split("/", 1)[1], ctx, date or dt.date.fromisoformat(ctx["reference"]))
 
 

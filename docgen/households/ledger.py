@@ -17,13 +17,12 @@ from itertools import chain
 from pathlib import Path
 
 from docgen.households.compute import DIMENSIONS, Assessment, Settings, mask_id
+from docgen.households.enums import PROBLEM_STATUS
 from docgen.households.model import Problem
 from docgen.model.base import format_date
 from docgen.util.fs import atomic_writer
 
 STAMP = dt.datetime(2020, 1, 1)
-# 问题整改状态（domain.md §5）。校验模块里也有一份；台账不依赖校验模块（台账只管写出已校验的数据）
-PROBLEM_STATUS = ("未启动", "整改中", "已完成待验收", "已销号", "长期坚持")
 UNKNOWN_CODE = "—"  # 各村统计中未能归到某个村代码的问题所在行
 
 

@@ -17,7 +17,7 @@ from docgen.households.columns import (
     MEMBER_YESNO,
     NOT_COUNTED,
 )
-from docgen.households.enums import ENUMS, YES_NO, normalise_value
+from docgen.households.enums import ENUMS, PROBLEM_STATUS, YES_NO, normalise_value
 from docgen.households.load import Row, Table
 from docgen.households.model import (
     Helper,
@@ -324,7 +324,6 @@ def _helpers(c: _Checker, tables: list[Table]) -> list[Helper]:
     return out
 
 
-PROBLEM_STATUS = ("未启动", "整改中", "已完成待验收", "已销号", "长期坚持")
 
 
 def _problems(c: _Checker, tables: list[Table]) -> list[Problem]:
