@@ -124,8 +124,8 @@ def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tu
         if not quiet:
             if output.suffix.lower() in (".pdf", ".html"):
                 for msg in fonts.substitutions():
-                    err.print(f"[yellow]提示：[/yellow]{msg}")
-            err.print(f"[green]已生成[/green] {out}")
+                    err.print(Text.assemble(("提示：", "yellow"), str(msg)))
+            err.print(Text.assemble(("已生成 ", "green"), str(out)))
 
     _guard(ctx, run)
 
@@ -159,7 +159,7 @@ def import_cmd(ctx: click.Context, input_path: Path, output: Path, year: int | N
         text = import_tasklist(input_path, year)
         atomic_write(output, text.encode("utf-8"))
         if not quiet:
-            err.print(f"[green]已导入[/green] {input_path} → {output}")
+            err.print(Text.assemble(("已导入 ", "green"), f"{input_path} → {output}"))
 
     _guard(ctx, run)
 
@@ -298,6 +298,8 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], period: str | None, c
                 out.print(Text(f"基准日期 {intake.reference}（{intake.reference_source}）"))
             if issues:
                 t = Table("文件", "工作表", "行", "字段", "级别", "代码", "说明", show_lines=False)
+                for col in t.columns:  # 中文长句不截断成“…”：折行显示全文
+                    col.overflow = "fold"
                 for i in issues:  # 数据原样显示，不当作 rich 标记
                     t.add_row(*(Text(x) for x in (i.location.file, i.location.sheet or "", str(i.location.row or ""),
                                                   i.location.field or "", "错误" if i.severity == "error" else "警告",
@@ -333,8 +335,8 @@ def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, ye
 
     def run() -> None:
         stats = generate(n, seed, out, error_rate, year)
-        err.print(f"[green]已生成[/green] {out}：{stats['villages']} 个村 {stats['households']} 户 {stats['members']} 人"
-                  + (f"，埋下 {stats['planted']} 个已知错误" if stats["planted"] else ""))
+        err.print(Text.assemble(("已生成 ", "green"), f"{out}：{stats['villages']} 个村 {stats['households']} 户 "
+                                f"{stats['members']} 人" + (f"，埋下 {stats['planted']} 个已知错误" if stats["planted"] else "")))
 
     _guard(ctx, run)
 
@@ -444,11 +446,11 @@ def archive_build_cmd(ctx, sources, out, profile, data, manifest, year, date, st
                               strict=strict, pdf=not no_pdf)
         for g in stats["gaps"]:
             parts = [f"缺少 {'、'.join(g['缺少'])}" if g["缺少"] else "", f"重复 {'、'.join(g['重复'])}" if g["重复"] else ""]
-            err.print(f"[yellow]不齐全：[/yellow]{g['范围']} {g['编号']} {g['名称']}：{'；'.join(p for p in parts if p)}")
+            err.print(Text.assemble(("不齐全：", "yellow"), f"{g['范围']} {g['编号']} {g['名称']}：{'；'.join(p for p in parts if p)}"))
         for p in stats["unknown"]:
-            err.print(f"[yellow]未归档：[/yellow]{p}（认不出文件类型）")
-        err.print(f"[green]已生成[/green] {out}：{stats['bundles']} 个档案包，{stats['items']} 件，{stats['volumes']} 卷"
-                  f"（卷内 {stats['volume_items']} 件），{stats['boxes']} 盒；不齐全 {len(stats['gaps'])} 处。")
+            err.print(Text.assemble(("未归档：", "yellow"), f"{p}（认不出文件类型）"))
+        err.print(Text.assemble(("已生成 ", "green"), f"{out}：{stats['bundles']} 个档案包，{stats['items']} 件，{stats['volumes']} 卷"
+                  f"（卷内 {stats['volume_items']} 件），{stats['boxes']} 盒；不齐全 {len(stats['gaps'])} 处。"))
 
     _guard(ctx, run)
 
@@ -488,9 +490,11 @@ def archive_verify_cmd(ctx, root, profile) -> None:
 @click.option("--archive", "archive", metavar="方案", default=None,
               help="同时把户档与台账整理成档案包（输出目录下的“档案”），只重建有变化的村；值为整理方案名（如 default）"
                    "或方案文件；项目文件中可写“档案方案”。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（贫困线、列名映射、基准日期……）；项目文件中可写“配置”；默认读当前目录的 docgen.yml。")
 @click.option("-q", "--quiet", is_flag=True, help="只在出错时输出（适合定时任务）。")
 @click.pass_context
-def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, quiet) -> None:
+def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, config, quiet) -> None:
     """月末批处理：每户的收入核算表与户情卡（DOCX、PDF）、每村台账、全县汇总。
 
     先算计划；每个输出按“输入记录 + 模板 + 配置 + docgen 版本”的哈希判断是否需要重做，没变的跳过；
@@ -556,7 +560,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                 raise InputError(f"--docs 只能是 docx、pdf，得到 {fmt!r}")
         kinds = kinds_for(fmts)
         workers = jobs or os.cpu_count() or 1
-        settings = load_settings(settings_file)
+        settings = load_settings(config or settings_file)
         bar = None
         if not quiet and not dry_run and err.is_terminal:
             from rich.progress import (
@@ -594,7 +598,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                 bar.update(task, total=n)
 
         def log(msg):
-            err.print(f"[red]{msg}[/red]")
+            err.print(Text(msg, style="red"))  # 文件名、错误原文里的 [ ] 不当作 rich 标记
 
         if bar is not None:
             bar.start()
@@ -612,12 +616,12 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             click.echo(f"计划 {summary.planned} 项：生成 {summary.planned - summary.skipped}，跳过 {summary.skipped}。")
             return
         for target, error in summary.failed if quiet else []:
-            err.print(f"失败 {target}：{error}")
+            err.print(Text(f"失败 {target}：{error}"))
         if not quiet or summary.failed:
-            err.print(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
-                      f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{target / '批处理报告.json'}）")
+            err.print(Text(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
+                           f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{target / '批处理报告.json'}）"))
             if summary.warnings:
-                err.print(f"数据有 {summary.warnings} 个警告（不影响生成；用 docgen check 逐条查看）")
+                err.print(Text(f"数据有 {summary.warnings} 个警告（不影响生成；用 docgen check 逐条查看）"))
         if summary.failed:
             sys.exit(1)
 

@@ -53,6 +53,19 @@ class Settings:
         return replace(self, reference_date=day)
 
 
+def _kind_zh(v) -> str:
+    """值的种类（提示里用中文，不露出 Python 的类型名）。"""
+    if isinstance(v, bool):
+        return "是/否"
+    if isinstance(v, (int, float)):
+        return f"数字 {v}"
+    if isinstance(v, str):
+        return f"文字“{v}”"
+    if isinstance(v, list):
+        return "列表"
+    return "其他写法"
+
+
 def _is_num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -69,7 +82,7 @@ class _Reader:
         if data is None:
             return {}
         if not isinstance(data, dict):
-            self.bad(keypath, f"应为映射（键: 值），得到 {type(data).__name__}", str(keypath[-1]) if keypath else None)
+            self.bad(keypath, f"应为“键: 值”的映射，得到 {_kind_zh(data)}", str(keypath[-1]) if keypath else None)
             return {}
         for k in data:
             if str(k) not in allowed:

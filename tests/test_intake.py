@@ -176,14 +176,17 @@ def test_unknown_income_column_is_an_error_until_mapped(flat, tmp_path):
     res = invoke("ledger", p, "-o", tmp_path / "o", "--docs", "none")
     assert res.exit_code == 2 and "列名映射" in res.stderr and not (tmp_path / "o").exists()
     cfg = tmp_path / "docgen.yml"
-    cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 其他工资性收入}\n", encoding="utf-8")
     from docgen.settings import load_settings
 
+    # 映射成工资性收入的子项：表里已有“工资性收入”合计，两者都计入就重复了——报错而不是悄悄多算
+    cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 其他工资性收入}\n", encoding="utf-8")
+    assert _codes(check_issues([p], settings=load_settings(cfg)))["INC003"] == ["户籍导出.xlsx:贫困户家庭收入:1:工资性收入"]
+    cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 临时救助}\n", encoding="utf-8")  # 一次性的补助：不计入
     settings = load_settings(cfg)
     assert check_issues([p], settings=settings) == []
     a = staged_assessments([p], settings=settings)[0]
     base = staged_assessments([flat / "户籍导出.xlsx"])[0]
-    assert a.income.wage == base.income.wage + 500  # 映射后计入工资性收入
+    assert a.income.net == base.income.net and ("临时救助", 500) in a.income.excluded
     cfg.write_text("列名映射:\n  家庭收入: {务工补贴: 忽略}\n", encoding="utf-8")
     assert check_issues([p], settings=load_settings(cfg)) == []  # 写明“忽略”：有意不读
 
@@ -382,3 +385,148 @@ def test_gongshi_masks_ids_as_configured(flat, tmp_path):
         for m in a.household.members:
             assert m.id_number not in xml
     assert "2020年12月25日" in xml and "2021年1月3日" in xml
+
+
+# ------------------------------------------------------------------ 评审找到的真实表格的写法
+
+
+def _rows_of(flat: Path, sheet: str) -> list[list]:
+    return _flat_sheets(flat)[sheet]
+
+
+def test_duplicate_housing_rows_and_undated_visits_are_errors(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    house = sheets["贫困户住房饮水"]
+    house.append(list(house[1]))  # 同一户第二行住房数据
+    hh = sheets["贫困户成员信息"][1][sheets["贫困户成员信息"][0].index("户编号")]
+    sheets["走访"] = [["走访日期", "走访人", "户编号", "了解情况"], [None, "示例干部", hh, "家中无困难"]]
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    found = _codes(check_issues([p]))
+    assert found["HH006"] == [f"户籍导出.xlsx:贫困户住房饮水:{len(house)}:户编号"]
+    assert "户籍导出.xlsx:走访:2:走访日期" in found["REQ001"]
+
+
+def test_group_total_and_its_items_together_are_an_error(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    inc = sheets["贫困户家庭收入"]
+    inc[0].append("转移性收入")  # 合计与子项（低保金……）同时出现：会重复计算
+    for r in inc[1:]:
+        r.append(3000)
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    issues = [i for i in check_issues([p]) if i.code == "INC003"]
+    assert len(issues) == 1 and issues[0].location.field == "转移性收入" and "低保金" in issues[0].message
+
+
+def test_two_row_header_with_an_unknown_sub_column_and_its_mapping(flat, tmp_path):
+    """收入表两行表头，“工资性收入”下有认不出的子列：仍认作两行表头，报出可以照抄进列名映射的写法。"""
+    sheets = _flat_sheets(flat)
+    inc = sheets["贫困户家庭收入"]
+    head = inc[0]
+    w = head.index("工资性收入")
+    top = [None if i == w + 1 else h for i, h in enumerate(head[:w + 1])] + [None] + head[w + 1:]
+    top[w] = "工资性收入"
+    sub = [None] * len(top)
+    sub[w], sub[w + 1] = "务工收入", "其他"
+    rows = [top, sub] + [r[:w + 1] + [100] + r[w + 1:] for r in inc[1:]]
+    sheets["贫困户家庭收入"] = rows
+    merges = [f"{openpyxl.utils.get_column_letter(c + 1)}1:{openpyxl.utils.get_column_letter(c + 1)}2"
+              for c in range(len(top)) if c not in (w, w + 1)]
+    merges.append(f"{openpyxl.utils.get_column_letter(w + 1)}1:{openpyxl.utils.get_column_letter(w + 2)}1")
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets, {"贫困户家庭收入": merges})
+    res = invoke("check", "--format", "json", p)
+    report = json.loads(res.output)
+    income = next(s for s in report["sheets"] if s["sheet"] == "贫困户家庭收入")
+    assert income["header_rows"] == [1, 2]
+    codes = {(i["code"], i["field"]) for i in report["issues"]}
+    assert [c for c in codes if c[0].startswith(("INC", "COL", "REF"))] == [("INC002", "工资性收入/务工收入")]
+    # “其他”在“工资性收入”下读作其他工资性收入
+    cfg = tmp_path / "docgen.yml"  # 报出的写法原样写进列名映射就行
+    cfg.write_text("列名映射:\n  家庭收入: {工资性收入/务工收入: 临时救助}\n", encoding="utf-8")
+    from docgen.settings import load_settings
+
+    left = [i for i in check_issues([p], settings=load_settings(cfg)) if i.code.startswith(("INC", "COL"))]
+    assert left == [], left
+
+
+def test_table_mapping_also_helps_recognise_the_sheet(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    inc = sheets["贫困户家庭收入"]
+    inc[0][inc[0].index("生产经营性收入")] = "家庭经营收入"
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    assert "SHEET001" in _codes(check_issues([p], (2020, 12)))
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("列名映射:\n  家庭收入: {家庭经营收入: 生产经营性收入}\n", encoding="utf-8")
+    from docgen.settings import load_settings
+
+    assert check_issues([p], (2020, 12), settings=load_settings(cfg)) == []
+
+
+def test_column_number_rows_and_total_rows_are_not_data(flat, tmp_path):
+    sheets = _flat_sheets(flat)
+    mem = sheets["贫困户成员信息"]
+    mem.insert(1, list(range(1, len(mem[0]) + 1)))  # 栏次：1、2、3……
+    mem.append(["合计"] + [None] * (len(mem[0]) - 1))
+    p = _workbook(tmp_path / "户籍导出.xlsx", sheets)
+    issues = check_issues([p])
+    assert [(i.code, i.location.row) for i in issues] == [("COL006", 2), ("COL006", len(mem))]
+    assert [x.household for x in staged_assessments([p])] == [x.household for x in staged_assessments([flat])]
+
+
+def test_export_date_in_a_file_name_is_not_a_month_and_orphan_rows_are_errors(flat, tmp_path):
+    """“成员信息2021-01-05.xlsx”里的是导出日期，不是月份；只有收入表没有成员表时那些行对不到户，是错误。"""
+    from docgen.households.load import export_period
+
+    d = tmp_path / "d"
+    d.mkdir()
+    sheets = _flat_sheets(flat)
+    _workbook(d / "成员信息2021-01-05.xlsx", {"贫困户成员信息": sheets["贫困户成员信息"]})
+    _workbook(d / "家庭收入2020-12.xlsx", {"贫困户家庭收入": sheets["贫困户家庭收入"]})
+    assert export_period(d / "成员信息2021-01-05.xlsx") is None
+    res = invoke("check", "--format", "json", d)
+    assert res.exit_code == 0 and json.loads(res.output)["households"] == N
+    only = tmp_path / "only"
+    only.mkdir()
+    _workbook(only / "家庭收入.xlsx", {"贫困户家庭收入": sheets["贫困户家庭收入"]})
+    res = invoke("check", "--period", "2020-12", only)
+    assert res.exit_code == 2 and "REQ002" in res.output
+
+
+def test_odd_files_get_chinese_messages(tmp_path, flat):
+    d = tmp_path / "d"
+    d.mkdir()
+    rows = _flat_sheets(flat)["贫困户成员信息"]
+    (d / "成员.txt").write_text("x", encoding="utf-8")
+    with (d / "成员-Unicode.csv").open("w", encoding="utf-16", newline="") as fh:  # Excel 的“Unicode 文本”
+        import csv as _csv
+
+        _csv.writer(fh, dialect="excel-tab").writerows([["" if v is None else v for v in r] for r in rows])
+    _workbook(d / "工作安排.xlsx", {"安排": [["事项", "时间"], ["入户", "12月"]]})  # 文件夹里顺带的无关工作簿
+    res = invoke("check", "--format", "json", "--period", "2020-12", d)
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["members"] == len(rows) - 1
+    assert {i["code"] for i in report["issues"]} == {"SHEET001", "SHEET002"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = invoke("check", empty)
+    assert res.exit_code == 2 and "没有数据文件" in res.stderr
+    long = tmp_path / "长.csv"
+    long.write_text("证件号码,与户主关系\n" + "x" * 200000 + ",户主\n", encoding="utf-8")
+    res = invoke("check", "--period", "2020-12", long)
+    assert res.exit_code == 2 and "Error" not in res.stderr and "格式不对" in res.stderr
+
+
+def test_1904_date_system(tmp_path):
+    from docgen.load.xlsxfast import FastWorkbook
+
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws.append(["走访日期"])
+    ws.append([dt.datetime(2020, 5, 6)])
+    ws["A2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "a.xlsx")
+    fw = FastWorkbook(tmp_path / "a.xlsx")
+    rows = list(fw.rows(fw.sheets[0][1]))
+    fw.close()
+    assert rows[1][1][0] == dt.datetime(2020, 5, 6)

@@ -128,8 +128,10 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
         col.villages.update(known[1])
     elif data_files:
         from docgen.households.stage import staged
+        from docgen.settings import load_settings
 
-        with staged(list(data_files), period=(year, 12)) as stg:  # 与批处理同一条流水线认户
+        # 与批处理同一条流水线、同一份 docgen.yml（列名映射、基准日期）认户
+        with staged(list(data_files), load_settings(None), period=(year, 12)) as stg:
             for code in stg.codes():
                 col.households.update(stg.household_index(code))
             col.villages.update(stg.village_names())

@@ -46,7 +46,7 @@ HOUSING_FIELDS = ("是否危房户", "危房等级", "饮水是否困难", "饮�
 # 每种表 docgen 读的列；表里其余的列报“不使用”（收入表报错：收入项目不能悄悄漏算）
 KNOWN: dict[str, frozenset[str]] = {
     "members": frozenset({"户编号", "人口编号", "姓名", "证件号码", "证件类型", "出生日期", "健康状况", "务工时间（月）",
-                          "联系电话", "义务教育阶段未上学原因", *MEMBER_ENUMS, *MEMBER_YESNO, *HOUSE_FIELDS}),
+                          "联系电话", "户联系电话", "义务教育阶段未上学原因", *MEMBER_ENUMS, *MEMBER_YESNO, *HOUSE_FIELDS}),
     "income": frozenset({*INCOME_COLUMNS, *NOT_COUNTED, *INCOME_META}),
     "housing": frozenset({"户编号", "户主姓名", "住房面积", *HOUSING_FIELDS}),
     "villages": frozenset({"统计用区划代码", "村代码", "村名称", "村", "乡（镇）"}),
@@ -67,7 +67,7 @@ HEADER_ALIASES: dict[str, str] = {
     "是否参加新农合": "是否参加城乡居民基本医疗保险（新农合）",
     "是否参加城乡居民基本医疗保险": "是否参加城乡居民基本医疗保险（新农合）",
     "务工时间": "务工时间（月）",
-    "成员联系电话": "联系电话", "户联系电话": "联系电话",
+    "成员联系电话": "联系电话",
     "最低生活保障金": "低保金", "五保金": "特困供养金", "养老金或离退休金": "养老保险金", "养老金": "养老保险金",
     "计划生育奖励扶助金": "计划生育金", "失学或辍学原因": "义务教育阶段未上学原因",
 }
@@ -105,6 +105,20 @@ def combine(group, sub) -> str:
     if s in ALL_KNOWN:
         return s
     return f"{g}-{s}"
+
+
+def group_totals(names) -> list[tuple[str, list[str]]]:
+    """收入表里同时有某类收入的合计列与它的子项（如“转移性收入”与“低保金”）：[(合计列, [子项…])]。
+    两者都计入就重复了。"""
+    names = set(names)
+    out = []
+    for total in ("工资性收入", "财产性收入", "转移性收入"):
+        if total in names:
+            cat = INCOME_COLUMNS[total]
+            subs = sorted(n for n in names if n != total and INCOME_COLUMNS.get(n) == cat)
+            if subs:
+                out.append((total, subs))
+    return out
 
 
 def kind_of(names) -> str | None:

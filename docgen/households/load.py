@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -25,12 +24,14 @@ from typing import Any, Iterator
 from docgen.errors import InputError, Issue, IssueCollector, Location
 from docgen.households.columns import (
     ALL_KNOWN,
+    BY_LABEL,
     IGNORE,
     KINDS,
     KNOWN,
     LABELS,
     clean,
     combine,
+    group_totals,
     kind_of,
     standard,
 )
@@ -136,16 +137,24 @@ class _Aliases:
         config = config or {}
         self.by_sheet = {**config.get(file, {}), **config.get(sheet or "", {})}
         self.config = config
+        self.any_table: dict[str, str] = {}  # 认表时：各表的映射合起来用（认出是哪种表之后只用那种表的）
+        for label in BY_LABEL:
+            for k, v in config.get(label, {}).items():
+                self.any_table.setdefault(k, v)
 
-    def name(self, user: Any, kind: str | None) -> str:
-        c = clean(user)
-        if c in self.by_sheet:
-            return self.by_sheet[c]
-        if kind is not None:
-            m = self.config.get(LABELS[kind], {})
-            if c in m:
-                return m[c]
-        return standard(user)
+    def name(self, raw: Any, kind: str | None = None, also: tuple = ()) -> str:
+        """列名映射里写的任何一种写法（合成的列名 `raw`，以及 `also`：用户看到的“组/子列”、子列本身）→ 标准列名；
+        都不在映射里时按内置别名规范 `raw`。"""
+        table = self.config.get(LABELS[kind], {}) if kind is not None else self.any_table
+        for user in (raw, *also):
+            if not user:
+                continue
+            c = clean(user)
+            if c in self.by_sheet:
+                return self.by_sheet[c]
+            if c in table:
+                return table[c]
+        return standard(raw)
 
 
 def _text(v) -> str:
@@ -162,11 +171,12 @@ class _Header:
     last: int
     user: list[str]  # 每列用户看到的表头（两行表头时为“组/子列”）
     raw_names: list[str]  # 每列的名字（别名、组合之后，列名映射的表名一级之前）
+    subs: list[str] = field(default_factory=list)  # 两行表头时每列的子列（下行）原文
 
 
 def _single(rownum: int, vals: list) -> _Header:
     user = [_text(v) for v in vals]
-    return _Header(rownum, rownum, user, user)
+    return _Header(rownum, rownum, user, user, [""] * len(user))
 
 
 def _double(top: tuple[int, list], bottom: tuple[int, list], merges) -> _Header | None:
@@ -188,9 +198,10 @@ def _double(top: tuple[int, list], bottom: tuple[int, list], merges) -> _Header 
             for c in range(c0, c1 + 1):
                 spans[c] = c0
     have_merges = bool(spans or vertical)
-    user, names, group = [], [], ""
+    user, names, subs, group = [], [], [], ""
     for j in range(1, width + 1):
         t, b = tv[j - 1], bv[j - 1]
+        subs.append(b)
         if j in vertical:
             user.append(t)
             names.append(t)
@@ -211,7 +222,7 @@ def _double(top: tuple[int, list], bottom: tuple[int, list], merges) -> _Header 
         else:
             user.append(g or b)
             names.append(g or b)
-    return _Header(r, r2, user, names)
+    return _Header(r, r2, user, names, subs)
 
 
 def _score(names: list[str]) -> int:
@@ -221,14 +232,18 @@ def _score(names: list[str]) -> int:
 def find_header(buffer: list[tuple[int, list]], merges, aliases: _Aliases) -> tuple[_Header, str] | None:
     """前 20 行中最像表头的一行（或两行）：能认出表的种类、认得的列最多；一样多时取一行的。"""
     best = None
+    # 既有格纵向合并到下一行、又有横向合并的组的行：只能是两行表头的上行
+    spans_down = {r0 for r0, _, r1, _ in merges if r1 == r0 + 1} & {r0 for r0, c0, r1, c1 in merges if r1 == r0 and c1 > c0}
     for i, (rn, vals) in enumerate(buffer):
-        cands = [_single(rn, vals)]
+        filled = sum(1 for v in vals if v not in (None, ""))
+        # 只有一个格有字的行（标题、“帮扶责任人”这类说明）不能当一行表头；纵向合并到下一行的行也不能
+        cands = [_single(rn, vals)] if filled >= 2 and rn not in spans_down else []
         if i + 1 < len(buffer):
             d = _double((rn, vals), buffer[i + 1], merges)
             if d is not None:
                 cands.append(d)
         for h in cands:
-            names = [aliases.name(n, None) if n else "" for n in h.raw_names]
+            names = [aliases.name(n, None, (u, b)) if n else "" for n, u, b in zip(h.raw_names, h.user, h.subs)]
             kind = kind_of(n for n in names if n)
             if kind is None:
                 continue
@@ -241,7 +256,8 @@ def find_header(buffer: list[tuple[int, list]], merges, aliases: _Aliases) -> tu
 
 
 PERIOD_IN_TITLE = re.compile(r"截[至止](\d{4})\s*年\s*(\d{1,2})\s*月")
-PERIOD_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:[-_.年]?)(0[1-9]|1[0-2]|[1-9](?=月))月?(?!\d)")
+# 文件名里的月份：2020-12、202012、2020年12月；后面还跟着日（2021-01-05、20210105）的是导出日期，不当月份
+PERIOD_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?:[-_.年]?)(0[1-9]|1[0-2]|[1-9](?=月))月?(?![-_.]?\d)")
 
 
 def period_of(name: str, title_rows: list[list]) -> tuple[int, int] | None:
@@ -300,11 +316,11 @@ class _Builder:
         norm: list[str] = []
         headers: dict[str, str] = {}
         first_col: dict[str, int] = {}
-        for j, (user, raw) in enumerate(zip(h.user, h.raw_names), start=1):
+        for j, (user, raw, sub) in enumerate(zip(h.user, h.raw_names, h.subs), start=1):
             if not user:
                 norm.append("")
                 continue
-            name = self.aliases.name(raw, kind)
+            name = self.aliases.name(raw, kind, (user, sub))
             loc = self.loc(h.last, j, user)
             if name == IGNORE:
                 norm.append("")
@@ -331,6 +347,12 @@ class _Builder:
             first_col[name] = j
             headers[name] = user
             norm.append(name)
+        if kind == "income":
+            for total, subs in group_totals(headers):
+                j = first_col[total]
+                self.c.error(self.loc(h.last, j, headers[total]), "INC003",
+                             f"“{headers[total]}”是合计，表里又有它的子项（{'、'.join(headers[x] for x in subs)}），两者都计入就重复了："
+                             f"请删去合计列或子项，或在 docgen.yml 的“列名映射”中把其中一种写成“{IGNORE}”")
         return norm, headers
 
     def _merges(self, h: _Header, merges, norm: list[str]) -> None:
@@ -384,6 +406,10 @@ class _Builder:
                         continue
                     if vertical:
                         fill(rn, vals)
+                    skip = _not_data(vals, first=n == 0)
+                    if skip:
+                        sheet.issues.append(Issue(self.loc(rn), "COL006", f"第 {rn} 行{skip}，不是数据，未读取", "warning"))
+                        continue
                     for j in blank:
                         if j < len(vals) and vals[j] not in (None, "") and j not in unheaded:
                             unheaded[j] = rn
@@ -394,11 +420,29 @@ class _Builder:
                     n += 1
                     yield rn, vals
             sheet.data_rows = n
+            level = "error" if sheet.kind == "income" else "warning"  # 收入表里的数不能悄悄漏算
             for j, rn in sorted(unheaded.items()):
                 sheet.issues.append(Issue(self.loc(rn, j + 1), "COL005",
-                                          f"{col_letter(j + 1)} 列没有表头却有数据（从第 {rn} 行起），未读取：请补上表头", "warning"))
+                                          f"{col_letter(j + 1)} 列没有表头却有数据（从第 {rn} 行起），未读取：请补上表头", level))
 
         return gen()
+
+
+TOTAL_WORDS = ("合计", "总计", "小计", "总合计")
+
+
+def _not_data(vals: list, first: bool) -> str:
+    """表头下面不是数据的行：栏次行（1、2、3……，只看第一行数据）与合计行。返回说明，是数据时为空串。"""
+    cells = [_text(v) for v in vals if v not in (None, "")]
+    if not cells:
+        return ""
+    if cells[0].replace(" ", "").replace("\u3000", "") in TOTAL_WORDS:
+        return "是合计行（docgen 自己重算合计）"
+    if first and len(cells) >= 3:
+        nums = [c.strip("（）()") for c in cells]
+        if all(x.isdigit() for x in nums) and [int(x) for x in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums))):
+            return "是栏次（" + "、".join(cells[:3]) + "……）"
+    return ""
 
 
 # ---------------------------------------------------------------- 文件
@@ -462,21 +506,15 @@ def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | Non
         finally:
             wb.close()
     elif suffix == ".csv":
-        data = p.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 能解任何字节
-            raise InputError(f"{p.name}: 无法识别文字编码（应为 UTF-8 或 GBK）")
-        reader = csv.reader(io.StringIO(text))
-        rows = ((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=1))
-        sheet = _Builder(p.name, None, aliases, collector).build(rows, [])
-        if sheet is not None:
-            found += 1
-            yield sheet
+        enc = csv_encoding(p)
+        with open(p, encoding=enc, newline="", errors="strict") as fh:  # 逐行读，不把整个文件解码进内存
+            dialect = "excel-tab" if enc == "utf-16" else "excel"  # “Unicode 文本”以制表符分隔
+            reader = csv.reader(fh, dialect)
+            rows = _csv_guarded(((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=1)), p.name)
+            sheet = _Builder(p.name, None, aliases, collector).build(rows, [])
+            if sheet is not None:
+                found += 1
+                yield sheet
     elif suffix in (".yaml", ".yml"):
         for t in _yaml_tables(p):
             found += 1
@@ -484,8 +522,43 @@ def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | Non
     else:
         raise InputError(f"{p.name}: 只能读取 .xlsx、.csv 或 .yaml 文件")
     if not found:
-        raise InputError(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）",
-                         [i for i in collector.issues if i.location.file == p.name])
+        raise NoTables(f"{p.name}: 没有认出任何表（成员信息表要有“证件号码”“与户主关系”列，收入表要有“户编号”“生产经营性收入”列）",
+                       [i for i in collector.issues if i.location.file == p.name])
+
+
+class NoTables(InputError):
+    """文件里一张认得的表都没有。命令行点名的文件：错误；文件夹里顺带扫到的（如工作安排表）：警告，照常读其他文件。"""
+
+
+def csv_encoding(p: Path) -> str:
+    """CSV 的文字编码：整个文件是合法的 UTF-8（可带 BOM）就按 UTF-8，否则按 GBK（GB 18030）。逐块检查，不占内存。"""
+    import codecs
+
+    with open(p, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel 另存为“Unicode 文本”
+        return "utf-16"
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(p, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_guarded(rows, file: str):
+    """CSV 读不下去（编码不对、某一格超长、引号不配对）时给出中文提示。"""
+    try:
+        yield from rows
+    except UnicodeError:
+        raise InputError(f"{file}: 文字编码认不出（应为 UTF-8、GBK 或 Excel 的“Unicode 文本”）。请在 Excel 中另存为"
+                         f"“CSV UTF-8”或 .xlsx 后再试") from None
+    except csv.Error as exc:
+        where = f"第 {exc.args[0].split('line')[-1].strip()} 行" if "line" in str(exc) else ""
+        raise InputError(f"{file}: {where}格式不对（某一格过长或引号不配对），读不下去。请在 Excel 中打开后另存为 .xlsx 再试") from None
 
 
 def _guarded(rows, file: str, sheet: str):
@@ -496,7 +569,8 @@ def _guarded(rows, file: str, sheet: str):
 
     try:
         yield from rows
-    except (zlib.error, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError, KeyError) as exc:
+    except (zlib.error, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError, KeyError, IndexError,
+            OverflowError) as exc:
         kind = "含有 XML 实体声明（docgen 不解析实体）" if "ntit" in str(exc) else "已损坏或不完整"
         raise InputError(f"{file}:{sheet}: 工作表数据{kind}，读不下去。请在 Excel 中打开后重新保存为 .xlsx，或重新导出") from None
 
@@ -571,6 +645,7 @@ class DataFiles:
     files: list[Path]
     notes: list[str]
     periods: dict[str, tuple[int, int]]  # 文件名 → 导出表自己写的月份
+    scanned: frozenset[str] = frozenset()  # 从文件夹里扫到的文件（不是命令行点名的）
 
 
 def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> DataFiles:
@@ -579,6 +654,7 @@ def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> D
     files: list[Path] = []
     notes: list[str] = []
     problems: list[str] = []
+    scanned: set[str] = set()
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -592,6 +668,7 @@ def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> D
                     problems.append(f"{f.name}: 是{REFUSED[f.suffix.lower()]}，docgen 读不了。请“另存为”Excel 工作簿（.xlsx）后再试")
                 elif f.suffix.lower() in DATA_SUFFIXES:
                     files.append(f)
+                    scanned.add(str(f))
                 else:
                     notes.append(f"跳过 {f.name}（不是数据文件：只读 .xlsx、.csv、.yaml）")
         elif not p.exists():
@@ -609,6 +686,8 @@ def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> D
                 problems.append(why)
     if problems:
         raise InputError(f"有 {len(problems)} 个数据文件读不了：\n" + "\n".join(f"  {x}" for x in problems))
+    if not files:
+        raise InputError(f"没有数据文件：{'、'.join(str(p) for p in paths)} 中没有 .xlsx、.csv 或 .yaml 文件")
     periods = {f.name: pr for f in files if (pr := export_period(f)) is not None}
     distinct = sorted(set(periods.values()))
     if len(distinct) > 1:
@@ -628,7 +707,7 @@ def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> D
     elif distinct and period is not None and distinct[0] != period:
         notes.append(f"注意：导出表是 {distinct[0][0]}年{distinct[0][1]}月 的（{'、'.join(sorted(periods))}），"
                      f"本次期别为 {period[0]}-{period[1]:02d}")
-    return DataFiles(files, notes, periods)
+    return DataFiles(files, notes, periods, frozenset(scanned))
 
 
 def export_period(p: Path) -> tuple[int, int] | None:

@@ -29,7 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import InputError, Issue, IssueCollector, Location
-from docgen.households.load import DataFiles, Row, Sheet, SheetInfo, Table, iter_tables, make_row, materialise
+from docgen.households.load import (
+    DataFiles,
+    NoTables,
+    Row,
+    Sheet,
+    SheetInfo,
+    Table,
+    iter_tables,
+    make_row,
+    materialise,
+)
 
 FORMAT = 5  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
 BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
@@ -262,21 +272,27 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     years: set[int] = set()
     aliases = settings.column_aliases
     for f in data.files:
-        for t in iter_tables(f, pre, aliases):
-            first_file = first_file or t.file
-            if t.kind not in BIG:
-                small.append(materialise(t))
-            else:
-                tbl = len(big)
-                big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
-                                       header_first=t.header_first)))
-                n = _stage_rows(db, tbl, t, digests, years)
-            if isinstance(t, Sheet):
-                pre.issues += t.issues
-                intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
-            else:
-                intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
-                                               len(t.rows) if t.kind not in BIG else n))
+        try:
+            for t in iter_tables(f, pre, aliases):
+                first_file = first_file or t.file
+                n = 0
+                if t.kind not in BIG:
+                    small.append(materialise(t))
+                else:
+                    tbl = len(big)
+                    big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
+                                           header_first=t.header_first)))
+                    n = _stage_rows(db, tbl, t, digests, years)
+                if isinstance(t, Sheet):
+                    pre.issues += t.issues
+                    intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
+                else:
+                    intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
+                                                   len(t.rows) if t.kind not in BIG else n))
+        except NoTables as exc:  # 文件夹里顺带扫到的无关工作簿（没有认出任何表）：说明后跳过；命令行点名的仍是错误
+            if str(f) not in data.scanned:
+                raise
+            pre.warning(Location(f.name), "SHEET002", f"没有认出任何表，未读取（{exc.message.split(': ', 1)[-1]}）")
     for i in pre.issues:
         if i.code == "SHEET001":
             intake.sheets.append(SheetInfo(i.location.file, i.location.sheet, None, None, None, 0))
@@ -304,7 +320,8 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     ctx = validate_context(c, group_tables(small))
     have_members = any(t.kind == "members" for _, t in big)
     if not have_members:
-        c.issues.append(no_members_issue(first_file or "?"))
+        others = db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is not None
+        c.issues.append(no_members_issue(first_file or "?", others))
     codes = [r[0] for r in db.execute("SELECT DISTINCT village FROM rows ORDER BY village")] or [""]
     whole = hashlib.sha256(pickle.dumps(
         (conf, ref, have_members, first_file, [(t.kind, t.file, t.sheet, t.headers) for _, t in big],

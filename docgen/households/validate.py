@@ -159,7 +159,11 @@ def validate_part(c: IssueCollector, by_kind: dict[str, list[Table]], villages: 
     return hhs, _visits(c, by_kind["visits"], households, have_members)
 
 
-def no_members_issue(file: str) -> Issue:
+def no_members_issue(file: str, others: bool = False) -> Issue:
+    """没有成员信息表：有收入、住房或走访数据时是错误（那些行对不到任何户，不能悄悄丢掉），否则是警告。"""
+    if others:
+        return Issue(Location(file), "REQ002", "有收入、住房或走访数据，却没有成员信息表（要有“证件号码”“与户主关系”列），"
+                                               "这些行对不到任何户：请把成员信息表一起放进来", "error")
     return Issue(Location(file), "REQ002", "没有成员信息表（要有“证件号码”“与户主关系”列）", "warning")
 
 
@@ -270,6 +274,9 @@ def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = 
     for t in tables:  # 认不出的收入列在读表时已报错（load），这里只有认得的列
         for row in t.rows:
             hh_id = row.text("户编号")
+            if not hh_id:
+                c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
+                continue
             if have_members and hh_id not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
                 continue
@@ -298,12 +305,20 @@ def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = 
 
 def _housing(c: _Checker, tables: list[Table], households, have_members: bool = True) -> dict[str, Housing]:
     out = {}
+    seen: dict[str, Row] = {}
     for t in tables:
         for row in t.rows:
             hh_id = row.text("户编号")
+            if not hh_id:
+                c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
+                continue
             if have_members and hh_id not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh_id} 在成员信息表中没有")
                 continue
+            if hh_id in seen:  # 一户两行住房数据：不能让后一行悄悄盖掉前一行
+                c.err(row.loc("户编号"), "HH006", f"户 {hh_id} 的住房饮水数据重复（另一行在 {seen[hh_id].loc()}），只能保留一行")
+                continue
+            seen[hh_id] = row
             v = {n: c.enum(row, n) for n in HOUSING_FIELDS if n in row.values}
             out[hh_id] = Housing(dangerous=v.get("是否危房户", ""), grade=v.get("危房等级", "").upper(),
                                  renovated=v.get("是否已完成危房改造", ""), area=c.number(row, "住房面积"),
@@ -348,7 +363,11 @@ def _visits(c: _Checker, tables: list[Table], households, have_members: bool = T
         for row in t.rows:
             d = c.date(row, "走访日期")
             hh = row.text("户编号")
-            if have_members and hh and hh not in households:
+            if not row.text("走访日期"):
+                c.err(row.loc("走访日期"), "REQ001", "走访日期不能为空")
+            if not hh:
+                c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
+            elif have_members and hh not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh} 在成员信息表中没有")
             if d:
                 out.append(Visit(date=d, visitor=row.text("走访人"), hh_id=hh, mode=row.text("方式") or "入户",

@@ -20,6 +20,7 @@ NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 DATE_BUILTIN = set(range(14, 23)) | {45, 46, 47}
 EPOCH = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
 def _col(ref: str) -> int:
@@ -95,7 +96,10 @@ class FastWorkbook:
     def __init__(self, path):
         self.z = zipfile.ZipFile(path)
         names = set(self.z.namelist())
-        wb = etree.fromstring(self.z.read("xl/workbook.xml"))
+        wb = etree.fromstring(self.z.read("xl/workbook.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
+        pr = wb.find(f"{NS}workbookPr")
+        # 1904 日期系统（Mac 版 Excel 的旧文件）：序号从 1904-01-01 起算
+        self.epoch = EPOCH_1904 if pr is not None and pr.get("date1904") in ("1", "true") else EPOCH
         rels = etree.fromstring(self.z.read("xl/_rels/workbook.xml.rels"))
         target = {r.get("Id"): r.get("Target") for r in rels}
         self.sheets: list[tuple[str, str]] = []
@@ -136,7 +140,7 @@ class FastWorkbook:
     def rows(self, sheet_path: str) -> Iterator[tuple[int, list]]:
         """逐行给出 (行号, 值列表)；空行不出现。"""
         C, V, IS, T = f"{NS}c", f"{NS}v", f"{NS}is", f"{NS}t"
-        shared, date_styles = self.shared, self.date_styles
+        shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
         r = 0
         for _, row in etree.iterparse(self.z.open(sheet_path), tag=f"{NS}row", resolve_entities=False, no_network=True):
             rr = row.get("r")
@@ -167,7 +171,10 @@ class FastWorkbook:
                         else:
                             num = float(text)
                             if date_styles and int(c.get("s", "0")) in date_styles:
-                                val = EPOCH + dt.timedelta(days=num)
+                                try:
+                                    val = epoch + dt.timedelta(days=num)
+                                except OverflowError:  # 设成日期格式的大数（如 19800101）：原样给出数值，由校验报错
+                                    val = int(num) if num.is_integer() else num
                             else:
                                 val = int(num) if num.is_integer() else num
                         break

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 from docgen.errors import RenderError
@@ -19,8 +20,12 @@ from docgen.fonts import FontSet
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
 
 
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+\.typ")
+
+
 class TypstForms:
-    """按模板缓存的 Typst 编译器。"""
+    """一个模板目录一个 Typst 编译器：入口是按 ``sys.inputs.form`` 选模板的一小段源码（include 该模板），
+    所以全部户档表格与公示名单共用一个编译器——字体每个进程只加载一次（每个编译器要约 85 MB）。"""
 
     def __init__(self, templates: Path, fonts: FontSet, *, compact_pdf: bool = True, pdfa: bool = True):
         import typst
@@ -43,22 +48,31 @@ class TypstForms:
             roles[key] = chain
         roles["xbs_bold"] = fonts.resolve()["xbs"].bold
         self.fonts_json = json.dumps(roles, ensure_ascii=False)
-        self._compilers: dict[str, object] = {}
+        self._compiler = None
+        self._names: tuple[str, ...] = ()
+        self._src = b""
+
+    def _entry(self, names: tuple[str, ...]) -> bytes:
+        """入口源码：按 sys.inputs.form 选一个模板（模板名只能是字母、数字、-_. ，不拼进任何用户文字）。"""
+        branches = " else ".join(f'if form == "{n}" {{ include "{n}" }}' for n in names)
+        return f'#let form = sys.inputs.form\n#{branches} else {{ panic("未知的模板：" + form) }}\n'.encode()
 
     def render(self, name: str, ctx: dict, date: dt.date) -> bytes:
         import typst
 
         path = self.templates / name
-        if not path.is_file():
+        if not path.is_file() or not _SAFE_NAME.fullmatch(name):
             raise RenderError(f"找不到 Typst 模板 {path}")
         inputs = {"data": json.dumps(ctx, ensure_ascii=False, default=str), "fonts": self.fonts_json,
-                  "date": date.isoformat()}
-        comp = self._compilers.get(name)
+                  "date": date.isoformat(), "form": name}
         try:
-            if comp is None:
-                comp = typst.Compiler(str(path), font_paths=self.font_paths, ignore_system_fonts=True, sys_inputs=inputs)
-                self._compilers[name] = comp
-            data = comp.compile(sys_inputs=inputs, pdf_standards=self.standards)
+            if self._compiler is None or name not in self._names:  # 目录里多了模板时重建入口
+                self._names = tuple(sorted(p.name for p in self.templates.glob("*.typ") if _SAFE_NAME.fullmatch(p.name)))
+                self._src = self._entry(self._names)
+                self._compiler = typst.Compiler(self._src, root=str(self.templates),
+                                                font_paths=self.font_paths, ignore_system_fonts=True, sys_inputs=inputs)
+            # 入口是内存中的源码：每次都要交给 compile（typst-py 只在第一次编译时记得它）
+            data = self._compiler.compile(input=self._src, sys_inputs=inputs, pdf_standards=self.standards)
         except Exception as exc:  # typst.TypstError：模板或数据有误
             raise RenderError(f"Typst 模板 {path.name} 排版失败：{exc}") from None
         return compact(data) if self.compact_pdf else data
