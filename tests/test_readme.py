@@ -44,3 +44,14 @@ def test_readme_tasklist_renders(tmp_path):
     assert len(t.rows) == 2 and t.rows[1][4] is None
     for suffix in (".docx", ".xlsx", ".pdf"):
         render_file(tmp_path / "t.yaml", tmp_path / f"o{suffix}")
+
+
+def test_readme_docgen_yml_example_is_valid(tmp_path):
+    """README 里的 docgen.yml 示例照抄就能用（不认识的键会报错）。"""
+    from docgen.settings import load_settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("贫困线:"))
+    (tmp_path / "docgen.yml").write_text(block, encoding="utf-8")
+    s = load_settings(tmp_path / "docgen.yml")
+    assert s.column_aliases["家庭收入"]["劳务收入"] == "工资性收入" and s.school_ages == (6, 15)
