@@ -530,3 +530,12 @@ def test_1904_date_system(tmp_path):
     rows = list(fw.rows(fw.sheets[0][1]))
     fw.close()
     assert rows[1][1][0] == dt.datetime(2020, 5, 6)
+
+
+def test_mapping_keys_that_match_nothing_are_reported(flat, tmp_path):
+    from docgen.settings import load_settings
+
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("列名映射:\n  收入表: {务工收入: 工资性收入}\n  贫困户家庭收入: {劳务收入: 工资性收入}\n", encoding="utf-8")
+    found = _codes(check_issues([flat / "户籍导出.xlsx"], settings=load_settings(cfg)))
+    assert found["CFG002"] == ["docgen.yml:列名映射.收入表"]  # 工作表名“贫困户家庭收入”是对的，不报

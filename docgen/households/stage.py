@@ -293,6 +293,15 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
             if str(f) not in data.scanned:
                 raise
             pre.warning(Location(f.name), "SHEET002", f"没有认出任何表，未读取（{exc.message.split(': ', 1)[-1]}）")
+    # 列名映射里既不是表名、也不是读到的工作表名或文件名的键：多半写错了（如“收入表”），不能悄悄不起作用
+    from docgen.households.columns import BY_LABEL
+
+    seen_names = {x for s in intake.sheets for x in (s.file, s.sheet) if x}
+    seen_names |= {i.location.sheet for i in pre.issues if i.code == "SHEET001" and i.location.sheet}
+    for key in settings.column_aliases:
+        if key not in BY_LABEL and key not in seen_names:
+            pre.warning(Location("docgen.yml", None, None, f"列名映射.{key}"), "CFG002",
+                        f"列名映射中的“{key}”既不是表名（{'、'.join(BY_LABEL)}），也不是读到的工作表名或文件名，没有起作用")
     for i in pre.issues:
         if i.code == "SHEET001":
             intake.sheets.append(SheetInfo(i.location.file, i.location.sheet, None, None, None, 0))
