@@ -18,6 +18,7 @@ from docgen.households.compute import (
     mask_phone,
 )
 from docgen.households.ledger import ratio_text, remarks, verdicts
+from docgen.errors import RenderError
 from docgen.model.base import format_date
 from docgen.render.ooxml import deterministic_zip
 
@@ -234,15 +235,18 @@ def _signature_right_em(unit: str, date_text: str) -> float:
 
 
 def gongshi_document(fmt: str, *, title: str, unit: str, start: dt.date, end: dt.date, date: dt.date, rows: list[dict],
-                     county: bool = False, templates: Path | None = None) -> bytes:
+                     county: bool = False, templates: Path | None = None, chunk: int = 1500) -> bytes:
     """公示名单文书（`fmt` 为 "docx" 或 "pdf"）：标题、说明、名单表（表头每页重复）、公示期、异议渠道，
     末尾右侧为公示单位与日期。`rows` 为 :func:`gongshi_rows` 的结果（身份证号已打码）；`county` 为真时名单多一列“村”。
     不读时钟：日期都来自参数，同样的输入得到同样的字节。"""
     if fmt == "pdf":
         from docgen.render.env import templates_dir
 
+        folder = Path(templates or templates_dir()) / "typst"
         ctx = gongshi_context(title=title, unit=unit, start=start, end=end, date=date, rows=rows, county=county)
-        return _typst_forms(Path(templates or templates_dir()) / "typst").render("gongshi.typ", ctx, date)
+        if len(rows) > chunk:  # 全县几万户的长名单：分段在短命的子进程里排再拼起来，内存不随户数增长
+            return _gongshi_pdf_in_parts(folder, ctx, rows, chunk, date)
+        return _typst_forms(folder).render("gongshi.typ", ctx, date)
     if fmt == "docx":
         cols = _gongshi_columns(county)
         text = _gongshi_text(unit=unit, start=start, end=end, rows=rows, county=county)
@@ -250,9 +254,9 @@ def gongshi_document(fmt: str, *, title: str, unit: str, start: dt.date, end: dt
     raise ValueError(f"公示名单的格式应为 docx 或 pdf，得到 {fmt!r}")
 
 
-def _gongshi_table(cols: list[tuple[str, str, float]], rows: list[dict]) -> list[list[str]]:
+def _gongshi_table(cols: list[tuple[str, str, float]], rows: list[dict], start: int = 1) -> list[list[str]]:
     return [[str(i) if key == "no" else ("" if r.get(key) is None else str(r[key])) for _, key, _ in cols]
-            for i, r in enumerate(rows, start=1)]
+            for i, r in enumerate(rows, start=start)]
 
 
 def gongshi_context(*, title: str, unit: str, start: dt.date, end: dt.date, date: dt.date, rows: list[dict],
@@ -263,6 +267,59 @@ def gongshi_context(*, title: str, unit: str, start: dt.date, end: dt.date, date
     return {"title": title, **_gongshi_text(unit=unit, start=start, end=end, rows=rows, county=county), "unit": unit,
             "date": date_text, "columns": [c[0] for c in cols], "widths": [c[2] for c in cols],
             "rows": _gongshi_table(cols, rows), "signature_right": _signature_right_em(unit, date_text)}
+
+
+def _gongshi_pdf_in_parts(folder: Path, ctx: dict, rows: list[dict], chunk: int, date: dt.date) -> bytes:
+    """长名单分段排：Typst 的版面缓存是全进程共享的（typst-py 清不掉），一次排几千行、几百页要上 GB 内存；
+    所以每段（`chunk` 行）在一个新的子进程里排，页码接着前面各段（每页“第 N 页”；总页数要等全部排完才知道，
+    分段时不写“共 M 页”），拼起来后收进对象流。分段排的不带标签（拼接后的结构树对不上），仍是 PDF/A-2b。"""
+    import io
+    import json
+    import subprocess
+    import sys
+
+    import pikepdf
+
+    from docgen.render.typst_engine import compact
+
+    table = ctx["rows"]
+    n = (len(table) + chunk - 1) // chunk
+    offset, merged = 0, None
+    try:
+        for k in range(n):
+            part = {**ctx, "rows": table[k * chunk:(k + 1) * chunk], "part_first": k == 0, "part_last": k == n - 1,
+                    "page_offset": offset}
+            job = json.dumps({"folder": str(folder), "ctx": part, "date": date.isoformat()}, ensure_ascii=False)
+            res = subprocess.run([sys.executable, "-c", "from docgen.households.docs import _gongshi_part_main as m; m()"],
+                                 input=job.encode("utf-8"), capture_output=True, check=False)
+            if res.returncode != 0:
+                raise RenderError(f"公示名单分段排版失败：{res.stderr.decode('utf-8', 'replace')[-500:]}")
+            pdf = pikepdf.open(io.BytesIO(res.stdout))
+            offset += len(pdf.pages)
+            if merged is None:
+                merged = pdf
+            else:
+                merged.pages.extend(pdf.pages)
+                pdf.close()
+        out = io.BytesIO()
+        merged.save(out, deterministic_id=True)
+    finally:
+        if merged is not None:
+            merged.close()
+    return compact(out.getvalue())
+
+
+def _gongshi_part_main() -> None:
+    """子进程：从标准输入读一段名单，排版后把 PDF 写到标准输出（见 _gongshi_pdf_in_parts）。"""
+    import json
+    import sys
+
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    from docgen.fonts import FontSet
+    from docgen.render.typst_engine import TypstForms
+
+    forms = TypstForms(Path(job["folder"]), FontSet(), compact_pdf=False)
+    sys.stdout.buffer.write(forms.render("gongshi.typ", job["ctx"], dt.date.fromisoformat(job["date"]), tags=False))
 
 
 def typst_sample_contexts(reference: dt.date) -> dict[str, dict]:

@@ -57,7 +57,8 @@ class TypstForms:
         branches = " else ".join(f'if form == "{n}" {{ include "{n}" }}' for n in names)
         return f'#let form = sys.inputs.form\n#{branches} else {{ panic("未知的模板：" + form) }}\n'.encode()
 
-    def render(self, name: str, ctx: dict, date: dt.date) -> bytes:
+    def render(self, name: str, ctx: dict, date: dt.date, *, tags: bool = True) -> bytes:
+        """排一份。`tags=False`：不带标签（分段排、之后拼起来的长名单用：拼接后的结构树对不上）。"""
         import typst
 
         path = self.templates / name
@@ -72,7 +73,7 @@ class TypstForms:
                 self._compiler = typst.Compiler(self._src, root=str(self.templates),
                                                 font_paths=self.font_paths, ignore_system_fonts=True, sys_inputs=inputs)
             # 入口是内存中的源码：每次都要交给 compile（typst-py 只在第一次编译时记得它）
-            data = self._compiler.compile(input=self._src, sys_inputs=inputs, pdf_standards=self.standards)
+            data = self._compiler.compile(input=self._src, sys_inputs=inputs, pdf_standards=self.standards, pdf_tags=tags)
         except Exception as exc:  # typst.TypstError：模板或数据有误
             raise RenderError(f"Typst 模板 {path.name} 排版失败：{exc}") from None
         return compact(data) if self.compact_pdf else data
