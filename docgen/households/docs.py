@@ -364,24 +364,13 @@ def _gongshi_docx(title: str, text: dict, unit: str, date: dt.date, cols: list[t
                   table: list[list[str]]) -> bytes:
     """Word 版：公文模板的竖排节；名单为真正的 Word 表格，表头行在每页重复、行不跨页。"""
     from docgen.layout import GB9704, mm, twip
-    from docgen.render.docx import open_template, save_docx, write_sections
+    from docgen.render.docx import open_template, save_docx, table_frame, write_sections
     from docgen.render.ooxml import el, para, run
 
     em = twip(GB9704.body_pt)  # 一个正文字宽（twip）
     doc, sect = open_template()
     width = twip(mm(GB9704.block_w_mm))
-    total = sum(w for _, _, w in cols)
-    grid = [int(width * w / total) for _, _, w in cols]
-    grid[-1] = width - sum(grid[:-1])
-    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"}
-    tbl = el("w:tbl", None,
-             el("w:tblPr", None,
-                el("w:tblW", {"w": width, "type": "dxa"}),
-                el("w:jc", {"val": "center"}),
-                el("w:tblBorders", None, *[el(f"w:{s}", border) for s in ("top", "left", "bottom", "right", "insideH", "insideV")]),
-                el("w:tblLayout", {"type": "fixed"}),
-                el("w:tblCellMar", None, el("w:left", {"w": 40, "type": "dxa"}), el("w:right", {"w": 40, "type": "dxa"}))),
-             el("w:tblGrid", None, *[el("w:gridCol", {"w": w}) for w in grid]))
+    tbl, grid = table_frame(width, [w for _, _, w in cols], cell_margin=40)
 
     def cell(value: str, w: int, style: str):
         return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": w, "type": "dxa"}), el("w:vAlign", {"val": "center"})),

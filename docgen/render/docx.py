@@ -57,8 +57,9 @@ def _attach_note_paras(notes: list[str]) -> list[etree._Element]:
     return out
 
 
-def _table(t, width_twip: int) -> etree._Element:
-    weights = t.widths or [1.0] * len(t.columns)
+def table_frame(width_twip: int, weights: list[float], cell_margin: int = 80) -> tuple[etree._Element, list[int]]:
+    """一张居中、固定列宽、细实线的 Word 表格的外框（tblPr 与 tblGrid）：(w:tbl, 各列宽 twip)。
+    公文附件表与公示名单都用它，各自往里加行。"""
     total = sum(weights)
     cols = [int(width_twip * w / total) for w in weights]
     cols[-1] = width_twip - sum(cols[:-1])
@@ -69,8 +70,14 @@ def _table(t, width_twip: int) -> etree._Element:
                 el("w:jc", {"val": "center"}),
                 el("w:tblBorders", None, *[el(f"w:{s}", border) for s in ("top", "left", "bottom", "right", "insideH", "insideV")]),
                 el("w:tblLayout", {"type": "fixed"}),
-                el("w:tblCellMar", None, el("w:left", {"w": 80, "type": "dxa"}), el("w:right", {"w": 80, "type": "dxa"}))),
+                el("w:tblCellMar", None, el("w:left", {"w": cell_margin, "type": "dxa"}),
+                   el("w:right", {"w": cell_margin, "type": "dxa"}))),
              el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
+    return tbl, cols
+
+
+def _table(t, width_twip: int) -> etree._Element:
+    tbl, cols = table_frame(width_twip, t.widths or [1.0] * len(t.columns))
 
     def cell(text: str, width: int, style: str, span: int = 1, vmerge: str | None = None,
              center: bool = False) -> etree._Element:
