@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -271,7 +272,7 @@ def check_cmd(ctx: click.Context, paths: tuple[Path, ...], period: str | None, c
         ym = parse_period(period, "--period") if period else None
         settings = load_settings(config)
         data = collect_files(list(paths), ym)
-        intake = check_data(data, settings, ym)
+        intake = check_data(data, settings, ym, workers=min(2, os.cpu_count() or 1))
         issues = sorted(intake.issues, key=lambda i: (i.location.file, i.location.sheet or "", i.location.row or 0))
         if fmt == "json":
             click.echo(json.dumps({

@@ -73,10 +73,10 @@ def _init_worker(templates: str, settings) -> None:
 
 
 def _render_chunk(tasks) -> list[tuple]:
-    """一批任务：(输出目录, 核算结果, 该户各项) 是一户的文书；(输出目录, ("公示", 参数), [项]) 是一份公示名单。"""
+    """一批任务：(输出目录, (分拣结果, 村代码, 户编号), 该户各项) 是一户的文书；(输出目录, ("公示", 参数), [项]) 是一份公示名单。"""
     out = []
     for t in tasks:
-        out += _render_gongshi(t) if isinstance(t[1], tuple) else _render_household(t)
+        out += _render_gongshi(t) if t[1][0] == "公示" else _render_household(t)
     return out
 
 
@@ -93,14 +93,30 @@ def _render_gongshi(task) -> list[tuple]:
         return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")]
 
 
+def _assessment(staging: str, code: str, hh: str):
+    """工作进程自己从分拣结果（只读）取一户的核算结果，一次解开一个村：主进程不必为每户解开、再打包送过来。
+    任务按村的顺序送出，所以每个工作进程每村一般只解开一次。"""
+    if _W.get("village") != (staging, code):
+        import pickle
+        import sqlite3
+
+        db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT blob FROM assessed WHERE code=?", (code,)).fetchone()
+        finally:
+            db.close()
+        _W["village"], _W["items"] = (staging, code), {a.household.hh_id: a for a in pickle.loads(row[0])} if row else {}
+    return _W["items"][hh]
+
+
 def _render_household(task) -> list[tuple]:
     """渲染一户的各种文书；返回 (输出, 内容键, 校验值, 大小, 错误)。"""
     from docgen.households.docs import household_context
 
-    out, assessment, jobs = task
+    out, (staging, code, hh), jobs = task
     results = []
     try:
-        ctx = household_context(assessment, _W["settings"], public=False)
+        ctx = household_context(_assessment(staging, code, hh), _W["settings"], public=False)
     except Exception as exc:  # 数据与模板不合
         return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}") for j in jobs]
     for j in jobs:
@@ -117,7 +133,7 @@ def _render_household(task) -> list[tuple]:
 
 
 def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
-              dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 200,
+              dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 2000,
               progress=None, log=None, archive_profile: str | None = None,
               on_total=None, on_decision=None) -> tuple[list[tuple[Job, str]], Summary]:
     """运行（或只计划）批处理。`data`：:class:`~docgen.households.load.DataFiles`（或文件、文件夹的列表）；
@@ -149,7 +165,7 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         for stale in out.rglob(".*.part"):
             stale.unlink(missing_ok=True)
     try:
-        stg = Staging.open_or_build(data, settings, out / CACHE, __version__, ym)
+        stg = Staging.open_or_build(data, settings, out / CACHE, __version__, ym, workers=workers)
     except BaseException:
         if fresh_dir:  # 数据有错：这次新建的输出目录（里面只有空的缓存目录）不留下
             shutil.rmtree(out, ignore_errors=True)
@@ -284,7 +300,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
 
         def flush_household():
             if hh_jobs:
-                chunk.append((str(out), assessments(hh_jobs[0].code)[hh_jobs[0].household], list(hh_jobs)))
+                chunk.append((str(out), (str(stg.path), hh_jobs[0].code, hh_jobs[0].household), list(hh_jobs)))
                 hh_jobs.clear()
 
         def flush_chunk():

@@ -129,7 +129,7 @@ class Staging:
 
     @classmethod
     def open_or_build(cls, data: DataFiles, settings, folder: Path, version: str,
-                      period: tuple[int, int] | None = None) -> Staging:
+                      period: tuple[int, int] | None = None, workers: int = 1) -> Staging:
         """有同样输入的分拣结果就直接打开；否则读表、校验、核算。数据有错误时抛出 :class:`DataError`（不留缓存）。"""
         conf = f"{settings!r}|{period}|{version}|{FORMAT}"
         key = hashlib.sha256(f"{inputs_hash(data.files)}|{conf}".encode()).hexdigest()[:32]
@@ -146,7 +146,7 @@ class Staging:
         part = folder / f".{key}.sqlite.part"
         part.unlink(missing_ok=True)
         try:
-            intake = _build(part, data, settings, conf, period, previous[-1] if previous else None)
+            intake = _build(part, data, settings, conf, period, previous[-1] if previous else None, workers=workers)
             if intake.errors:
                 raise DataError(f"数据有 {len(intake.errors)} 个错误，未生成（先用 docgen check 查看并改正）", intake)
             for old in folder.glob("*.sqlite*"):
@@ -202,11 +202,12 @@ class Staging:
         self.db.close()
 
 
-def check_data(data: DataFiles, settings, period: tuple[int, int] | None = None) -> Intake:
+def check_data(data: DataFiles, settings, period: tuple[int, int] | None = None, workers: int = 1) -> Intake:
     """`docgen check`：走同一条流水线（读表、分拣、逐村校验），只是不核算、不留分拣结果。"""
     folder = Path(tempfile.mkdtemp(prefix="docgen-check-"))
     try:
-        return _build(folder / "check.sqlite", data, settings, f"{settings!r}|{period}", period, None, assess=False)
+        return _build(folder / "check.sqlite", data, settings, f"{settings!r}|{period}", period, None, assess=False,
+                      workers=workers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -248,7 +249,7 @@ def _previous(path: Path | None, digest: str) -> sqlite3.Connection | None:
 
 
 def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, int] | None,
-           previous: Path | None = None, *, assess: bool = True) -> Intake:
+           previous: Path | None = None, *, assess: bool = True, workers: int = 1) -> Intake:
     """读表、分拣、逐村校验（与核算）。返回 :class:`Intake`；没有错误时 `path` 是完整的分拣结果。"""
     from docgen.households.compute import assess as assess_household
     from docgen.households.ledger import summary_line
@@ -264,7 +265,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     intake = Intake(notes=list(data.notes))
     pre = IssueCollector()  # 读表时（表头一级）的问题
     db = sqlite3.connect(path)
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
+    db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;" + SCHEMA)
     small: list[Table] = []
     big: list[tuple[int, Table]] = []  # 按户的表，只有表头（行在 SQLite 里）
     digests: dict[str, hashlib._Hash] = {}  # 村代码 → 该村各行的摘要
@@ -338,10 +339,18 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
         pickle.HIGHEST_PROTOCOL)).hexdigest()
     prev = _previous(previous, whole) if assess else None
     ord_ = 0
+    plan: list[tuple[str, str, tuple | None]] = []  # (村代码, 摘要, 上次的结果或 None)
+    db.commit()  # 各村的行交给工作进程去读（WAL：主进程写结果时它们照读）
     for code in codes:
         digest = digests[code].hexdigest() if code in digests else ""
         old = prev.execute("SELECT warnings, households, members FROM villages WHERE code=? AND digest=?",
                            (code, digest)).fetchone() if prev is not None else None
+        plan.append((code, digest, old))
+    clean = not c.errors  # 表头一级、小表已有错误时各村只校验不核算（反正不会生成）
+    jobs = [(str(path), code, digest, big, ctx.villages, have_members, ref, settings, assess and clean)
+            for code, digest, old in plan if old is None]
+    results = _map_villages(jobs, workers if len(jobs) > 4 else 1)
+    for code, digest, old in plan:  # 按村代码的顺序：问题的先后、各户的次序与逐村串行时相同
         if old is not None:  # 这个村的行一行没变：沿用上次的校验与核算结果
             c.issues += pickle.loads(old[0])
             intake.households += old[1]
@@ -355,33 +364,20 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
                            prev.execute("SELECT code, blob FROM assessed WHERE code=?", (code,)))
             db.execute("INSERT INTO villages VALUES (?, ?, ?, ?, ?)", (code, digest, old[0], old[1], old[2]))
             continue
-        start = len(c.issues)
-        tables = []
-        for tbl, head in big:
-            t = Table(head.kind, head.file, head.sheet, headers=head.headers, header_row=head.header_row)
-            for (blob,) in db.execute("SELECT data FROM rows WHERE village=? AND tbl=? ORDER BY rownum", (code, tbl)):
-                rownum, values, headers = pickle.loads(blob)
-                t.rows.append(Row(t.file, t.sheet, rownum, values, headers if headers is not None else t.headers))
-            tables.append(t)
-        hhs, _visits = validate_part(c, group_tables(tables), ctx.villages, have_members=have_members)
-        n_members = sum(len(h.members) for h in hhs)
-        intake.households += len(hhs)
+        issues, n_hh, n_members, rows, blob = next(results)
+        c.issues += issues
+        intake.households += n_hh
         intake.members += n_members
-        if c.errors or not assess:  # 有错就不核算了，但继续校验，以便一次报出全部问题
+        if rows is None:  # 没有核算
             continue
-        items = [assess_household(h, settings, ref) for h in hhs]
-        rows = []
-        for a in items:
-            h = a.household
-            rows.append((ord_, h.hh_id, code, h.village, h.head.name, a.income is not None,
-                         hashlib.sha256(h.model_dump_json().encode("utf-8")).hexdigest(),
-                         pickle.dumps(summary_line(a), pickle.HIGHEST_PROTOCOL)))
-            ord_ += 1
-        db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        if items:
-            db.execute("INSERT INTO assessed VALUES (?, ?)", (code, pickle.dumps(items, pickle.HIGHEST_PROTOCOL)))
+        db.executemany("INSERT INTO households VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(ord_ + i, *r) for i, r in enumerate(rows)])
+        ord_ += len(rows)
+        if blob is not None:
+            db.execute("INSERT INTO assessed VALUES (?, ?)", (code, blob))
         db.execute("INSERT INTO villages VALUES (?, ?, ?, ?, ?)",
-                   (code, digest, pickle.dumps(c.issues[start:], pickle.HIGHEST_PROTOCOL), len(hhs), n_members))
+                   (code, digest, pickle.dumps(issues, pickle.HIGHEST_PROTOCOL), n_hh, n_members))
+    results.close()
     if prev is not None:
         prev.close()
     _duplicate_ids(db, c, {tbl: t for tbl, t in big}, duplicate_id_message)
@@ -395,9 +391,63 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     db.execute("DROP TABLE rows")
     db.execute("DROP TABLE ids")
     db.commit()
+    db.execute("PRAGMA journal_mode=DELETE")  # 留下的分拣结果是单个文件（之后只读）
     db.execute("VACUUM")
     db.close()
     return intake
+
+
+def _map_villages(jobs, workers: int):
+    """逐村校验（与核算），按村代码的顺序给出结果；`workers` > 1 时分给几个进程（在途的村有上限，内存不随村数增长）。"""
+    if workers <= 1:
+        yield from map(_village, jobs)
+        return
+    import multiprocessing as mp
+    from collections import deque
+
+    with mp.get_context("spawn").Pool(workers) as pool:
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.apply_async(_village, (job,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _village(job) -> tuple:
+    """校验（与核算）一个村：从分拣库（只读）取该村各表的行。返回 (问题, 户数, 人数, 各户行, 核算结果)；
+    不核算时最后两项为 None（一户也没有时核算结果为 None）。"""
+    from docgen.households.compute import assess as assess_household
+    from docgen.households.ledger import summary_line
+    from docgen.households.validate import _Checker, group_tables, validate_part
+
+    path, code, digest, big, villages, have_members, ref, settings, assess = job
+    c = _Checker(ref, [])
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = []
+        for tbl, head in big:
+            t = Table(head.kind, head.file, head.sheet, headers=head.headers, header_row=head.header_row)
+            for (blob,) in db.execute("SELECT data FROM rows WHERE village=? AND tbl=? ORDER BY rownum", (code, tbl)):
+                rownum, values, headers = pickle.loads(blob)
+                t.rows.append(Row(t.file, t.sheet, rownum, values, headers if headers is not None else t.headers))
+            tables.append(t)
+    finally:
+        db.close()
+    hhs, _visits = validate_part(c, group_tables(tables), villages, have_members=have_members)
+    n_members = sum(len(h.members) for h in hhs)
+    if c.errors or not assess:  # 有错就不核算了，但继续校验，以便一次报出全部问题
+        return c.issues, len(hhs), n_members, None, None
+    items = [assess_household(h, settings, ref) for h in hhs]
+    rows = []
+    for a in items:
+        h = a.household
+        rows.append((h.hh_id, code, h.village, h.head.name, a.income is not None,
+                     hashlib.sha256(h.model_dump_json().encode("utf-8")).hexdigest(),
+                     pickle.dumps(summary_line(a), pickle.HIGHEST_PROTOCOL)))
+    blob = pickle.dumps(items, pickle.HIGHEST_PROTOCOL) if items else None
+    return c.issues, len(hhs), n_members, rows, blob
 
 
 def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dict, years: set[int]) -> int:

@@ -96,6 +96,22 @@ def compact(data: bytes) -> bytes:
             info = {str(k): str(v) for k, v in pdf.docinfo.items()}
             meta.write(xmp_packet(info, pdf_date_to_iso(info.get("/CreationDate", "D:19700101"))))  # 原地改写（比新建流快）
         out = io.BytesIO()
+        # 已压缩的流原样搬（不解开重压）；qpdf 的 deterministic_id 要把整个文件多写一遍，这里先写固定的占位 ID，
+        # 再换成输出内容的 MD5（长度相同，偏移不变）——同样由内容决定，费时约一半
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
-                 deterministic_id=True)
-    return out.getvalue()
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none, static_id=True)
+    return _content_id(out.getvalue())
+
+
+_STATIC_ID = b"<31415926535897932384626433832795>"  # qpdf 的 static_id 写在 /ID 第二项的值
+
+
+def _content_id(data: bytes) -> bytes:
+    """把 /ID 的第二项（qpdf 的固定占位值）换成文件内容（占位值仍在时）的 MD5。"""
+    import hashlib
+
+    at = data.rfind(_STATIC_ID)
+    if at < 0 or data.count(_STATIC_ID) != 1:
+        raise RenderError("PDF 的文件标识不是预期的写法（qpdf 版本变了？）")
+    digest = hashlib.md5(data, usedforsecurity=False).hexdigest().encode()
+    return data[:at + 1] + digest + data[at + 33:]
