@@ -457,22 +457,43 @@ def archive_build_cmd(ctx, sources, out, profile, data, manifest, year, date, st
 
 
 @archive_group.command("verify", context_settings=CONTEXT)
-@click.argument("root", metavar="档案文件夹", type=click.Path(path_type=Path))
+@click.argument("root", metavar="路径", type=click.Path(path_type=Path))
 @click.option("--profile", "profile", metavar="方案", default="default", show_default=True, help="整理方案。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text（逐条说明）或 json（每个问题的种类、包、路径、应为、实为）。")
 @click.pass_context
-def archive_verify_cmd(ctx, root, profile) -> None:
-    """核对档案包：校验值、目录与文件一一对应、档号连续不重、档号合乎整理方案。全部通过时退出码为 0。"""
+def archive_verify_cmd(ctx, root, profile, fmt) -> None:
+    """核对档案包：路径可以是一个档案包文件夹、一个移交 zip，或装着它们的文件夹。核对校验值（改动、缺少、多出、
+    改名的文件）、目录与文件一一对应、档号合乎整理方案且连续不重、同一全宗内档号不重复。全部通过时退出码为 0，
+    有问题时为 1。例如：
+
+        docgen archive verify out/档案
+
+        docgen archive verify out/档案/610202001201-示例村.zip --format json
+    """
+    import json
+
     from docgen.archive.profile import load_profile
     from docgen.archive.verify import verify_archive
 
     def run() -> None:
-        problems = verify_archive(root, load_profile(profile))
-        for p in problems:
-            click.echo(p)
+        prof = load_profile(profile)
+        try:
+            problems = verify_archive(root, prof)
+        except InputError as exc:  # 路径不存在、zip 打不开、没有包：--format json 时也是 JSON
+            if fmt != "json":
+                raise
+            click.echo(json.dumps({"路径": str(root), "错误": str(exc)}, ensure_ascii=False, indent=1))
+            sys.exit(exc.exit_code)
+        if fmt == "json":
+            click.echo(json.dumps({"路径": str(root), "问题数": len(problems),
+                                   "问题": [p.as_dict() for p in problems]}, ensure_ascii=False, indent=1))
+        else:
+            for p in problems:
+                click.echo(str(p))
+            click.echo(f"共 {len(problems)} 个问题。" if problems else "档案包核对无误。")
         if problems:
-            click.echo(f"共 {len(problems)} 个问题。")
             sys.exit(1)
-        click.echo("档案包核对无误。")
 
     _guard(ctx, run)
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -14,16 +16,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import MINIMAL, ROOT
 
-from docgen.archive.build import (
-    Bundle,
-    Item,
-    Volume,
-    box_units,
-    build_archive,
-    safe_component,
-    safe_join,
-)
-from docgen.archive.collect import Doc
+from docgen.archive.boxing import box_units
+from docgen.archive.build import build_archive
+from docgen.archive.model import Bundle, Doc, Item, Volume, safe_component, safe_join
 from docgen.archive.profile import load_profile
 from docgen.archive.verify import verify_archive
 from docgen.cli import cli
@@ -82,17 +77,22 @@ def build(src, out, **kw):
 
 
 def test_profiles_load_and_differ():
+    from docgen.archive.numbering import archival_no, fields
+
     a, b = load_profile("default"), load_profile("jiangxi")
-    assert a.number("件", 全宗号="Z109", 门类="WS", 年度=2020, 期限="Y", 机构="SB", 件号=1, 村码="") == "Z109-WS·2020-Y-SB-0001"
-    assert b.number("卷", 全宗号="J001", 门类="JF", 年度=2020, 期限="Y", 机构="05", 卷号=7, 村码="610202100201") == \
+    assert archival_no(a.data, "件", **fields(a.data, 2020, "Y", "SB", "", 件号=1)) == "Z109-WS·2020-Y-SB-0001"  # 县级
+    assert archival_no(a.data, "件", **fields(a.data, 2020, "Y", "SB", "610202100201", 件号=1)) == \
+        "Z109-WS·2020-Y-SB610202100201-0001"
+    assert archival_no(b.data, "卷", **fields(b.data, 2020, "Y", "05", "610202100201", 卷号=7)) == \
         "J001-JF05610202100201-2020-007"
 
 
 @pytest.mark.parametrize("edit,where,fragment", [
-    (("全宗号: Z109", "全宗号: z-109"), "bad.yaml:5:全宗号", "格式不对"),
-    (("  件: \"{全宗号}-{门类}·{年度}-{期限}-{机构}-{件号:04d}\"", "  件: \"{全宗号}-{门号}\""), "bad.yaml:10:档号.件", "不认识的字段"),
-    (("  申请书: {类别: 贫困户档案, 关键词: [申请书]}", "  申请书: {类别: 户档, 关键词: [申请书]}"), "bad.yaml:22:文件类型.申请书.类别", "未在“类别”中定义"),
-    (("  每盒页数: 200", "  每盒页数: 多"), "bad.yaml:45:装盒.每盒页数", "应为整数"),
+    (("全宗号: Z109", "全宗号: z-109"), "bad.yaml:6:全宗号", "格式不对"),
+    (("  件: \"{全宗号}-{门类}·{年度}-{期限}-{机构}{村码}-{件号:04d}\"", "  件: \"{全宗号}-{门号}\""), "bad.yaml:11:档号.件",
+     "不认识的字段"),
+    (("  申请书: {类别: 贫困户档案, 关键词: [申请书]}", "  申请书: {类别: 户档, 关键词: [申请书]}"), "bad.yaml:23:文件类型.申请书.类别", "未在“类别”中定义"),
+    (("  每盒页数: 200", "  每盒页数: 多"), "bad.yaml:48:装盒.每盒页数", "应为整数"),
     (("门类: WS", "门类: WS\n颜色: 红"), "bad.yaml", "不认识的键“颜色”"),
 ])
 def test_broken_profile_names_file_line_key(tmp_path, edit, where, fragment):
@@ -130,7 +130,8 @@ def test_numbering_catalogue_and_completeness(src, tmp_path):
     # 档号：件按类别单元从 0001 起；户卷卷号从 0001 起
     items = [r for ws in wb.worksheets if ws.title != "卷内目录" for r in ws.iter_rows(min_row=3, values_only=True)]
     nos = sorted(r[1] for r in items)
-    assert any(n.endswith("-HD-0001") for n in nos) and any(n.endswith("-HD-0002") for n in nos)
+    code = bag.name[:12]
+    assert f"Z109-WS·2020-Y-HD{code}-0001" in nos and f"Z109-WS·2020-Y-HD{code}-0002" in nos  # 机构(问题)带村代码
     # 完整性：齐全的户、缺材料与重复的户、村级材料
     comp = {c["编号"]: c for c in stats["gaps"]}
     hh = [k for k in comp if len(k) == 16]
@@ -167,12 +168,17 @@ def _bag(out: Path) -> Path:
     return next(p for p in out.iterdir() if (p / "bagit.txt").exists())
 
 
+@pytest.mark.parametrize("given", ["bundle", "zip", "parent"])
 @pytest.mark.parametrize("damage", ["flip", "remove", "extra", "rename"])
-def test_verify_catches_damage(src, tmp_path, damage):
+def test_verify_names_each_damage_in_a_bundle_a_zip_and_a_folder(src, tmp_path, damage, given):
+    """档案员收到的可能是包文件夹、移交 zip 或装着它们的文件夹：每种都点出改动、删掉、多出、改名的那个文件。"""
+    from docgen.archive.outputs import zip_dir
+
     out = tmp_path / "arch"
     build(src, out)
     bag = _bag(out)
     victim = sorted((bag / "data").rglob("*申请书.pdf"))[0]
+    rel = victim.relative_to(bag).as_posix()
     if damage == "flip":
         b = bytearray(victim.read_bytes())
         b[len(b) // 2] ^= 0x01
@@ -183,19 +189,41 @@ def test_verify_catches_damage(src, tmp_path, damage):
         (victim.parent / "多出来的.pdf").write_bytes(b"%PDF-1.4")
     else:
         victim.rename(victim.with_name("改过名.pdf"))
-    problems = verify_archive(out, load_profile("default"))
-    rel = victim.relative_to(bag).as_posix()
-    text = "\n".join(problems)
-    if damage == "flip":
-        assert f"{rel}: 校验值不符" in text
-    elif damage == "remove":
-        assert f"{rel}: 缺少文件" in text and "目录中有，包中没有" in text
-    elif damage == "extra":
-        assert "多出来的.pdf: 多出的文件" in text
+    if given == "zip":
+        (tmp_path / "handed").mkdir()
+        target = tmp_path / "handed" / f"{bag.name}.zip"
+        zip_dir(bag, target)
+        shutil.rmtree(out)  # 只剩 zip
     else:
-        assert f"{rel}: 缺少文件" in text and "改过名.pdf: 多出的文件" in text
-    res = invoke("archive", "verify", out)
+        target = bag if given == "bundle" else out
+    problems = verify_archive(target, load_profile("default"))
+    found = {(p.kind, p.path) for p in problems}
+    extra = rel.rsplit("/", 1)[0] + "/多出来的.pdf"
+    renamed = rel.rsplit("/", 1)[0] + "/改过名.pdf"
+    expect = {"flip": {("改动", rel)}, "remove": {("缺少", rel), ("目录", rel)}, "extra": {("多出", extra), ("目录", extra)},
+              "rename": {("改名", rel), ("目录", rel), ("目录", renamed)}}[damage]
+    assert expect <= found, problems
+    assert all(p.bundle.endswith(bag.name) for p in problems)
+    if damage == "rename":
+        assert next(p for p in problems if p.kind == "改名").found == renamed
+    res = invoke("archive", "verify", target, "--format", "json")
     assert res.exit_code == 1
+    data = json.loads(res.stdout)
+    assert data["问题数"] == len(problems) and {(p["种类"], p["路径"]) for p in data["问题"]} == found
+
+
+def test_verify_tells_missing_path_bad_zip_and_empty_folder_apart(tmp_path):
+    (tmp_path / "空").mkdir()
+    (tmp_path / "坏.zip").write_bytes(b"PK\x03\x04 not really")
+    msgs = {}
+    for name in ("没有这个", "坏.zip", "空"):
+        res = invoke("archive", "verify", tmp_path / name)
+        assert res.exit_code == 2, res.output
+        msgs[name] = res.stderr
+    assert "路径不存在" in msgs["没有这个"]
+    assert "打不开" in msgs["坏.zip"]
+    assert "没有找到档案包" in msgs["空"]
+    assert len(set(msgs.values())) == 3
 
 
 def test_verify_catches_number_gap(src, tmp_path):
@@ -207,8 +235,9 @@ def test_verify_catches_number_gap(src, tmp_path):
     ws = wb["卷内目录"]
     ws.cell(4, 3).value = ws.cell(4, 3).value[:-3] + "009"
     wb.save(cat)
-    text = "\n".join(verify_archive(out, load_profile("default")))
-    assert "号不连续" in text and "校验值不符" in text  # 改了目录，清单也对不上
+    problems = verify_archive(out, load_profile("default"))
+    kinds = {p.kind for p in problems}
+    assert "号不连续" in kinds and "改动" in kinds  # 改了目录，清单也对不上
 
 
 def test_rebuild_unchanged_is_byte_identical_and_additions_append(src, tmp_path):

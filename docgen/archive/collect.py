@@ -5,43 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.archive.model import Collection, Doc
 from docgen.archive.profile import Profile
 from docgen.errors import InputError, Location
 
 SKIP_SUFFIX = {".part", ".tmp", ".json"}
 FORMAT_RANK = {".pdf": 0, ".ofd": 1, ".docx": 2, ".doc": 3, ".xlsx": 4, ".xls": 5, ".tif": 6, ".tiff": 6, ".jpg": 7,
                ".jpeg": 7, ".png": 7}
-
-
-@dataclass
-class Doc:
-    """一个待归档的文件（一件）。"""
-
-    source: Path
-    key: str  # 稳定标识：相对于来源文件夹的路径（编号登记据此保持件号不变）
-    doc_type: str
-    village: str  # 村代码（12 位）；县级文件为 ""
-    household: str = ""  # 户编号
-    title: str = ""
-    date: dt.date | None = None
-    author: str = ""
-    doc_no: str = ""
-    secrecy: str = ""
-    pages: int = 1
-    note: str = ""
-    docgen_pdf: bool = False  # docgen 自己生成的 PDF（归档时转存 PDF/A 保存版）
-    pdfa: bool = False  # 已是 PDF/A-2（Typst 直接排出的户档、公示名单）：原样作保存版
-
-
-@dataclass
-class Collection:
-    docs: list[Doc] = field(default_factory=list)
-    unknown: list[Path] = field(default_factory=list)  # 认不出类型的文件
-    households: dict[str, dict] = field(default_factory=dict)  # 户编号 → {户主, 村码, 村名}
-    villages: dict[str, str] = field(default_factory=dict)  # 村码 → 村名
 
 
 def inspect(path: Path) -> tuple[int, bool, bool]:
@@ -118,10 +90,10 @@ def _manifest(path: Path) -> dict[str, dict]:
 
 
 def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = None, data_files: list[Path] = (),
-            year: int, default_date: dt.date, known: tuple[dict, dict] | None = None,
-            parts: list[Path] | None = None) -> Collection:
-    """`known` = (户编号 → {head, village, village_name}, 村代码 → 村名)：调用者已校验过数据时直接给出，不再读表。
-    `parts`：只清点来源文件夹中的这些文件或子文件夹（逐村建档时用；件的稳定标识仍相对于来源文件夹，与整体清点相同）。"""
+            year: int, default_date: dt.date, known: tuple[dict, dict] | None = None) -> Collection:
+    """清点来源：文件夹（递归）或单个文件（如批处理输出目录里的“全县汇总.xlsx”）。
+    `known` = (户编号 → {head, village, village_name}, 村代码 → 村名)：调用者已校验过数据时直接给出，不再读表。
+    件的稳定标识是“来源文件夹名/相对路径”（单个文件为文件名），与批处理交来的相同。"""
     col = Collection()
     if known is not None:
         col.households.update(known[0])
@@ -140,15 +112,12 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
     rx = profile.household_regex
     seen: dict[str, Path] = {}
     for root in sources:
-        if not root.is_dir():
-            raise InputError(f"{root}: 来源文件夹不存在")
-        if parts is None:
-            candidates = sorted(root.rglob("*"))
+        if root.is_file():
+            candidates, base = [root], root.parent
+        elif root.is_dir():
+            candidates, base = sorted(root.rglob("*")), root
         else:
-            candidates = []
-            for part in parts:
-                if part.is_relative_to(root):
-                    candidates += sorted(part.rglob("*")) if part.is_dir() else [part] if part.is_file() else []
+            raise InputError(f"{root}: 来源文件夹（或文件）不存在")
         files = [p for p in candidates
                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SKIP_SUFFIX]
         # 同一文件的几种格式（如 .docx 与 .pdf）只归档一份：按 PDF、OFD、Word、表格、图片的顺序取
@@ -162,8 +131,8 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
         for p in files:
             if best[(p.parent, unicodedata.normalize("NFC", p.stem))] != p:
                 continue
-            rel = unicodedata.normalize("NFC", p.relative_to(root).as_posix())
-            key = f"{root.name}/{rel}"
+            rel = unicodedata.normalize("NFC", p.relative_to(base).as_posix())
+            key = rel if base is not root else f"{root.name}/{rel}"
             if key in seen and seen[key] != p:
                 raise InputError(f"{p}: 与 {seen[key]} 的文件名只差在 Unicode 规范化形式（NFC/NFD）上，无法区分，请改名")
             seen[key] = p
@@ -186,7 +155,7 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
             if hh and hh not in col.households:
                 col.households[hh] = {"head": "", "village": hh[:12], "village_name": col.villages.get(hh[:12], "")}
             head = col.households.get(hh, {}).get("head", "")
-            title = str(info.get("题名") or "") or (f"{head}{doc_type}" if hh else _title_from_name(p.stem, doc_type))
+            title = str(info.get("题名") or "") or doc_title(p.stem, doc_type, head, bool(hh))
             date = info.get("日期")
             if isinstance(date, dt.datetime):
                 date = date.date()
@@ -198,15 +167,27 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
                 except ValueError:
                     raise InputError(f"{Location(manifest.name, None, info['_row'], '日期')}: 日期无效：{date!r}") from None
             pages, made_by_docgen, pdfa = inspect(p)
-            col.docs.append(Doc(source=p, key=key, doc_type=doc_type, village=village, household=hh,
-                                title=title, date=date or default_date,
-                                author=str(info.get("责任者") or profile.doc_type(doc_type).get("责任者") or profile["全宗名称"]),
-                                doc_no=str(info.get("文号") or ""), secrecy=str(info.get("密级") or ""),
-                                pages=int(info.get("页数") or pages), note=str(info.get("备注") or ""),
-                                docgen_pdf=made_by_docgen, pdfa=pdfa))
+            col.docs.append(make_doc(profile, p, key, doc_type, village, hh, title, date or default_date,
+                                     int(info.get("页数") or pages), made_by_docgen, pdfa, info))
     return col
 
 
-def _title_from_name(stem: str, doc_type: str) -> str:
-    s = re.sub(r"^\d{12,16}[-_ ]*", "", stem)
-    return s or doc_type
+def make_doc(profile: Profile, source: Path, key: str, doc_type: str, village: str, household: str, title: str,
+             date: dt.date, pages: int, docgen_pdf: bool, pdfa: bool, info: dict | None = None,
+             sha256: str = "") -> Doc:
+    """一件待归档的文件：清点文件夹与批处理交来的文书都由这里建（责任者等取法只有一处）。"""
+    info = info or {}
+    return Doc(source=source, key=key, doc_type=doc_type, village=village, household=household, title=title, date=date,
+               author=str(info.get("责任者") or profile.doc_type(doc_type).get("责任者") or profile["全宗名称"]),
+               doc_no=str(info.get("文号") or ""), secrecy=str(info.get("密级") or ""), pages=pages,
+               note=str(info.get("备注") or ""), docgen_pdf=docgen_pdf, pdfa=pdfa, sha256=sha256)
+
+
+def doc_title(stem: str, doc_type: str, head: str = "", household: bool = False) -> str:
+    """题名：由文件名得出（去掉开头的户编号、户主姓名）；户卷里的件前加户主姓名，如“张三户情卡”。
+    批处理交来的户档与在文件夹里清点到的同一文件得到同一个题名。"""
+    label = re.sub(r"^\d{12,16}[-_ ]*", "", stem)
+    if household and head and label.startswith(head):
+        label = label[len(head):].lstrip("-_ ")
+    label = label or doc_type
+    return f"{head}{label}" if household else label

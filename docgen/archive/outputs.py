@@ -6,18 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docgen.archive.build import (
-    COUNTY,
-    Bundle,
-    Item,
-    Volume,
-    safe_component,
-    sha256_file,
-)
+from docgen.archive.model import COUNTY, Bundle, Item, Volume, mkdir, safe_component, sha256_file
 from docgen.archive.profile import RETENTION_ZH, Profile
 from docgen.render.ooxml import FIXED_ZIP_TIME
 
@@ -29,8 +23,8 @@ def _date8(d: dt.date | None) -> str:
 
 
 def write_bundle(bag: Path, b: Bundle, profile: Profile, date: dt.date, *, pdf: bool = True) -> None:
-    data = bag / "data"
-    data.mkdir(parents=True)
+    data = mkdir(bag / "data")
+    os.chmod(bag, 0o755)
     limit = profile.data.get("命名", {}).get("最长", 120)
     for it in b.items:
         folder = data / str(it.year) / safe_component(f"{it.category}-{RETENTION_ZH[it.retention]}")
@@ -40,12 +34,10 @@ def write_bundle(bag: Path, b: Bundle, profile: Profile, date: dt.date, *, pdf: 
                   / safe_component(f"{v.archival_no} {v.head or v.household}", limit))
         for it in v.items:
             _place(it, folder, data, limit, date)
-    meta = data / "元数据"
-    meta.mkdir()
+    meta = mkdir(data / "元数据")
     for it in _all_items(b):
         (meta / f"{safe_component(it.archival_no)}.xml").write_text(item_xml(it, profile, b), encoding="utf-8")
-    cat = data / "目录"
-    cat.mkdir()
+    cat = mkdir(data / "目录")
     _catalogue_xlsx(cat / "归档文件目录.xlsx", b, profile)
     _boxes_docx(cat / "备考表.docx", b, profile, date)
     if pdf:
@@ -63,7 +55,9 @@ def _place(it: Item, folder: Path, data: Path, limit: int, date: dt.date) -> Non
     """把一件放进包：按 档号 + 题名 命名；docgen 自己生成的 PDF 存 PDF/A-2b 保存版，其他文件原样复制。"""
     from docgen.archive.pdfa import to_pdfa
 
-    folder.mkdir(parents=True, exist_ok=True)
+    for parent in reversed(folder.relative_to(data).parents):  # 各层都 755
+        mkdir(data / parent)
+    mkdir(folder)
     name = safe_component(f"{it.archival_no} {it.doc.title}", limit) + it.doc.source.suffix.lower()
     target = folder / name
     if target.exists():
@@ -245,14 +239,15 @@ def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
 
 
 def write_completeness(path: Path, rows, unknown) -> None:
-    """完整性报告。`rows` 可以是生成器（逐村汇成，几万户也不整个放进内存）。"""
+    """完整性报告。`rows` 可以是生成器（逐村汇成，几万户也不整个放进内存）。`unknown`：[(文件, 原因)] 或 [文件]。"""
     from docgen.households.ledger import _red_rule, _save, _sheet, _wb
 
     wb = _wb(write_only=True)
     ws, _, last = _sheet(wb, "完整性", "归档材料完整性报告", ["村", "范围", "编号", "名称", "结论", "缺少", "重复"], rows,
                       [14, 6, 20, 16, 10, 50, 20])
     _red_rule(ws, f"A3:G{last}", '$E3="不齐全"')
-    _sheet(wb, "未识别文件", "认不出文件类型的文件（未归档）", ["文件"], [[str(p)] for p in unknown], [80])
+    _sheet(wb, "未归档文件", "未归档的文件", ["文件", "原因"],
+           [[str(p[0]), p[1]] if isinstance(p, (tuple, list)) else [str(p), "认不出文件类型"] for p in unknown], [80, 50])
     _save(wb, path)
 
 

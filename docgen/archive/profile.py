@@ -8,12 +8,13 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.archive.numbering import FIELDS, LEVELS, scheme_collisions, template_fields
 from docgen.errors import ConfigError, Issue
 from docgen.load.yamlsrc import load_yaml
+from docgen.util.resources import data_dir
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "archive_schema"
+SCHEMA_DIR = data_dir("archive_schema")
 RETENTION_ZH = {"Y": "永久", "D30": "30年", "D10": "10年"}
-FIELDS = {"全宗号", "门类", "年度", "期限", "机构", "件号", "卷号", "村码"}
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,6 @@ class Profile:
                 if kw in text and (best is None or len(kw) > best[1]):
                     best = (name, len(kw))
         return best[0] if best else None
-
-    def number(self, pattern_key: str, **values) -> str:
-        return self.data["档号"][pattern_key].format(**values)
 
     @property
     def household_regex(self) -> re.Pattern:
@@ -123,17 +121,36 @@ def _semantic(src) -> list[Issue]:
         for i, t in enumerate(items):
             if t not in types:
                 out.append(Issue(src.location((key, "必备文件", i)), "方案.引用", f"文件类型“{t}”未在“文件类型”中定义"))
+    if "县级" in d:
+        for i, t in enumerate(d["县级"]["必备文件"]):
+            if t not in types:
+                out.append(Issue(src.location(("县级", "必备文件", i)), "方案.引用", f"文件类型“{t}”未在“文件类型”中定义"))
+    broken = False
     for k, pattern in d["档号"].items():
         try:
-            names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f}
+            names = template_fields(pattern)
         except ValueError as exc:
-            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板写法有误：{exc}"))
+            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板写法有误（大括号不成对？）：{exc}"))
+            broken = True
             continue
         unknown = names - FIELDS
         if unknown:
             out.append(Issue(src.location(("档号", k)), "方案.档号",
                              f"档号模板中有不认识的字段“{'、'.join(sorted(unknown))}”，可用：{'、'.join(sorted(FIELDS))}"))
-        need = {"件": {"件号"}, "卷": {"卷号"}, "卷内件": {"卷号", "件号"}}[k]
+            broken = True
+            continue
+        try:  # 格式说明与字段不合（如文字字段写了 :04d）
+            pattern.format(**{f: 1 if f in ("件号", "卷号", "年度") else "X" for f in FIELDS})
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            out.append(Issue(src.location(("档号", k)), "方案.档号",
+                             f"档号模板写法有误：{exc}（数字字段 件号、卷号、年度 才能写 :04d 这样的格式）"))
+            broken = True
+            continue
+        need = LEVELS[k]
         if not need <= names:
             out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板须含 {'、'.join('{' + n + '}' for n in sorted(need))}"))
+            broken = True
+    if not out and not broken:  # 模板本身没错时，再试排一遍：同一全宗里不同的件（卷）不能得到同一个档号
+        for k, msg in scheme_collisions(d):
+            out.append(Issue(src.location(("档号", k)), "方案.档号重复", msg))
     return out

@@ -44,13 +44,16 @@ class State:
     def __init__(self, path: Path):
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (target TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (target TEXT PRIMARY KEY, key TEXT, sha256 TEXT, size INTEGER, "
+                        "pages INTEGER)")
+        if "pages" not in {r[1] for r in self.db.execute("PRAGMA table_info(outputs)")}:  # 旧版的状态库
+            self.db.execute("ALTER TABLE outputs ADD COLUMN pages INTEGER")
 
     def get(self, target: str) -> tuple[str, int] | None:
         return self.db.execute("SELECT key, size FROM outputs WHERE target=?", (target,)).fetchone()
 
-    def record(self, rows: list[tuple[str, str, str, int]]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", rows)
+    def record(self, rows: list[tuple[str, str, str, int, int]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?)", rows)
         self.db.commit()
 
     def close(self) -> None:
@@ -88,9 +91,21 @@ def _render_gongshi(task) -> list[tuple]:
     try:
         data = gongshi_document(j.target.rsplit(".", 1)[1], **kwargs)
         atomic_write(Path(out) / j.target, data, durable=False)
-        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), "")]
+        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), _pages(j.target, data), "")]
     except Exception as exc:
-        return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")]
+        return [(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}")]
+
+
+def _pages(target: str, data: bytes) -> int:
+    """PDF 的页数（交给档案整理，不必再打开文件数）；其他格式记 0（档案整理时再数）。"""
+    if not target.endswith(".pdf"):
+        return 0
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _assessment(staging: str, code: str, hh: str):
@@ -118,14 +133,14 @@ def _render_household(task) -> list[tuple]:
     try:
         ctx = household_context(_assessment(staging, code, hh), _W["settings"], public=False)
     except Exception as exc:  # 数据与模板不合
-        return [(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}") for j in jobs]
+        return [(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}") for j in jobs]
     for j in jobs:
         try:
             data = _W["forms"].render(j.kind, ctx)
             atomic_write(Path(out) / j.target, data, durable=False)  # 结束时统一写盘（flush_to_disk）
-            results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), ""))
+            results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), _pages(j.target, data), ""))
         except Exception as exc:
-            results.append((j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}"))
+            results.append((j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}"))
     return results
 
 
@@ -234,7 +249,7 @@ class _Window:
             self.sem.release()
 
         def fail(exc):  # 工作进程本身出错（渲染错误已在 _render_household 里按户收集）
-            self.results.put([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}") for _, _, jobs in chunk
+            self.results.put([(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}") for _, _, jobs in chunk
                               for j in jobs])
             self.sem.release()
 
@@ -256,14 +271,14 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
     pending: list[tuple] = []
 
     def take(results):
-        for target, key, sha, size, error in results:
+        for target, key, sha, size, pages, error in results:
             if error:
                 s.failed.append((target, error))
                 if log:
                     log(f"失败 {target}：{error}")
             else:
                 s.done += 1
-                pending.append((target, key, sha, size))
+                pending.append((target, key, sha, size, pages))
             if progress:
                 progress()
         if len(pending) >= 200:
@@ -273,7 +288,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
     def written(j: Job):
         f = out / j.target
         data = f.read_bytes()
-        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), "")]
+        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), _pages(j.target, data), "")]
 
     from docgen.households.docs import gongshi_rows
 
@@ -333,7 +348,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                     village_ledger(j.village, j.code, items, stg.context.problems, settings, report_date, out / j.target)
                     take(written(j))
                 except Exception as exc:
-                    take([(j.target, j.key, "", 0, f"{type(exc).__name__}: {exc}")])
+                    take([(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}")])
             elif j.kind == "公示" and j.code:  # 本村的公示名单：交给工作进程排
                 flush_household()
                 items = [a for a in assessments(j.code).values() if a.household.village == j.village]
@@ -362,7 +377,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                 county_summary(stg.summary_lines(), stg.context.problems, out / summary_job.target, names, settings)
                 take(written(summary_job))
             except Exception as exc:
-                take([(summary_job.target, summary_job.key, "", 0, f"{type(exc).__name__}: {exc}")])
+                take([(summary_job.target, summary_job.key, "", 0, 0, f"{type(exc).__name__}: {exc}")])
     finally:
         if pool is not None:
             pool.terminate()
@@ -391,36 +406,61 @@ def _gongshi_args(items: list, settings, reference, *, village: str = "", rows: 
 
 
 def _archive(out: Path, stg, plan, state: State, period: str, profile, force: bool, workers: int = 1) -> None:
-    """把户档与台账整理成档案包（输出目录下的“档案”），逐村进行。每村的来源指纹 = 该村各输出的路径与校验值
-    （取自状态库）+ 方案 + 期别；指纹没变且包在的村跳过——所以只有输出变了的村重建，中途被杀的村下次补建。"""
-    from docgen.archive.build import build_archive_by_village
+    """把这次的输出整理成档案包（输出目录下的“档案”），逐村进行，最后是县级的包（全县汇总、全县公示名单）。
+    批处理把它已知的每份文书（户、村、种类、题名、页数、校验值）直接交给档案整理，不再按文件名与 PDF 关键词去认；
+    与 ``docgen archive build 户档 台账 公示 全县汇总.xlsx`` 走同一个 :func:`~docgen.archive.build.build_villages`，
+    得到同样的包。每村的来源指纹 = 该村各输出的路径与校验值 + 方案 + 期别；没变且包在的村跳过。"""
+    from docgen.archive.build import VillageJob, build_villages
+    from docgen.archive.collect import FORMAT_RANK, count_pages, doc_title, make_doc
+    from docgen.archive.model import COUNTY
+    from docgen.households.docs import DOC_KINDS
 
     conf = json.dumps(profile.data, ensure_ascii=False, sort_keys=True, default=str)
+    names = stg.village_names()
+    labels = {k: v[1].rsplit(".", 1)[0] for k, v in DOC_KINDS.items()}  # 户情卡.pdf → 户情卡
+
+    def village_job(code: str, jobs: list[Job]) -> VillageJob:
+        h = hashlib.sha256(f"{conf}|{period}".encode())
+        known = stg.household_index(code) if code != COUNTY else {}
+        best: dict[str, Job] = {}  # 同一文书的几种格式只归档一份（PDF 优先，与清点文件夹时相同）
+        for j in jobs:
+            stem = j.target.rsplit(".", 1)[0]
+            if stem not in best or FORMAT_RANK.get("." + j.target.rsplit(".", 1)[1], 9) < \
+                    FORMAT_RANK.get("." + best[stem].target.rsplit(".", 1)[1], 9):
+                best[stem] = j
+        docs = []
+        for j in jobs:
+            row = state.db.execute("SELECT sha256, pages FROM outputs WHERE target=?", (j.target,)).fetchone()
+            h.update(f"\n{j.target}\t{row[0] if row else ''}".encode())
+            if best[j.target.rsplit(".", 1)[0]] is not j or row is None:
+                continue
+            src = out / j.target
+            stem = src.stem
+            if j.household:
+                doc_type = profile.classify(labels.get(j.kind, stem))
+                title = doc_title(stem, doc_type or "", known.get(j.household, {}).get("head", ""), True)
+            else:
+                doc_type = profile.classify({"台账": "台账", "汇总": "汇总", "公示": "公示名单"}.get(j.kind, stem)) \
+                    or profile.classify(stem)
+                title = doc_title(stem, doc_type or "")
+            if doc_type is None:  # 方案里没有这类文书（如方案不收台账）：照常报在完整性报告里
+                continue
+            pdf = src.suffix == ".pdf"
+            docs.append(make_doc(profile, src, j.target, doc_type, j.code, j.household, title, stg.reference,
+                                 row[1] or count_pages(src), pdf, pdf, sha256=row[0]))
+        return VillageJob(code, names.get(code, "") if code != COUNTY else "", known, docs, h.hexdigest())
 
     def villages():
-        code, targets = None, []
-
-        def one():
-            h = hashlib.sha256(f"{conf}|{period}".encode())
-            for t in targets:
-                row = state.db.execute("SELECT sha256 FROM outputs WHERE target=?", (t,)).fetchone()
-                h.update(f"\n{t}\t{row[0] if row else ''}".encode())
-            parts = sorted({(out / t).parent if t.startswith("户档/") else out / t for t in targets})
-            return code, parts, h.hexdigest()
-
+        code, group = None, []
         for j in plan:
-            if not j.code:
-                continue
-            if j.code != code and targets:
-                yield one()
-                targets = []
-            code = j.code
-            targets.append(j.target)
-        if targets:
-            yield one()
+            c = j.code or COUNTY
+            if c != code and group:
+                yield village_job(code, group)
+                group = []
+            code = c
+            group.append(j)
+        if group:
+            yield village_job(code, group)
 
-    year = int(period[:4])
-    build_archive_by_village([out / "户档", out / "台账", out / "公示"], out / "档案", profile, year=year,
-                             date=stg.reference, villages=villages(),
-                             households=stg.household_index, village_names=stg.village_names(), pdf=False, force=force,
-                             workers=workers)
+    build_villages(villages(), out / "档案", profile, year=int(period[:4]), date=stg.reference, pdf=True,
+                   workers=workers, force=force)

@@ -10,8 +10,9 @@ from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from docgen.errors import RenderError
+from docgen.util.resources import data_dir
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+PACKAGE_TEMPLATES = data_dir("templates")
 
 
 def templates_dir() -> Path:
