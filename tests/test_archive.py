@@ -396,3 +396,85 @@ def test_typst_household_pdfs_become_consistent_pdfa_copies(tmp_path):
             assert (str(p.docinfo[key]) if key in p.docinfo else None) == meta.get(xmp), key
         assert "docgen" in str(p.docinfo["/Keywords"])
     assert out.read_bytes() == src.read_bytes()
+
+
+# ------------------------------------------------------------------ 档号在全宗内唯一
+
+
+@pytest.mark.parametrize("edit,why", [
+    # 去掉了村码：各村的件号都从 1 起，不同村的件同一个档号
+    (("{机构}{村码}-{件号:04d}", "{机构}-{件号:04d}"), "村 610202001201"),
+    # 两个类别用同一个代码
+    (("精准帮扶类: {代码: BF,", "精准帮扶类: {代码: ZH,"), "同一个档号"),
+    # 去掉了期限：台账（D30）与公示名单……同类别不同期限时撞号
+    (("  件: \"{全宗号}-{门类}·{年度}-{期限}-", "  件: \"{全宗号}-{门类}·{年度}-"), "同一个档号"),
+])
+def test_scheme_that_would_collide_is_refused_before_building(tmp_path, edit, why):
+    text = (ROOT / "archive_schema" / "default.yaml").read_text(encoding="utf-8")
+    if edit[0].startswith("  件") and "期限: D30, 关键词: [台账]" in text:
+        text = text.replace("公示名单: {类别: 精准脱贫类, 期限: Y,", "公示名单: {类别: 精准帮扶类, 期限: Y,")
+    assert edit[0] in text
+    bad = tmp_path / "撞号.yaml"
+    bad.write_text(text.replace(edit[0], edit[1]), encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_profile(str(bad))
+    msg = str(e.value)
+    assert "方案.档号重复" in msg and why in msg and "撞号.yaml:" in msg, msg
+    out = tmp_path / "arch"
+    res = invoke("archive", "build", tmp_path, "-o", out, "--year", "2020", "--profile", bad)
+    assert res.exit_code == 2 and not out.exists()
+
+
+def test_two_villages_in_one_fonds_get_distinct_numbers_and_verify_finds_a_planted_duplicate(tmp_path):
+    from docgen.households.sample import generate
+
+    gen = tmp_path / "gen"
+    generate(600, 3, gen)
+    from conftest import staged_households
+
+    hhs = staged_households([gen / "户籍导出.xlsx"])
+    by_village: dict[str, list] = {}
+    for h in hhs:
+        by_village.setdefault(h.village_code, []).append(h)
+    docs = tmp_path / "docs"
+    for code, items in list(by_village.items())[:2]:
+        for h in items[:2]:
+            tiny_pdf(docs / "户档" / f"{h.hh_id}-申请书.pdf")
+        tiny_pdf(docs / "村级" / f"{items[0].village}台账.pdf")
+    out = tmp_path / "arch"
+    build_archive([docs], out, load_profile(None), year=YEAR, date=DATE, data_files=[gen / "户籍导出.xlsx", gen / "村.yaml"])
+    bags = sorted(p for p in out.iterdir() if (p / "bagit.txt").is_file())
+    assert len(bags) >= 2
+    numbers = []
+    for bag in bags:
+        wb = openpyxl.load_workbook(bag / "data" / "目录" / "归档文件目录.xlsx", read_only=True)
+        for ws in wb.worksheets:
+            col = 2 if ws.title == "卷内目录" else 1  # 卷内目录第一列是案卷档号
+            numbers += [r[col] for r in ws.iter_rows(min_row=3, values_only=True) if r[col]]
+    assert len(numbers) == len(set(numbers)) > 6  # 每村都从 1 号起，档号仍不重
+    assert verify_archive(out, load_profile(None)) == []
+    # 埋一个跨包的重复：把甲村一件的档号改成乙村某件的档号（连同清单，只有跨包查重能发现）
+    a, b = bags[0], bags[1]
+    cat_b = openpyxl.load_workbook(b / "data" / "目录" / "归档文件目录.xlsx", read_only=True)
+    taken = next(r[1] for ws in cat_b.worksheets if ws.title != "卷内目录" for r in ws.iter_rows(min_row=3, values_only=True)
+                 if r[1] and r[-1])
+    cat_path = a / "data" / "目录" / "归档文件目录.xlsx"
+    wb = openpyxl.load_workbook(cat_path)
+    ws = next(w for w in wb.worksheets if w.title != "卷内目录")
+    ws.cell(3, 2).value = taken
+    wb.save(cat_path)
+    problems = [p for p in verify_archive(out, load_profile(None)) if p.kind == "档号重复"]
+    assert len(problems) == 1 and taken in problems[0].found and b.name in (problems[0].found + problems[0].bundle)
+    assert a.name in (problems[0].found + problems[0].bundle)
+
+
+def test_household_file_without_household_is_reported_not_numbered_as_item(src, tmp_path):
+    docs, data = src
+    tiny_pdf(docs / "村级" / "某户申请书.pdf")  # 户卷类别的文件，却认不出是哪一户
+    out = tmp_path / "arch"
+    stats = build(src, out)
+    assert any(p.endswith("某户申请书.pdf") for p in stats["unhoused"])
+    rep = openpyxl.load_workbook(out / "完整性报告.xlsx")["未归档文件"]
+    rows = list(rep.iter_rows(min_row=3, values_only=True))
+    assert any(r[0].endswith("某户申请书.pdf") and "哪一户" in r[1] for r in rows)
+    assert verify_archive(out, load_profile(None)) == []

@@ -441,3 +441,38 @@ def test_data_warnings_do_not_stop_the_run_but_are_reported(data, tmp_path):
     import json
 
     assert json.loads((out / "批处理报告.json").read_text(encoding="utf-8"))["数据警告"] == 1
+
+
+def test_batch_archive_has_county_bundle_catalogue_pdfs_and_no_missing_gongshi(tmp_path):
+    """县级的包收全县汇总与全县公示名单；每村的包都有本村公示名单（不再报缺）；目录、卷内目录、备考表与盒脊有 PDF；
+    户情卡以自己的题名编目；Bagging-Date 取自期别；文件夹 755。"""
+    import bagit
+    import pikepdf
+
+    data = tmp_path / "d"
+    generate(30, 9, data)
+    out = tmp_path / "out"
+    res = invoke("batch", "--data", data, "--period", "2020-12", "-o", out, "--docs", "docx", "-j", "1",
+                 "--archive", "default")
+    assert res.exit_code == 0, res.stderr
+    arch = out / "档案"
+    county = arch / "000000000000-县级"
+    files = [p.name for p in (county / "data").rglob("*") if p.is_file()]
+    assert any("全县汇总" in n for n in files) and any("全县" in n and "公示名单" in n for n in files)
+    rep = openpyxl.load_workbook(arch / "完整性报告.xlsx")["完整性"]
+    rows = list(rep.iter_rows(min_row=3, values_only=True))
+    assert not [r for r in rows if r[1] in ("村", "县") and r[4] != "齐全"], rows  # 台账、公示名单、汇总都在
+    for bag in (p for p in arch.iterdir() if (p / "bagit.txt").is_file()):
+        b = bagit.Bag(str(bag))
+        b.validate()
+        assert b.info["Bagging-Date"] == "2020-12-31"
+        cat = bag / "data" / "目录"
+        for name in ("归档文件目录.pdf", "备考表与盒脊.pdf"):
+            with pikepdf.open(cat / name) as pdf:
+                assert len(pdf.pages) >= 1 and b"pdfaid" in pdf.Root.Metadata.read_bytes()
+        assert oct(bag.stat().st_mode & 0o777) == "0o755" and oct((bag / "data").stat().st_mode & 0o777) == "0o755"
+        if bag != county:
+            assert (cat / "卷内目录.pdf").is_file()
+            wb = openpyxl.load_workbook(cat / "归档文件目录.xlsx", read_only=True)
+            titles = [r[5] for r in wb["卷内目录"].iter_rows(min_row=3, values_only=True)]
+            assert any(t.endswith("户情卡") for t in titles) and not any(t.endswith("入户调查表") for t in titles)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import os
 import zipfile
@@ -156,17 +155,15 @@ def _catalogue_xlsx(path: Path, b: Bundle, profile: Profile) -> None:
 
 
 def _pdf(template: str, date: dt.date, **variables) -> bytes:
-    from docgen.households.docs import render_pdf
+    """目录、备考表、盒脊的 PDF：Typst（与户档共用本进程的编译器与字体），PDF/A-2b。"""
+    from docgen.households.docs import _typst_forms
+    from docgen.render.env import templates_dir
 
-    return render_pdf(template, _fonts(), date, **variables)
+    return _typst_forms(templates_dir() / "typst").render(template, variables, date)
 
 
-@functools.lru_cache(maxsize=1)
-def _fonts():
-    """目录、备考表的 PDF 共用一套字体（每个进程解析一次）。"""
-    from docgen.fonts import FontSet
-
-    return FontSet()
+def _text_rows(rows: list[list]) -> list[list[str]]:
+    return [["" if v is None else str(v) for v in r] for r in rows]
 
 
 def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
@@ -181,19 +178,19 @@ def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> No
                 r = _rows([u])[0]
                 r[0] = i
                 rows.append(r)
-        sections.append({"title": "归档文件目录", "rows": rows,
+        sections.append({"title": "归档文件目录", "rows": _text_rows(rows),
                          "subtitle": f"全宗名称：{profile['全宗名称']}　年度：{year}　类别：{cat}　保管期限：{RETENTION_ZH[ret]}"
                                      f"　{b.village_name or '县级'}"})
-    path.write_bytes(_pdf("archive_catalogue.html", date, title="归档文件目录", sections=sections,
-                          columns=CATALOGUE_COLUMNS, centred={0, 5, 6, 7}))
+    path.write_bytes(_pdf("archive_catalogue.typ", date, title="归档文件目录", sections=sections,
+                          columns=CATALOGUE_COLUMNS, centred=[0, 5, 6, 7]))
 
 
 def _volume_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
-    sections = [{"title": "卷内目录", "rows": _rows(v.items),
+    sections = [{"title": "卷内目录", "rows": _text_rows(_rows(v.items)),
                  "subtitle": f"案卷档号：{v.archival_no}　户主：{v.head}　户编号：{v.household}　共 {len(v.items)} 件 {v.pages} 页"}
                 for v in b.volumes]
-    path.write_bytes(_pdf("archive_catalogue.html", date, title="卷内目录", sections=sections, columns=CATALOGUE_COLUMNS,
-                          centred={0, 5, 6, 7}))
+    path.write_bytes(_pdf("archive_catalogue.typ", date, title="卷内目录", sections=sections, columns=CATALOGUE_COLUMNS,
+                          centred=[0, 5, 6, 7]))
 
 
 def _box_view(box, profile: Profile, date: dt.date) -> dict:
@@ -212,8 +209,7 @@ def _box_view(box, profile: Profile, date: dt.date) -> dict:
 
 def _boxes_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
     boxes = [_box_view(x, profile, date) for x in b.boxes]
-    path.write_bytes(_pdf("archive_box.html", date, title="备考表与盒脊", boxes=boxes, fonds=profile["全宗号"],
-                          widths=sorted({x["spine"] for x in boxes}) or [20]))
+    path.write_bytes(_pdf("archive_box.typ", date, title="备考表与盒脊", boxes=boxes, fonds=profile["全宗号"]))
 
 
 def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:

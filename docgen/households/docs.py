@@ -130,15 +130,6 @@ class DocxRenderer:
         return deterministic_zip(buf.getvalue())
 
 
-def render_pdf(template_name: str, fonts, date: dt.date, **variables) -> bytes:
-    """用 templates/html/ 中的模板排 PDF（字体按本机解析）。"""
-    from docgen.render.env import make_env, templates_dir
-    from docgen.render.pdf import _layout, _write, font_families
-
-    html = make_env(str(templates_dir() / "html")).get_template(template_name).render(f=font_families(fonts), **variables)
-    return _write(_layout(html, templates_dir(), fonts, []), date)
-
-
 # ---------------------------------------------------------------- 退出公示名单
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

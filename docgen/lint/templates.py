@@ -28,8 +28,6 @@ def html_schemas() -> dict[str, dict[str, object]]:
                           "table": Table, "rows": None, "created": None},
         "_table.html": {},
         "_table.css": {"f": fonts},
-        "archive_catalogue.html": {"title": None, "sections": None, "columns": None, "centred": None, "f": fonts},
-        "archive_box.html": {"title": None, "boxes": None, "fonds": None, "widths": None, "f": fonts},
     }
 
 
