@@ -471,6 +471,13 @@ def test_batch_archive_has_county_bundle_catalogue_pdfs_and_no_missing_gongshi(t
             with pikepdf.open(cat / name) as pdf:
                 assert len(pdf.pages) >= 1 and b"pdfaid" in pdf.Root.Metadata.read_bytes()
         assert oct(bag.stat().st_mode & 0o777) == "0o755" and oct((bag / "data").stat().st_mode & 0o777) == "0o755"
+        import re
+        import zipfile
+
+        xml = zipfile.ZipFile(cat / "备考表.docx").read("word/document.xml").decode()
+        boxes = len(re.findall(r"盒内文件情况说明", xml))
+        assert boxes >= 1 and len(re.findall(r'<w:trHeight w:val="6803" w:hRule="exact"/>', xml)) == boxes  # 120 mm 的方框
+        assert "footerReference" not in xml  # 备考表不是公文：没有公文页码
         if bag != county:
             assert (cat / "卷内目录.pdf").is_file()
             wb = openpyxl.load_workbook(cat / "归档文件目录.xlsx", read_only=True)

@@ -213,23 +213,38 @@ def _boxes_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
 
 
 def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
-    from docgen.render.docx import open_template, save_docx, write_sections
-    from docgen.render.ooxml import para, run
+    """备考表的 Word 版：与 PDF 同样的版式——每盒一页，盒内情况说明写在 120 mm 高的方框里；备考表不是公文，
+    页脚没有公文页码。"""
+    import copy
+
+    from docx.oxml.ns import qn
+
+    from docgen.layout import GB9704, mm, twip
+    from docgen.render.docx import open_template, save_docx, table_frame, write_sections
+    from docgen.render.ooxml import el, para, run
 
     doc, sect = open_template()
+    portrait = copy.deepcopy(sect["portrait"])
+    for ref in portrait.findall(qn("w:footerReference")) + portrait.findall(qn("w:headerReference")):
+        portrait.remove(ref)
+    width = twip(mm(GB9704.block_w_mm))
     els = []
     for i, box in enumerate(b.boxes):
         v = _box_view(box, profile, date)
         els.append(para("GWTitle", [run("备考表")], page_break_before=i > 0, after=579))
         els.append(para("GWBody", [run(f"盒号：{v['number']}　年度：{v['year']}　保管期限：{v['retention_zh']}　类别：{v['category']}")]))
-        els.append(para("GWBody", [run(f"盒内文件情况说明：本盒共 {v['count']} {v['unit']}，{v['pages']} 页，档号 {v['first']} 至 {v['last']}。")]))
-        for line in v["notes"]:
-            els.append(para("GWBody", [run(line)]))
-        els.append(para("GWBody", [run(f"整理人：　　　　　整理日期：{v['date']}")], before=579))
+        tbl, cols = table_frame(width, [1.0])
+        lines = [f"盒内文件情况说明：本盒共 {v['count']} {v['unit']}，{v['pages']} 页，档号 {v['first']} 至 {v['last']}。",
+                 *v["notes"]]
+        tbl.append(el("w:tr", None, el("w:trPr", None, el("w:trHeight", {"val": twip(mm(120)), "hRule": "exact"})),
+                      el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": cols[0], "type": "dxa"})),
+                         *[para("GWBody", [run(x)], ind={"firstLine": 0}) for x in lines])))
+        els.append(tbl)
+        els.append(para("GWBody", [run(f"整理人：{v['arranger']}　　　　　整理日期：{v['date']}")], before=579))
         els.append(para("GWBody", [run("检查人：　　　　　检查日期：")]))
     if not els:
         els.append(para("GWBody", [run("（无）")]))
-    write_sections(doc, sect, [("portrait", els)])
+    write_sections(doc, {**sect, "portrait": portrait}, [("portrait", els)])
     doc.core_properties.title = "备考表"
     path.write_bytes(save_docx(doc))
 
