@@ -428,9 +428,10 @@ def archive_group() -> None:
 @click.option("--date", "date", metavar="日期", default=None, help="整理日期（写入备考表与 bag-info；默认为年度末）。")
 @click.option("--strict", is_flag=True, help="缺少必备文件或有认不出的文件时失败（不生成档案）。")
 @click.option("--no-pdf", is_flag=True, help="不生成目录、备考表、盒脊的 PDF（只生成 XLSX、DOCX）。")
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为全部核心）：各村同时建。")
 @click.pass_context
-def archive_build_cmd(ctx, sources, out, profile, data, manifest, year, date, strict, no_pdf) -> None:
-    """建档案包：每村一个 BagIt 包和一个移交 zip，附完整性报告。例如：
+def archive_build_cmd(ctx, sources, out, profile, data, manifest, year, date, strict, no_pdf, jobs) -> None:
+    """建档案包：每村一个 BagIt 包和一个移交 zip（县级的文件另成一个包），附完整性报告。来源可以是文件夹或文件。例如：
 
         docgen archive build out/households -o out/档案 --data samples/households/户籍导出.xlsx --year 2020
     """
@@ -444,12 +445,14 @@ def archive_build_cmd(ctx, sources, out, profile, data, manifest, year, date, st
         prof = load_profile(profile)
         d = parse_date(date) if date else dt.date(year, 12, 31)
         stats = build_archive(list(sources), out, prof, year=year, date=d, manifest=manifest, data_files=list(data),
-                              strict=strict, pdf=not no_pdf)
+                              strict=strict, pdf=not no_pdf, workers=jobs or os.cpu_count() or 1)
         for g in stats["gaps"]:
             parts = [f"缺少 {'、'.join(g['缺少'])}" if g["缺少"] else "", f"重复 {'、'.join(g['重复'])}" if g["重复"] else ""]
             err.print(Text.assemble(("不齐全：", "yellow"), f"{g['范围']} {g['编号']} {g['名称']}：{'；'.join(p for p in parts if p)}"))
         for p in stats["unknown"]:
             err.print(Text.assemble(("未归档：", "yellow"), f"{p}（认不出文件类型）"))
+        for p in stats["unhoused"]:
+            err.print(Text.assemble(("未归档：", "yellow"), f"{p}（属于户卷的文件类型，却认不出是哪一户）"))
         err.print(Text.assemble(("已生成 ", "green"), f"{out}：{stats['bundles']} 个档案包，{stats['items']} 件，{stats['volumes']} 卷"
                   f"（卷内 {stats['volume_items']} 件），{stats['boxes']} 盒；不齐全 {len(stats['gaps'])} 处。"))
 
