@@ -166,7 +166,8 @@ def _text_rows(rows: list[list]) -> list[list[str]]:
     return [["" if v is None else str(v) for v in r] for r in rows]
 
 
-def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+def catalogue_context(b: Bundle, profile: Profile) -> dict:
+    """归档文件目录 PDF（archive_catalogue.typ）的数据。"""
     sections = []
     for (year, cat, ret), units in _units(b):
         rows = []
@@ -180,17 +181,47 @@ def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> No
                 rows.append(r)
         sections.append({"title": "归档文件目录", "rows": _text_rows(rows),
                          "subtitle": f"全宗名称：{profile['全宗名称']}　年度：{year}　类别：{cat}　保管期限：{RETENTION_ZH[ret]}"
-                                     f"　{b.village_name or '县级'}"})
-    path.write_bytes(_pdf("archive_catalogue.typ", date, title="归档文件目录", sections=sections,
-                          columns=CATALOGUE_COLUMNS, centred=[0, 5, 6, 7]))
+                                     f"　{b.village_name or ('县级' if b.village == COUNTY else b.village)}"})
+    return {"title": "归档文件目录", "sections": sections, "columns": CATALOGUE_COLUMNS, "centred": [0, 5, 6, 7]}
 
 
-def _volume_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+def volume_context(b: Bundle) -> dict:
+    """卷内目录 PDF（archive_catalogue.typ）的数据。"""
     sections = [{"title": "卷内目录", "rows": _text_rows(_rows(v.items)),
                  "subtitle": f"案卷档号：{v.archival_no}　户主：{v.head}　户编号：{v.household}　共 {len(v.items)} 件 {v.pages} 页"}
                 for v in b.volumes]
-    path.write_bytes(_pdf("archive_catalogue.typ", date, title="卷内目录", sections=sections, columns=CATALOGUE_COLUMNS,
-                          centred=[0, 5, 6, 7]))
+    return {"title": "卷内目录", "sections": sections, "columns": CATALOGUE_COLUMNS, "centred": [0, 5, 6, 7]}
+
+
+def boxes_context(b: Bundle, profile: Profile, date: dt.date) -> dict:
+    """备考表与盒脊 PDF（archive_box.typ）的数据。"""
+    return {"title": "备考表与盒脊", "boxes": [_box_view(x, profile, date) for x in b.boxes], "fonds": profile["全宗号"]}
+
+
+def _catalogue_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    path.write_bytes(_pdf("archive_catalogue.typ", date, **catalogue_context(b, profile)))
+
+
+def _volume_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
+    path.write_bytes(_pdf("archive_catalogue.typ", date, **volume_context(b)))
+
+
+def typst_sample_contexts(date: dt.date) -> dict[str, dict]:
+    """``docgen check-templates`` 试排档案模板用的示例数据：一个村、一卷两件、一件村级文件，装一盒（与建档同一套取数）。"""
+    from docgen.archive import boxing
+    from docgen.archive.model import Doc
+    from docgen.archive.profile import load_profile
+
+    profile = load_profile(None)
+    vol = Volume("6102021002010001", "示例", 1, "Z109-WS·2020-Y-HD610202100201-0001", date.year, "贫困户档案", "Y", "HD")
+    for n, t in ((1, "申请书"), (2, "户情卡")):
+        doc = Doc(Path(f"{t}.pdf"), t, t, "610202100201", vol.household, f"示例{t}", date, "示例单位", pages=1)
+        vol.items.append(Item(doc, date.year, "贫困户档案", "Y", "HD", n, f"{vol.archival_no}-{n:03d}", vol))
+    doc = Doc(Path("台账.xlsx"), "台账", "台账", "610202100201", "", "示例村台账", date, "示例单位")
+    b = Bundle("610202100201", "示例村", items=[Item(doc, date.year, "精准帮扶类", "D30", "BF", 1,
+                                                 "Z109-WS·2020-D30-BF610202100201-0001")], volumes=[vol])
+    boxing.box_units(b, profile)
+    return {"archive_catalogue.typ": catalogue_context(b, profile), "archive_box.typ": boxes_context(b, profile, date)}
 
 
 def _box_view(box, profile: Profile, date: dt.date) -> dict:
@@ -208,8 +239,7 @@ def _box_view(box, profile: Profile, date: dt.date) -> dict:
 
 
 def _boxes_pdf(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:
-    boxes = [_box_view(x, profile, date) for x in b.boxes]
-    path.write_bytes(_pdf("archive_box.typ", date, title="备考表与盒脊", boxes=boxes, fonds=profile["全宗号"]))
+    path.write_bytes(_pdf("archive_box.typ", date, **boxes_context(b, profile, date)))
 
 
 def _boxes_docx(path: Path, b: Bundle, profile: Profile, date: dt.date) -> None:

@@ -181,11 +181,12 @@ def check_typst(folder: Path, paths: list[Path]) -> list[Finding]:
 
     from docgen.errors import RenderError
     from docgen.fonts import FontSet
+    from docgen.archive.outputs import typst_sample_contexts as archive_samples
     from docgen.households.docs import typst_sample_contexts
     from docgen.render.typst_engine import TypstForms
 
     day = dt.date(2020, 12, 31)
-    samples = typst_sample_contexts(day)
+    samples = {**typst_sample_contexts(day), **archive_samples(day)}
     forms = TypstForms(folder, FontSet())
     out = []
     for p in paths:
