@@ -80,6 +80,7 @@ def test_22_lines_of_28_chars(lo_pdf):
 
 
 def test_page_numbers_sides(lo_pdf):
+    """正文各页都有页码。（Word 版的版记页暂不编页码，PDF 版按 7.5 编：见 docgen/api.py 的说明。）"""
     for i, page in enumerate(lo_pdf[:-1]):
         num = [ln for ln in lines(page) if re.fullmatch(r"— \d+ —", ln.text.strip())]
         assert len(num) == 1 and num[0].text.strip() == f"— {i + 1} —"
@@ -90,7 +91,6 @@ def test_page_numbers_sides(lo_pdf):
             assert ln.x1 > RIGHT - 10 and abs(ln.em_top - (BOTTOM + 7)) < 1.5
         else:
             assert ln.x0 < LEFT + 10 and abs(ln.em_top - (BOTTOM + 7)) < 1.5
-    assert not re.search(r"— \d+ —", lo_pdf[-1].get_text())
 
 
 def test_banji_at_bottom_of_last_even_page(lo_pdf):

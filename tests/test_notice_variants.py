@@ -140,9 +140,39 @@ def test_banji_shares_last_even_page_when_room(write_yaml):
 
 
 def test_banji_goes_to_next_even_page(write_yaml):
+    """正文止于第 1 页：版记另起第 2 页，前面没有空白页，所以照常编页码（GB/T 9704 7.5）。"""
     text = MINIMAL + "抄送机关: 县政府办公室\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"
     pdf = pdf_of(write_yaml(text))
-    assert len(pdf) == 2 and "抄送" in pdf[1].get_text() and "—" not in pdf[1].get_text()
+    assert len(pdf) == 2 and "抄送" in pdf[1].get_text() and "— 2 —" in pdf[1].get_text()
+
+
+BANJI = "抄送机关: [县政府办公室, 县财政局, 县民政局, 县扶贫办]\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"
+
+
+def _with_paragraphs(n: int) -> str:
+    body = "".join(f"  第{i}项工作要求：各单位要按照“三清零”的要求，认真组织排查，按期完成整改任务并报送进展情况。\n"
+                   for i in range(1, n + 1))
+    return MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n", body) + BANJI
+
+
+def test_banji_sweep_every_length_renders_with_the_right_page_numbers(write_yaml):
+    """正文从 1 段到 34 段（1–3 页，版记同页、另起、被第一遍拆开的各种情形；原来约十份里有一份“版记排版失败”）：
+    每份都排得出，版记在最后一个偶数页、末条线与版心下边缘重合；版记页前有空白页时两页都不编页码，否则照常编。"""
+    seen = set()
+    for n in range(1, 35):
+        pdf = pdf_of(write_yaml(_with_paragraphs(n), f"n{n}.yaml"))
+        last = pdf[-1]
+        assert len(pdf) % 2 == 0 and "抄送" in last.get_text() and all("抄送" not in p.get_text() for p in pdf[:-1])
+        rules = sorted((d["rect"] for d in last.get_drawings()), key=lambda r: r.y0)
+        assert abs(rules[-1].y1 * 25.4 / 72 - BOTTOM) < 0.2, n
+        body_pages = [p for p in pdf[:-1] if p.get_text().strip()]
+        blank_before = len(body_pages) < len(pdf) - 1
+        numbered = f"— {len(pdf)} —" in last.get_text()
+        assert numbered != blank_before, n
+        for i, p in enumerate(pdf[:-1]):
+            assert (f"— {i + 1} —" in p.get_text()) == bool(p.get_text().strip()), (n, i)
+        seen.add((blank_before, "第1项" in last.get_text() or len(pdf) == len(body_pages)))
+    assert (True, False) in seen and (False, False) in seen  # 两种另起一页的情形都出现过
 
 
 def test_multiple_portrait_attachments(write_yaml):

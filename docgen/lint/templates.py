@@ -23,7 +23,8 @@ def html_schemas() -> dict[str, dict[str, object]]:
     fonts = {"fs", "xbs", "ht", "kt", "st", "xbs_weight"}
     return {
         "notice.html": {"v": NoticeView, "g": PageGeometry, "f": fonts, "pageno_css": None, "seal_uri": None,
-                        "seal_right_pt": None, "banji_spacer_pt": None, "banji_own_page": None, "created": None},
+                        "seal_right_pt": None, "banji_spacer_pt": None, "banji_own_page": None, "banji_numbered": None,
+                        "created": None},
         "tasklist.html": {"g": PageGeometry, "f": fonts, "pageno_css": None, "title": None, "title_lines": None,
                           "table": Table, "rows": None, "created": None},
         "_table.html": {},

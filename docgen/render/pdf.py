@@ -36,7 +36,7 @@ def _pageno_css(fonts: FontSet) -> str:
 
 
 def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
-                 banji_own_page: bool = False) -> dict:
+                 banji_own_page: bool = False, banji_numbered: bool = True) -> dict:
     """HTML 模板的全部变量。"""
     g = GB9704
     seal_uri = Path(v.notice.seal).resolve().as_uri() if v.notice.seal is not None else None
@@ -49,6 +49,7 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "seal_right_pt": round(v.date_centre_em * g.char_pitch_pt - mm(g.seal_mm) / 2, 3),
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
+        "banji_numbered": banji_numbered,
         "created": v.notice.date.isoformat(),
     }
 
@@ -100,13 +101,14 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
 
 
 def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path) -> bytes:
-    """两遍排版，返回 PDF 字节。同一输入每次得到相同字节。"""
+    """两遍排版（版记第一遍被分页拆开时三遍），返回 PDF 字节。同一输入每次得到相同字节。"""
     allowed = [Path(v.notice.seal)] if v.notice.seal else []
     html = render_notice_html(v, fonts)
     doc = _layout(html, base_dir, fonts, allowed)
     if v.has_banji:
-        spacer, own = _place_banji(doc)
-        html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own)
+        spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(render_notice_html(v, fonts, **kw), base_dir,
+                                                                             fonts, allowed))
+        html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
         doc = _layout(html, base_dir, fonts, allowed)
         pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
         if len(pages) != 1 or doc.pages.index(pages[0]) % 2 != 1:
@@ -114,21 +116,35 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path) -> bytes:
     return _write(doc, v.notice.date)
 
 
-def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> bool:
-    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页（Word 文件本身无法预先分页）。"""
+def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> tuple[bool, bool]:
+    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页、那一页编不编页码（Word 文件本身无法预先分页）。"""
     if not v.has_banji:
-        return False
+        return False, True
     allowed = [Path(v.notice.seal)] if v.notice.seal else []
     doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
-    return _place_banji(doc)[1]
+    _, own, numbered, _ = _place_banji(doc)
+    return own, numbered
 
 
 PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
 
 
-def _place_banji(doc) -> tuple[float, bool]:
-    """由第一遍排版结果算出版记的位置（返回上方留白 pt、是否另起一页）：
-    同页放得下且为偶数页就放在本页底部，否则另起偶数页。"""
+def _banji_placement(doc, relayout) -> tuple[float, bool, bool]:
+    """(上方留白 pt, 是否另起一页, 版记页编不编页码)。第一遍里版记被分页拆开时只量得到第一段，
+    所以让它单独成页再排一遍量出整块的高度（`relayout(**模板变量)` 排一遍）。"""
+    spacer, own, numbered, exact = _place_banji(doc)
+    if not exact:  # 单独成页再量：这时版记在页顶、不拆开，留白 = 版心高 − 整块高
+        _, _, _, exact, height = _place_banji(relayout(banji_own_page=True, banji_numbered=numbered), with_height=True)
+        if not exact:
+            raise RenderError("版记排版失败：版记一整页也放不下（抄送机关太多？）")
+        spacer, own = mm(GB9704.block_h_mm) - height - 0.02, True
+    return spacer, own, numbered
+
+
+def _place_banji(doc, with_height: bool = False) -> tuple:
+    """由一遍排版结果算出版记的位置：(上方留白 pt, 是否另起一页, 版记页编不编页码, 量得准不准)。
+    同页放得下且为偶数页就放在本页底部，否则另起偶数页。GB/T 9704 7.5：版记页前有空白页时，空白页和版记页都不编页码；
+    否则版记页照常编页码。版记被分页拆开时（只量得到第一段）“量得准”为假。"""
     block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm) * PX_PER_PT
     idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
     if idx is None:
@@ -140,9 +156,16 @@ def _place_banji(doc) -> tuple[float, bool]:
     top = box.position_y + box.margin_top
     on_even = idx % 2 == 1
     portrait = doc.pages[idx].width < doc.pages[idx].height
-    if not split and on_even and portrait and top + height <= block_bottom + 0.01:
-        return (block_bottom - top - height) / PX_PER_PT - 0.02, False
-    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02, True
+    if with_height:  # 只要整块的高度（pt）
+        return 0.0, True, True, not split, height / PX_PER_PT
+    # 版记恰好从某页顶上开始（正文止于前一页）：分页处的上边距会被截掉，留白不起作用，只能按另起一页排
+    at_top = top <= mm(GB9704.top_mm) * PX_PER_PT + 1
+    if not split and on_even and portrait and not at_top and top + height <= block_bottom + 0.01:
+        return (block_bottom - top - height) / PX_PER_PT - 0.02, False, True, True
+    # 另起偶数页：正文最后一页是奇数页时版记页紧跟其后（不空页，照常编页码）；是偶数页时中间空一页（都不编）
+    last = idx - 1 if at_top else idx
+    numbered = last % 2 == 0
+    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02, True, numbered, not split
 
 
 def _write(doc, date: dt.date) -> bytes:
