@@ -30,6 +30,7 @@ def test_readme_notice_renders(tmp_path):
     for needle in ("000123", "秘密★1年", "特急", "某住建发〔2020〕5号", "（一）加强组织领导。", "附件：1.农村危房改造任务表",
                    "原有方案的内容。", "（联系人：王五，电话：0919-1234567）", "抄送：县政府办公室，县财政局。"):
         assert needle in text.replace("\n", ""), needle
+    assert "#" not in text and "段中标题" not in text  # README 的注释不会混进公文
     assert len(pdf) % 2 == 0
 
 
