@@ -107,3 +107,49 @@ def test_header_in_word_processor(lo_pdf):
     assert abs(mark.em_top - (TOP + 35)) < 1.5
     red = [d for d in lo_pdf[0].get_drawings() if d.get("color") and d["color"][0] > 0.9 and d["color"][1] < 0.1]
     assert red, "没有红色分隔线"
+
+
+def _lo_convert(docx: Path, work: Path) -> pymupdf.Document:
+    conf = work / "fonts.conf"
+    aliases = "".join(f"<alias binding='same'><family>{k}</family><prefer><family>{v}</family></prefer></alias>"
+                      for k, v in ALIASES.items())
+    conf.write_text(f"<?xml version='1.0'?><fontconfig><include>/etc/fonts/fonts.conf</include>{aliases}</fontconfig>",
+                    encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
+    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf",
+                    "--outdir", str(work), str(docx)], check=True, env=env, capture_output=True, timeout=180)
+    return pymupdf.open(work / (docx.stem + ".pdf"))
+
+
+def test_several_signers_two_per_line_in_pdf_and_word(tmp_path):
+    """7.2.3：签发人每行两个，续行的第一个姓名与上一行的第一个姓名对齐，整栏居右空一字；发文字号居左空一字、
+    与最后一个签发人同行；各行落在行距网格上。PDF 与 LibreOffice 排出的 Word 版位置一致。"""
+    from conftest import MINIMAL
+
+    from docgen.api import render_file
+
+    one = 16 * 25.4 / 72
+    pitch = 28.95 * 25.4 / 72
+    for names in (["张三", "李四", "王五"], ["张三", "李四", "王五", "赵六"]):
+        src = tmp_path / f"s{len(names)}.yaml"
+        src.write_text(MINIMAL.replace("发文字号:", f"签发人: [{', '.join(names)}]\n发文字号:"), encoding="utf-8")
+        render_file(src, tmp_path / f"s{len(names)}.pdf")
+        render_file(src, tmp_path / f"s{len(names)}.docx")
+        work = tmp_path / f"lo{len(names)}"
+        work.mkdir()
+        for pdf in (pymupdf.open(tmp_path / f"s{len(names)}.pdf"), _lo_convert(tmp_path / f"s{len(names)}.docx", work)):
+            spans = [(s["bbox"], s["text"]) for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", [])
+                     for s in ln["spans"]]
+
+            def at(text):
+                box = next(b for b, t in spans if text in t)
+                return box[0] * 25.4 / 72, box[2] * 25.4 / 72, box[1] * 25.4 / 72
+
+            first_x, _, row1 = at("张三")
+            third_x, _, row2 = at("王五")
+            assert abs(third_x - first_x) < 0.6  # 续行与第一个姓名对齐
+            assert abs(row2 - row1 - pitch) < 0.6  # 下一行
+            docno_x, _, docno_y = at("某住建发")
+            assert abs(docno_x - (LEFT + one)) < 0.8 and abs(docno_y - row2) < 1.2  # 发文字号与最后一行同行
+            assert abs(at("李四")[1] - (RIGHT - one)) < 0.8  # 第一行居右空一字
+            assert not any("王五" in t and "张三" in t for _, t in spans)  # 三个以上不挤在一行

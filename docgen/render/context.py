@@ -58,6 +58,18 @@ class NoticeView:
     print_date: str | None
 
     @property
+    def signer_rows(self) -> list[list[str]]:
+        """签发人按发文机关顺序从左到右、从上到下，一般每行两个（GB/T 9704 7.2.3）；发文字号与最后一行同行。"""
+        return [self.signers[i:i + 2] for i in range(0, len(self.signers), 2)]
+
+    @property
+    def signer_block_em(self) -> float:
+        """签发人一栏的宽度（字）：“签发人：”四字 + 最长一行的姓名与其间一字的空。"""
+        from docgen.layout import text_width_em
+
+        return 4 + max(sum(text_width_em(n) for n in row) + len(row) - 1 for row in self.signer_rows)
+
+    @property
     def has_banji(self) -> bool:
         return bool(self.cc or self.printer)
 

@@ -238,10 +238,19 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
              line=twip(v.mark_pt), snap=False))
     red = {"val": "single", "sz": int(G.red_rule_pt * 8), "space": int(round(mm(G.red_rule_gap_mm))), "color": "FF0000"}
     if v.signers:
-        add(para("GWDocNo", [run(v.doc_number), el("w:r", None, el("w:tab")), run("签发人："),
-                             run("　".join(v.signers), font=FONTS["kt"])],
-                 jc="left", ind={"left": EM, "right": EM}, tabs=[("right", twip(mm(G.block_w_mm)) - EM)],
-                 before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
+        # 7.2.3：每行两个签发人，续行与上一行的第一个姓名对齐（左对齐制表位在“签发人：”之后），发文字号与最后一行同行
+        label_at = twip(mm(G.block_w_mm)) - EM - round(v.signer_block_em * EM)  # 制表位从版心左边量
+        rows = v.signer_rows
+        for i, row in enumerate(rows):
+            last = i == len(rows) - 1
+            runs = [run(v.doc_number)] if last else []
+            runs += [el("w:r", None, el("w:tab"))]
+            runs += [run("签发人：")] if i == 0 else [el("w:r", None, el("w:tab"))]
+            runs += [run("　".join(row), font=FONTS["kt"])]
+            add(para("GWDocNo", runs, jc="left", ind={"left": EM, "right": EM},
+                     tabs=[("left", label_at), ("left", label_at + 4 * EM)],
+                     before=2 * PITCH if i == 0 else PITCH - twip(G.body_pt), line=twip(G.body_pt),
+                     **({"border_bottom": red} if last else {})))
     else:
         add(para("GWDocNo", [run(v.doc_number)], before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
     add(para("GWTitle", [run("\n".join(v.title_lines))], before=2 * PITCH - twip(G.red_rule_pt)))
