@@ -153,3 +153,38 @@ def test_several_signers_two_per_line_in_pdf_and_word(tmp_path):
             assert abs(docno_x - (LEFT + one)) < 0.8 and abs(docno_y - row2) < 1.2  # 发文字号与最后一行同行
             assert abs(at("李四")[1] - (RIGHT - one)) < 0.8  # 第一行居右空一字
             assert not any("王五" in t and "张三" in t for _, t in spans)  # 三个以上不挤在一行
+
+
+@pytest.mark.parametrize("signature", ["某某县住房和城乡建设局", "某局"])
+def test_unsealed_signature_and_date_in_pdf_and_word(tmp_path, signature):
+    """7.3.5.2 不加盖印章：署名在正文下一行、右空二字；成文日期在下一行，首字比署名首字右移二字。
+    日期比署名长（短署名“某局”）时日期右空二字，署名左移使其首字仍比日期首字左二字。PDF 与 Word 版一致。"""
+    from conftest import MINIMAL
+    from measure import lines
+
+    from docgen.api import render_file
+
+    ch = 15.75 * 25.4 / 72
+    pitch = 28.95 * 25.4 / 72
+    src = tmp_path / "u.yaml"
+    src.write_text(MINIMAL.replace("发文机关署名: 某某县住房和城乡建设局", f"发文机关署名: {signature}"), encoding="utf-8")
+    render_file(src, tmp_path / "u.pdf")
+    render_file(src, tmp_path / "u.docx")
+    work = tmp_path / "lo"
+    work.mkdir()
+    for which, pdf in (("pdf", pymupdf.open(tmp_path / "u.pdf")), ("word", _lo_convert(tmp_path / "u.docx", work))):
+        ls = lines(pdf[0])
+        sig = next(ln for ln in ls if ln.text.strip() == signature)
+        date = next(ln for ln in ls if ln.text.replace(" ", "") == "2020年4月1日")
+        body = next(ln for ln in ls if "年底前完成存量危房改造" in ln.text)
+        assert abs(sig.em_top - body.em_top - 2 * pitch) < 1.0  # 正文下空一行
+        assert abs(date.em_top - sig.em_top - pitch) < 1.0
+        if len(signature) > 4:
+            assert abs(sig.x1 - (RIGHT - 2 * ch)) < 0.8  # 右空二字
+            assert abs(date.x0 - (sig.x0 + 2 * ch)) < 0.8  # 日期首字右移二字
+        else:
+            assert abs(date.x1 - (RIGHT - 2 * ch)) < 0.8  # 日期更长：日期右空二字
+            if which == "pdf":  # Word 版要估日期的宽度（数字多宽随字体），只在 PDF 上量得准
+                assert abs(sig.x0 - (date.x0 - 2 * ch)) < 0.8  # 署名左移
+            else:
+                assert sig.x0 < date.x0 and sig.x1 < date.x1

@@ -79,9 +79,17 @@ class NoticeView:
         return mm(GB9704.mark_offset_mm) - len(self.header_lines) * GB9704.line_pitch_pt
 
     @property
+    def sealed(self) -> bool:
+        return self.notice.seal is not None
+
+    @property
     def date_right_em(self) -> float:
-        """成文日期右空四字。"""
-        return 4.0
+        """成文日期的右边距（字）。加盖印章：右空四字（7.3.5.1）。不加盖印章（7.3.5.2）：日期首字比署名首字右移二字；
+        日期比署名长（右空不足二字）时日期右空二字、署名随之左移。"""
+        if self.sealed:
+            return 4.0
+        sig_w = max(text_width_em(s) for s in self.signature)
+        return max(2.0, sig_w - text_width_em(self.date))
 
     @property
     def date_centre_em(self) -> float:
@@ -90,9 +98,12 @@ class NoticeView:
 
     @property
     def signature_right_em(self) -> float:
-        """署名以成文日期为准居中：署名右边距（字）。署名比日期长时不小于 0。"""
+        """署名的右边距（字）。加盖印章：以成文日期为准居中（署名比日期长时不小于 0）。
+        不加盖印章：右空二字；日期比署名长时署名左移，使其首字比日期首字左二字。"""
         sig_w = max(text_width_em(s) for s in self.signature)
-        return max(0.0, self.date_centre_em - sig_w / 2)
+        if self.sealed:
+            return max(0.0, self.date_centre_em - sig_w / 2)
+        return max(2.0, self.date_right_em + text_width_em(self.date) + 2 - sig_w)
 
 
 def mark_font_size(lines: list[str], wenjian: bool) -> float:

@@ -263,14 +263,27 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         last_ppr.insert(1, el("w:keepNext"))
     add(*paras)
     add(*_attach_note_paras(v.attachment_notes))
-    sealed = v.notice.seal is not None
-    for i, s in enumerate(v.signature):
-        p = para("GWSignature", [run(s)], before=(2 if sealed else 1) * PITCH if i == 0 else 0,
-                 ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
-        if i == 0 and sealed:
-            p.append(_seal_run(doc, Path(v.notice.seal), v.date_centre_em * EM))
-        add(p)
-    add(para("GWDate", [run(v.date)]))
+    if v.sealed:
+        for i, s in enumerate(v.signature):
+            p = para("GWSignature", [run(s)], before=2 * PITCH if i == 0 else 0,
+                     ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
+            if i == 0:
+                p.append(_seal_run(doc, Path(v.notice.seal), v.date_centre_em * EM))
+            add(p)
+        add(para("GWDate", [run(v.date)]))
+    else:
+        # 7.3.5.2：署名全是汉字，宽度就是字数，所以署名右空二字、日期左端 = 署名左端 + 二字都不依赖字体；
+        # 只有日期比署名长（日期右空二字、署名左移）时要估日期的宽度
+        block = twip(mm(G.block_w_mm))
+        sig_w = max(text_width_em(x) for x in v.signature)
+        long_date = v.signature_right_em > 2.0
+        for i, s in enumerate(v.signature):
+            ind = ({**NO_INDENT, "left": block - round((v.signature_right_em + sig_w) * EM)} if long_date
+                   else {**NO_INDENT, "right": 2 * EM})
+            add(para("GWSignature", [run(s)], jc="left" if long_date else "right", before=PITCH if i == 0 else 0,
+                     ind=ind))
+        ind = {**NO_INDENT, "right": 2 * EM} if long_date else {**NO_INDENT, "left": block - round(sig_w * EM)}
+        add(para("GWDate", [run(v.date)], jc="right" if long_date else "left", ind=ind))
     if v.note:
         add(para("GWNote", [run(v.note)]))
     # 印发的文件

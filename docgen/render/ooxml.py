@@ -94,6 +94,9 @@ def para(style: str | None = None, runs: list | None = None, **ppr) -> etree._El
         pp.append(el("w:pBdr", None, el("w:bottom", ppr["border_bottom"])))
     if ppr.get("tabs"):
         pp.append(el("w:tabs", None, *[el("w:tab", {"val": v, "pos": pos}) for v, pos in ppr["tabs"]]))
+    # 不让字处理软件在汉字与字母、数字之间自动加空（PDF 不加；LibreOffice 默认加，日期“2020年4月1日”因此宽出约 6 mm）
+    pp.append(el("w:autoSpaceDE", {"val": "0"}))
+    pp.append(el("w:autoSpaceDN", {"val": "0"}))
     if ppr.get("snap") is False:
         pp.append(el("w:snapToGrid", {"val": "0"}))
     sp = {}
