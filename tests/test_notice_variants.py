@@ -249,3 +249,17 @@ def test_english_keys_are_accepted(write_yaml):
         date: 2020-04-01
         """)
     assert "关于做好农村危房改造工作的通知" in pdf_of(src)[0].get_text()
+
+
+def test_signature_never_alone_with_the_tail_of_the_attachment_notes(write_yaml):
+    """7.3.5.5：分页落在附件说明里时，署名、日期不与附件说明的末几行单独成页——那一页总有正文
+    （原来正文 14、21–25 段时署名页上只有附件说明的后半）。"""
+    att = "附件:\n" + "".join(f"  - 名称: 第{k}个附件的名称比较长需要两行才能排得下的农村危房改造任务分解表\n    正文: 内容。\n"
+                              for k in range(1, 4))
+    for n in (14, 21, 23, 25):
+        body = "".join(f"  第{i}项工作要求：各单位要按照“三清零”的要求，认真组织排查，按期完成整改任务并报送进展情况。\n"
+                       for i in range(1, n + 1))
+        pdf = pdf_of(write_yaml(MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n", body) + att, f"a{n}.yaml"))
+        page = next(p for p in pdf if "2020年4月1日" in p.get_text().replace(" ", "").replace("\n", ""))
+        text = page.get_text()
+        assert "年底前完成存量危房改造" in text and "附件：1." in text, (n, text[:80])
