@@ -1,11 +1,26 @@
-"""GB/T 9704-2012 版面数字：DOCX 与 PDF 共用同一组数，保证两种输出一致。
+"""GB/T 9704-2012 的规则都在这里：版面几何、字号、发文字号与成文日期的写法。模型、两个渲染器（DOCX、PDF）与
+检查器（lint）都从这里取，保证各处一致。
 
 单位：mm 为毫米，pt 为磅（1/72 英寸），twip 为 1/20 磅（Word 的长度单位）。
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+
+# 发文字号（7.2.4）：发文机关代字〔年份〕序号号——六角括号、年份写全、序号不编虚位、不加“第”
+DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
+# 像发文字号而写法不合规（括号不对、年份两位、加了“第”……）：检查器据此指出哪里不对
+DOC_NUMBER_LOOSE = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})(?P<open>[〔\[［﹝【(（])\s*(?P<year>\d{2,4})\s*"
+                              r"(?P<close>[〕\]］﹞】)）])\s*(?P<di>第?)\s*(?P<seq>\d+)\s*号$")
+
+
+def format_date(d: dt.date) -> str:
+    """成文日期（7.3.5.4）：阿拉伯数字，年份写全，月、日不编虚位，如 2020年1月5日。"""
+    return f"{d.year}年{d.month}月{d.day}日"
+
 
 MM_PER_PT = 25.4 / 72
 
@@ -77,6 +92,10 @@ class PageGeometry:
 
 
 GB9704 = PageGeometry()
+
+
+EM_TWIP = 320  # 正文 3号字（16 pt）一个字宽（twip）
+TITLE_MAX_EM = 20.0  # 2号字标题在 156 mm 版心内每行最多约 20 字
 
 
 def text_width_em(text: str) -> float:

@@ -46,8 +46,7 @@ def is_cjk(ch: str) -> bool:
 
 # ================================================================== 结构（GB/T 9704）
 
-DOC_NO = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})(?P<open>[〔\[［﹝【(（])\s*(?P<year>\d{2,4})\s*"
-                    r"(?P<close>[〕\]］﹞】)）])\s*(?P<di>第?)\s*(?P<seq>\d+)\s*号$")
+from docgen.layout import DOC_NUMBER_LOOSE as DOC_NO  # noqa: E402  发文字号的写法只在 docgen.layout 里定义
 
 
 @rule("GW001", "error", "发文字号年份须用六角括号〔〕")

@@ -54,9 +54,7 @@ def parse_date(value: Any) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 
 
-def format_date(d: dt.date) -> str:
-    """按 GB/T 9704 写日期：阿拉伯数字、年份写全、月日不编虚位。"""
-    return f"{d.year}年{d.month}月{d.day}日"
+from docgen.layout import format_date  # noqa: E402,F401  成文日期的写法（GB/T 9704 7.3.5.4）在版面规则模块里
 
 
 def _as_list(value: Any) -> Any:

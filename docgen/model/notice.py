@@ -12,7 +12,7 @@ from docgen.model.base import Date, Model, StrList, zh
 from docgen.model.body import Block, parse_body
 from docgen.model.table import Table
 
-DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fa5A-Za-z]{1,20})〔(?P<year>\d{4})〕(?P<seq>\d+)号$")
+from docgen.layout import DOC_NUMBER  # noqa: E402  发文字号的写法（GB/T 9704 7.2.4）
 _WRONG_BRACKETS = re.compile(r"[\[\]［］﹝﹞【】()（）]")
 
 

@@ -10,7 +10,7 @@ from docgen.model.base import format_date
 from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
 
-TITLE_MAX_EM = 20.0  # 2号字在 156 mm 版心内每行最多约 20 字
+from docgen.layout import TITLE_MAX_EM  # noqa: E402,F401  2号字标题每行最多约 20 字
 
 
 @dataclass

@@ -15,14 +15,14 @@ from lxml import etree
 
 from docgen.errors import RenderError
 from docgen.fonts import DEFAULT_ROLES
-from docgen.layout import GB9704, mm, text_width_em, twip
+from docgen.layout import EM_TWIP, GB9704, mm, text_width_em, twip
 from docgen.model.body import Block
 from docgen.render.context import NoticeView
 from docgen.render.env import templates_dir
 from docgen.render.ooxml import deterministic_zip, el, para, run
 
 G = GB9704
-EM = 320  # 3号字一个字宽（twip）
+EM = EM_TWIP  # 3号字一个字宽（twip）
 PITCH = G.line_pitch_twip
 FONTS = {k: r.docx for k, r in DEFAULT_ROLES.items()}
 EMU_PER_TWIP = 635
