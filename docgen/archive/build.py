@@ -23,6 +23,9 @@ from docgen.archive.profile import Profile
 from docgen.errors import InputError
 
 
+VILLAGES_PER_PROCESS = 25  # 建档的工作进程每建这么多村换一个（防 Typst 的版面缓存随村数一直涨；换得太勤每次要多起一个进程）
+
+
 @dataclass
 class VillageJob:
     """建一个村（或县级，村代码 COUNTY）的包要的全部东西：该村的户与该村要归档的每份文件（已认出类型、户、题名、页数）。"""
@@ -116,7 +119,8 @@ def build_villages(jobs, out: Path, profile: Profile, *, year: int, date: dt.dat
     if workers > 1 and len(todo) > 1:
         import multiprocessing as mp
 
-        with mp.get_context("spawn").Pool(min(workers, len(todo))) as pool:
+        # 每个进程建几个村就换新的：目录 PDF 由 Typst 排，它的版面缓存是全进程的、清不掉，随排过的村数增长
+        with mp.get_context("spawn").Pool(min(workers, len(todo)), maxtasksperchild=VILLAGES_PER_PROCESS) as pool:
             for _ in pool.imap_unordered(_build_village, todo):
                 pass
     else:
