@@ -188,3 +188,41 @@ def test_unsealed_signature_and_date_in_pdf_and_word(tmp_path, signature):
                 assert abs(sig.x0 - (date.x0 - 2 * ch)) < 0.8  # 署名左移
             else:
                 assert sig.x0 < date.x0 and sig.x1 < date.x1
+
+
+def test_joint_issuer_marks_in_pdf_and_word(tmp_path):
+    """联合行文：各机关名称分散对齐到同样宽、“文件”二字在它们右侧且上下居中，整块居中不超出版心（原来 PDF 左齐且超出约 1 mm，
+    Word 版“文件”跟在最后一个名称后面）。PDF 与 LibreOffice 排出的 Word 版都量。"""
+    from conftest import MINIMAL
+
+    from docgen.api import render_file
+
+    src = tmp_path / "j.yaml"
+    src.write_text(MINIMAL.replace("发文机关标志: 某某县住房和城乡建设局文件",
+                                   "发文机关标志:\n  机关: [某某县住房和城乡建设局, 某某县财政局, 某某县民政局]\n  文件: true"),
+                   encoding="utf-8")
+    render_file(src, tmp_path / "j.pdf")
+    render_file(src, tmp_path / "j.docx")
+    work = tmp_path / "lo"
+    work.mkdir()
+    for pdf in (pymupdf.open(tmp_path / "j.pdf"), _lo_convert(tmp_path / "j.docx", work)):
+        spans = [s for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", []) for s in ln["spans"]
+                 if s["size"] > 25]
+        mm = 25.4 / 72
+        wen = next(s for s in spans if s["text"].strip() == "文件")
+        names = [s for s in spans if s is not wen]
+        rows: dict[int, list] = {}
+        for s in names:
+            rows.setdefault(round(s["bbox"][1] * mm), []).append(s)
+        assert len(rows) == 3
+        x0 = [min(s["bbox"][0] for s in r) * mm for r in rows.values()]
+        x1 = [max(s["bbox"][2] for s in r) * mm for r in rows.values()]
+        assert max(x0) - min(x0) < 0.8 and max(x1) - min(x1) < 0.8  # 分散对齐到同样宽
+        assert min(x0) >= LEFT - 0.3 and wen["bbox"][2] * mm <= RIGHT + 0.3  # 不超出版心
+        assert abs((min(x0) - LEFT) - (RIGHT - wen["bbox"][2] * mm)) < 1.0  # 整块居中
+        assert wen["bbox"][0] * mm > max(x1)  # “文件”在名称右侧
+        tops = sorted(rows)
+        mid = (wen["bbox"][1] + wen["bbox"][3]) / 2 * mm
+        first_mid = (min(s["bbox"][1] for s in rows[tops[0]]) + min(s["bbox"][3] for s in rows[tops[0]])) / 2 * mm
+        last_mid = (min(s["bbox"][1] for s in rows[tops[-1]]) + min(s["bbox"][3] for s in rows[tops[-1]])) / 2 * mm
+        assert abs(mid - (first_mid + last_mid) / 2) < 1.5  # 上下居中

@@ -79,6 +79,12 @@ class NoticeView:
         return mm(GB9704.mark_offset_mm) - len(self.header_lines) * GB9704.line_pitch_pt
 
     @property
+    def mark_spacing_em(self) -> list[float]:
+        """联合行文的发文机关标志：各机关名称撑满到最长一个的宽度（分散对齐），每个字后加的字距（字）。"""
+        longest = max(text_width_em(x) for x in self.mark_lines)
+        return [(longest - text_width_em(x)) / (len(x) - 1) if len(x) > 1 else 0.0 for x in self.mark_lines]
+
+    @property
     def sealed(self) -> bool:
         return self.notice.seal is not None
 
@@ -106,11 +112,14 @@ class NoticeView:
         return max(2.0, self.date_right_em + text_width_em(self.date) + 2 - sig_w)
 
 
+JOINT_GAP_EM = 0.5  # 联合行文：机关名称与右侧“文件”二字之间的空（字）
+
+
 def mark_font_size(lines: list[str], wenjian: bool) -> float:
     """发文机关标志字号：不超过版心宽，且不超过默认上限。"""
     longest = max(text_width_em(x) for x in lines) + (2 if wenjian and len(lines) == 1 else 0)
     if wenjian and len(lines) > 1:
-        longest += 2 * 0.8  # 联合行文时“文件”二字在右侧
+        longest += 2 + JOINT_GAP_EM  # 联合行文时“文件”二字在各机关名称右侧，中间空半字
     fit = GB9704.block_w_mm / 25.4 * 72 / max(longest, 1) * 0.98
     return round(min(GB9704.mark_max_pt, fit), 1)
 

@@ -141,6 +141,34 @@ def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
     return tbl, total
 
 
+def _joint_mark(v: NoticeView) -> list[etree._Element]:
+    """联合行文的发文机关标志：无框两栏表格居中——左栏各机关名称分散对齐（w:jc=distribute）到最长一个的宽度，
+    右栏“文件”二字上下居中；与 PDF 同样不超出版心。上方用定高的空段把标志上边缘放在距版心上边缘 35 mm 处。"""
+    from docgen.render.context import JOINT_GAP_EM
+
+    one = v.mark_pt * 20  # 标志一个字宽（twip）
+    left = round(max(text_width_em(x) for x in v.mark_lines) * one)
+    right = round((2 + JOINT_GAP_EM) * one) if v.mark_wenjian else 0
+    none = {"val": "nil"}
+    cols = [left] + ([right] if right else [])
+    tbl = el("w:tbl", None,
+             el("w:tblPr", None, el("w:tblW", {"w": sum(cols), "type": "dxa"}), el("w:jc", {"val": "center"}),
+                el("w:tblBorders", None, *[el(f"w:{x}", none) for x in ("top", "left", "bottom", "right", "insideH",
+                                                                          "insideV")]),
+                el("w:tblLayout", {"type": "fixed"}),
+                el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
+             el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
+    organs = [para("GWMark", [run(x, size_pt=v.mark_pt)], jc="distribute", line=twip(v.mark_pt), snap=False)
+              for x in v.mark_lines]
+    cells = [el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": left, "type": "dxa"})), *organs)]
+    if right:
+        cells.append(el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": right, "type": "dxa"}), el("w:vAlign", {"val": "center"})),
+                        para("GWMark", [run("文件", size_pt=v.mark_pt)], jc="right", line=twip(v.mark_pt), snap=False)))
+    tbl.append(el("w:tr", None, *cells))
+    tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
+    return [para(None, [tiny], line=max(1, twip(v.mark_top_pt)), snap=False), tbl]
+
+
 def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
     """印章：浮于文字下方的图片，以成文日期为准居中，顶端距正文一行之内。"""
     rid, image = doc.part.get_or_add_image(str(seal))
@@ -233,9 +261,12 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     # 版头
     for line in v.header_lines:
         add(para("GWHeaderLine", [run(line)]))
-    mark_text = "\n".join(v.mark_lines) + ("文件" if v.mark_wenjian else "")
-    add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(v.mark_top_pt),
-             line=twip(v.mark_pt), snap=False))
+    if len(v.mark_lines) > 1:
+        add(*_joint_mark(v))
+    else:
+        mark_text = v.mark_lines[0] + ("文件" if v.mark_wenjian else "")
+        add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(v.mark_top_pt),
+                 line=twip(v.mark_pt), snap=False))
     red = {"val": "single", "sz": int(G.red_rule_pt * 8), "space": int(round(mm(G.red_rule_gap_mm))), "color": "FF0000"}
     if v.signers:
         # 7.2.3：每行两个签发人，续行与上一行的第一个姓名对齐（左对齐制表位在“签发人：”之后），发文字号与最后一行同行
