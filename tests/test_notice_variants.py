@@ -263,3 +263,21 @@ def test_signature_never_alone_with_the_tail_of_the_attachment_notes(write_yaml)
         page = next(p for p in pdf if "2020年4月1日" in p.get_text().replace(" ", "").replace("\n", ""))
         text = page.get_text()
         assert "年底前完成存量危房改造" in text and "附件：1." in text, (n, text[:80])
+
+
+def test_chinese_quotes_break_as_opening_and_closing_punctuation(write_yaml):
+    """“之前、”之后可以断行，“之后、”之前不断（原来 Unicode 规则把中文引号当西文引号，两边都不许断，行在“三清|零”处
+    提前断开、短两个字）。"""
+    def first_two(k):
+        body = "  " + "甲" * k + "各单位要认真落实工作要求，全面完成“三清零”任务，确保如期完成住房安全保障工作目标任务。\n"
+        pdf = pdf_of(write_yaml(MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n", body), f"q{k}.yaml"))
+        ls = [ln for ln in lines(pdf[0]) if "甲" in ln.text or "任务" in ln.text]
+        return ls[0], ls[1]
+
+    a, b = first_two(4)  # 行尾正好放得下“三清零”：在”之后断，行排满
+    assert a.text.endswith("三清零”") and b.text.startswith("任务") and abs(a.x1 - RIGHT) < 0.5
+    a, b = first_two(8)  # 在“之前断
+    assert a.text.endswith("完成") and b.text.startswith("“三清零”")
+    for k in range(0, 14):
+        a, b = first_two(k)
+        assert not a.text.endswith(("“", "‘")) and not b.text.startswith(("”", "’", "，", "。"))  # 禁则照旧

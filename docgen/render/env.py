@@ -6,6 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -23,13 +24,29 @@ def templates_dir() -> Path:
     return d
 
 
+_ZWSP = "\u200b"
+
+
+def cjk_breakable(text) -> Markup:
+    """正文里的中文引号当作中文的开、闭标点断行：“之前、”之后可以断（Unicode 断行规则把它们当作不分左右的西文引号，
+    两边都不许断，行就在“三清|零”这样的地方提前断开）。“之后、”之前仍不断（标点禁则）。先转义再加零宽空格。"""
+    s = str(escape(text))
+    for opening in "“‘":
+        s = s.replace(opening, _ZWSP + opening)
+    for closing in "”’":
+        s = s.replace(closing, closing + _ZWSP)
+    return Markup(s)
+
+
 @lru_cache(maxsize=4)
 def make_env(root: str) -> ImmutableSandboxedEnvironment:
     """模板在沙箱中运行（用户可以改模板，但不能借模板执行任意代码），值一律转义。"""
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(root),
         autoescape=select_autoescape(["html", "xml", "htm"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters["cjk_breakable"] = cjk_breakable
+    return env
