@@ -106,7 +106,7 @@ def text_width_em(text: str) -> float:
 _NO_START = set("，。、；：？！）》〉”’」』】〕…—·%％")
 _NO_END = set("（《〈“‘「『【〔")
 # 语义单元边界：在这些位置断行代价低（值越小越好）
-_BEFORE_GOOD = {"关于": 0, "《": 1, "“": 2, "（": 2, "的通知": 3, "的意见": 3, "的决定": 3, "的报告": 3,
+_BEFORE_GOOD = {"关于": -8, "《": 1, "“": 2, "（": 2, "的通知": 3, "的意见": 3, "的决定": 3, "的报告": 3,
                 "的请示": 3, "的函": 3, "的批复": 3, "的实施方案": 3, "实施方案": 4, "工作": 6, "印发": 5, "转发": 5}
 _AFTER_GOOD = {"》": 2, "”": 2, "）": 2, "、": 3, "，": 1, "局": 2, "委员会": 2, "政府": 2, "办公室": 2}
 
@@ -117,7 +117,15 @@ def _break_cost(text: str, i: int) -> float | None:
         return None
     if text[i - 1].isdigit() and text[i].isdigit():
         return None
-    best = 40.0
+    if text[:i].endswith("关于"):  # “关于”留在行尾、下文另起，词意不完整
+        return None
+    if text[i - 1] == "的":  # “的”不落在行尾（“……的 / 通知”）
+        return 30.0
+    if text[i - 1] in "和与及并":  # 连词不落在行尾
+        return 20.0
+    best = 10.0
+    if any(text.startswith(w, i) or text[:i].endswith(w) for w in TITLE_WORDS):
+        best = 4.0  # 词与词之间
     for w, c in _BEFORE_GOOD.items():
         if text.startswith(w, i):
             best = min(best, float(c))
@@ -127,43 +135,68 @@ def _break_cost(text: str, i: int) -> float | None:
     return best
 
 
+# 标题回行时“词意完整”：这些词不拆开（公文标题里常见的词；其余位置按语义单元的代价与行长匀称来选）
+TITLE_WORDS = (
+    "农村危房改造", "危房改造", "住房安全有保障", "农村", "自建房", "危房", "改造", "抗震", "住房", "安全", "保障", "排查", "整治", "鉴定", "脱贫", "攻坚", "扶贫",
+    "乡村", "振兴", "建设", "管理", "城乡", "工作", "实施", "方案", "意见", "通知", "通报", "决定", "报告", "请示",
+    "批复", "专项", "行动", "进一步", "加强", "规范", "开展", "做好", "贫困户", "三清零", "八查", "住建", "系统", "印发",
+    "转发", "关于", "有关", "事项", "组织", "领导", "任务", "清单", "百日", "冲刺", "人民政府", "办公室", "委员会",
+    "住房和城乡建设局", "王益区")
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """在 text[i] 之前断行会不会拆开 TITLE_WORDS 里的词。"""
+    for w in TITLE_WORDS:
+        start = text.find(w, max(0, i - len(w) + 1))
+        while start != -1 and start < i:
+            if start < i < start + len(w):
+                return True
+            start = text.find(w, start + 1)
+    return False
+
+
 def break_title(text: str, max_em: float = 20.0) -> list[str]:
-    """把标题按语义单元分行：每行不超过 `max_em` 字，不拆词组，行长尽量匀称（梯形或菱形）。"""
+    """把标题分行（GB/T 9704 7.3.1：回行时词意完整、排列对称、长短适宜，用梯形或菱形）：每行不超过 `max_em` 字，
+    不拆 TITLE_WORDS 里的词与数字，断在语义单元的边界（“关于”之前、书名号前后……），行数尽量少，各行长短尽量匀称。"""
+    from itertools import combinations
+
     n = len(text)
     if text_width_em(text) <= max_em:
         return [text]
-    inf = float("inf")
-    best = [inf] * (n + 1)
-    prev = [0] * (n + 1)
-    best[0] = 0.0
-    for j in range(1, n + 1):
-        for i in range(j - 1, -1, -1):
-            w = text_width_em(text[i:j])
-            if w > max_em:
-                break
-            if best[i] == inf:
+    cuts = {}
+    for i in range(1, n):
+        c = _break_cost(text, i)
+        if c is not None and not _inside_word(text, i):
+            cuts[i] = c
+    fallback = {i: c for i in range(1, n) if (c := _break_cost(text, i)) is not None}
+    total = text_width_em(text)
+    k0 = max(2, int(-(-total // max_em)))
+    for pool in (cuts, fallback):
+        positions = sorted(pool)
+        best = None
+        for k in (k0, k0 + 1, k0 + 2):
+            if len(positions) < k - 1 or k - 1 > 4 or (best is not None and k > k0 + 1):
                 continue
-            if j < n:
-                c = _break_cost(text, j)
-                if c is None:
+            for combo in combinations(positions, k - 1):
+                bounds = (0, *combo, n)
+                widths = [text_width_em(text[bounds[j]:bounds[j + 1]]) for j in range(k)]
+                if max(widths) > max_em:
                     continue
-            else:
-                c = 0.0
-            slack = max_em - w
-            cost = best[i] + slack * slack * 0.25 + c * 6 + 20
-            if cost < best[j]:
-                best[j], prev[j] = cost, i
-    if best[n] == inf:  # 没有合法断点（极少见）：按长度硬断
-        out, cur = [], ""
-        for ch in text:
-            if text_width_em(cur + ch) > max_em:
-                out.append(cur)
-                cur = ""
-            cur += ch
-        return out + [cur]
-    lines = []
-    j = n
-    while j > 0:
-        lines.append(text[prev[j]:j])
-        j = prev[j]
-    return lines[::-1]
+                mean = sum(widths) / k
+                shape = sum((w - mean) ** 2 for w in widths)
+                # 锯齿形（长短长、短长短）不是梯形也不是菱形
+                zigzag = any((widths[j] - widths[j - 1]) * (widths[j + 1] - widths[j]) < 0 and
+                             not (widths[j] > widths[j - 1] and widths[j] > widths[j + 1]) for j in range(1, k - 1))
+                score = shape + 6 * sum(pool[c] for c in combo) + (40 if zigzag else 0) + 40 * (k - k0)  # 多一行要有理由
+                if best is None or score < best[0]:
+                    best = (score, bounds)
+        if best is not None:
+            bounds = best[1]
+            return [text[bounds[j]:bounds[j + 1]] for j in range(len(bounds) - 1)]
+    out, cur = [], ""  # 没有合法断点（极少见）：按长度硬断
+    for ch in text:
+        if text_width_em(cur + ch) > max_em:
+            out.append(cur)
+            cur = ""
+        cur += ch
+    return out + [cur]

@@ -132,3 +132,26 @@ def test_table_shape_checked():
         Table.model_validate({"列": ["a"], "行": [[None]]})
     with pytest.raises(ValueError, match="不是矩形"):
         Table.model_validate({"列": ["a", "b"], "行": [["x", "<"], [None, "y"]]})
+
+
+def test_title_keeps_words_whole_and_lines_balanced():
+    """7.3.1：回行时词意完整、排列对称、长短适宜。原来“规范农|村自建房”拆词、行长 19 比 5。"""
+    from docgen.layout import TITLE_WORDS
+
+    for t in ("关于进一步加强和规范农村自建房建设管理工作的通知",
+              "关于做好2020年农村危房改造与抗震改造工作的实施意见",
+              "某某县住房和城乡建设局关于开展农村危房改造和住房安全有保障排查整治工作的通知"):
+        lines = break_title(t)
+        assert "".join(lines) == t and all(text_width_em(x) <= 20 for x in lines)
+        pos = 0
+        for ln in lines[:-1]:
+            pos += len(ln)
+            for w in TITLE_WORDS:  # 断点不落在词中
+                at = t.find(w)
+                while at != -1:
+                    assert not (at < pos < at + len(w)), (t, lines, w)
+                    at = t.find(w, at + 1)
+        widths = [text_width_em(x) for x in lines]
+        assert max(widths) - min(widths) <= 9, lines  # 不会一行满、一行只剩几个字
+        assert not any(ln.endswith(("关于", "的", "和")) for ln in lines[:-1]), lines
+    assert break_title("关于进一步加强和规范农村自建房建设管理工作的通知") == ["关于进一步加强和规范农村", "自建房建设管理工作的通知"]
