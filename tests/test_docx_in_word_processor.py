@@ -22,9 +22,8 @@ ALIASES = {"仿宋_GB2312": "FandolFang", "方正小标宋简体": "Noto Serif C
            "楷体_GB2312": "LXGW WenKai", "宋体": "Noto Serif CJK SC"}
 
 
-@pytest.fixture(scope="module")
-def lo_pdf(sample_docx, tmp_path_factory):
-    work = tmp_path_factory.mktemp("lo")
+def _lo_convert(docx: Path, work: Path) -> pymupdf.Document:
+    """用 LibreOffice（字体按 ALIASES 换成本机的开源替代）把 DOCX 排成 PDF。"""
     conf = work / "fonts.conf"
     aliases = "".join(f"<alias binding='same'><family>{k}</family><prefer><family>{v}</family></prefer></alias>"
                       for k, v in ALIASES.items())
@@ -32,8 +31,13 @@ def lo_pdf(sample_docx, tmp_path_factory):
                     encoding="utf-8")
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf",
-                    "--outdir", str(work), str(sample_docx)], check=True, env=env, capture_output=True, timeout=180)
-    return pymupdf.open(work / (Path(sample_docx).stem + ".pdf"))
+                    "--outdir", str(work), str(docx)], check=True, env=env, capture_output=True, timeout=180)
+    return pymupdf.open(work / (docx.stem + ".pdf"))
+
+
+@pytest.fixture(scope="module")
+def lo_pdf(sample_docx, tmp_path_factory):
+    return _lo_convert(Path(sample_docx), tmp_path_factory.mktemp("lo"))
 
 
 @pytest.fixture(scope="module")
@@ -107,18 +111,6 @@ def test_header_in_word_processor(lo_pdf):
     assert abs(mark.em_top - (TOP + 35)) < 1.5
     red = [d for d in lo_pdf[0].get_drawings() if d.get("color") and d["color"][0] > 0.9 and d["color"][1] < 0.1]
     assert red, "没有红色分隔线"
-
-
-def _lo_convert(docx: Path, work: Path) -> pymupdf.Document:
-    conf = work / "fonts.conf"
-    aliases = "".join(f"<alias binding='same'><family>{k}</family><prefer><family>{v}</family></prefer></alias>"
-                      for k, v in ALIASES.items())
-    conf.write_text(f"<?xml version='1.0'?><fontconfig><include>/etc/fonts/fonts.conf</include>{aliases}</fontconfig>",
-                    encoding="utf-8")
-    env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(work)}
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf",
-                    "--outdir", str(work), str(docx)], check=True, env=env, capture_output=True, timeout=180)
-    return pymupdf.open(work / (docx.stem + ".pdf"))
 
 
 def test_several_signers_two_per_line_in_pdf_and_word(tmp_path):

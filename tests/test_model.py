@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from docgen.layout import break_title, text_width_em
-from docgen.model.base import format_date, parse_date
+from docgen.layout import format_date
+from docgen.model.base import parse_date
 from docgen.model.body import chinese_number, parse_body
 from docgen.model.notice import check_doc_number
 from docgen.model.table import Table

@@ -30,7 +30,7 @@ from docgen.households.docs import (
 )
 from docgen.households.ledger import SUMMARY_HEADERS, county_summary, summary_line, village_ledger
 from docgen.households.model import Household, Housing, Income, IncomeItem, Member, Problem
-from docgen.model.base import format_date
+from docgen.layout import format_date
 from docgen.rules.gb11643 import check_char
 
 REF = dt.date(2020, 12, 31)

@@ -86,14 +86,12 @@ def scheme_collisions(data: dict) -> list[tuple[str, str]]:
                 for n in (1, 2, 10, 11):
                     put("卷内件", f"{where} {year} 年度第 {vol} 卷卷内第 {n} 件",
                         **fields(data, year, ret, code, v, 卷号=vol, 件号=n))
-    # 同一个问题只报一次（几个年度、村都会撞）
-    unique, keys = [], set()
+    # 每个档号模板只举第一个例子（同一个缺陷在每个村、年度、号上都会撞），并说还有几处
+    first: dict[str, tuple[str, int]] = {}
     for level, msg in out:
-        k = (level, msg.split("：", 1)[0])
-        if k not in keys:
-            keys.add(k)
-            unique.append((level, msg))
-    return unique
+        msg0, n = first.get(level, (msg, 0))
+        first[level] = (msg0, n + 1)
+    return [(level, msg + (f"；同类撞号另有 {n - 1} 处" if n > 1 else "")) for level, (msg, n) in first.items()]
 
 
 def duplicates(entries: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import string
 import tempfile
 import unicodedata
@@ -60,32 +59,28 @@ def _g(field: str) -> str:
             "村码": "vc"}[field]
 
 
-def find_bundles(path: Path) -> list[tuple[str, Path]]:
-    """(显示名, 包文件夹)。zip 解到临时文件夹里（调用者负责删）。路径不存在、zip 打不开、找不到包各有各的说法。"""
+def find_bundles(path: Path, scratch: Path) -> list[tuple[str, Path]]:
+    """(显示名, 包文件夹)。zip 解到 `scratch` 下（调用者负责删）。路径不存在、zip 打不开、找不到包各有各的说法。"""
     if not path.exists():
         raise InputError(f"{path}: 路径不存在（应为档案包文件夹、移交 zip，或装着它们的文件夹）")
     if path.is_file():
         if path.suffix.lower() != ".zip":
             raise InputError(f"{path}: 不是档案包（应为档案包文件夹或移交 zip）")
-        return _unzip(path)
+        return _unzip(path, scratch)
     if (path / "bagit.txt").is_file():
         return [(path.name, path)]
     found = [(p.name, p) for p in sorted(path.iterdir()) if p.is_dir() and (p / "bagit.txt").is_file()]
     names = {n for n, _ in found}
     for z in sorted(path.glob("*.zip")):
         if z.stem not in names:  # 包与它的 zip 都在时核对文件夹（zip 是同一个包）
-            found += _unzip(z)
+            found += _unzip(z, scratch)
     if not found:
         raise InputError(f"{path}: 没有找到档案包（含 bagit.txt 的文件夹或移交 zip）")
     return found
 
 
-_TEMPS: list[Path] = []
-
-
-def _unzip(z: Path) -> list[tuple[str, Path]]:
-    tmp = Path(tempfile.mkdtemp(prefix="docgen-verify-"))
-    _TEMPS.append(tmp)
+def _unzip(z: Path, scratch: Path) -> list[tuple[str, Path]]:
+    tmp = Path(tempfile.mkdtemp(dir=scratch))
     try:
         with zipfile.ZipFile(z) as zf:
             for info in zf.infolist():
@@ -103,8 +98,8 @@ def _unzip(z: Path) -> list[tuple[str, Path]]:
 
 def verify_archive(root: Path, profile: Profile) -> list[Problem]:
     """核对 `root`（包、zip 或文件夹）。全部通过时返回空列表。"""
-    try:
-        bags = find_bundles(root)
+    with tempfile.TemporaryDirectory(prefix="docgen-verify-") as scratch:
+        bags = find_bundles(root, Path(scratch))
         patterns = {k: _pattern_regex(v) for k, v in profile["档号"].items()}
         problems: list[Problem] = []
         numbers: list[tuple[str, str, str]] = []
@@ -115,9 +110,6 @@ def verify_archive(root: Path, profile: Profile) -> list[Problem]:
             problems.append(Problem("档号重复", b.split("/", 1)[0], b.split("/", 1)[1] if "/" in b else "",
                                     "全宗内唯一的档号", f"“{no}”也用在 {a}"))
         return problems
-    finally:
-        while _TEMPS:
-            shutil.rmtree(_TEMPS.pop(), ignore_errors=True)
 
 
 def _decode(rel: str) -> str:

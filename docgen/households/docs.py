@@ -19,7 +19,7 @@ from docgen.households.compute import (
 )
 from docgen.households.ledger import ratio_text, remarks, verdicts
 from docgen.errors import RenderError
-from docgen.model.base import format_date
+from docgen.layout import format_date
 from docgen.render.ooxml import deterministic_zip
 
 # 户档模板的变量（check-templates 按它检查 Word 模板里用到的变量）。结论与全县汇总同一口径（ledger.verdicts）：

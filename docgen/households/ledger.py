@@ -19,7 +19,7 @@ from pathlib import Path
 from docgen.households.compute import DIMENSIONS, Assessment, Settings, mask_id
 from docgen.households.enums import PROBLEM_STATUS
 from docgen.households.model import Problem
-from docgen.model.base import format_date
+from docgen.layout import format_date
 from docgen.util.fs import atomic_writer
 
 STAMP = dt.datetime(2020, 1, 1)

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from typing import Iterator
 
+from docgen.layout import DOC_NUMBER_LOOSE as DOC_NO  # 发文字号的写法只在 docgen.layout 里定义
 from docgen.lint.core import RULES, Finding, Fix, rule
 from docgen.rules.gb11643 import IN_TEXT as ID_IN_TEXT
 from docgen.rules.gb11643 import checksum_ok
@@ -46,7 +47,6 @@ def is_cjk(ch: str) -> bool:
 
 # ================================================================== 结构（GB/T 9704）
 
-from docgen.layout import DOC_NUMBER_LOOSE as DOC_NO  # noqa: E402  发文字号的写法只在 docgen.layout 里定义
 
 
 @rule("GW001", "error", "发文字号年份须用六角括号〔〕")

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from docgen.errors import InputError
+from docgen.layout import DOC_NUMBER_LOOSE as DOC_NUMBER_LIKE  # 发文字号的写法只在 docgen.layout 里定义
 from docgen.load.yamlsrc import load_yaml
 
 
@@ -227,7 +228,6 @@ def _tasklist_units(doc: LintDoc, root: yaml.MappingNode, text: str) -> None:
 
 # ------------------------------------------------------------------ DOCX
 
-from docgen.layout import DOC_NUMBER_LOOSE as DOC_NUMBER_LIKE  # noqa: E402  发文字号的写法只在 docgen.layout 里定义
 DATE_LINE = re.compile(r"^(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日$")
 TITLE_END = re.compile(r"(通知|通报|意见|决定|方案|报告|请示|批复|函|纪要|规定|办法|公告|通告|命令|议案)[。.]?$")
 

@@ -54,7 +54,6 @@ def parse_date(value: Any) -> dt.date:
 Date = Annotated[dt.date, BeforeValidator(parse_date)]
 
 
-from docgen.layout import format_date  # noqa: E402,F401  成文日期的写法（GB/T 9704 7.3.5.4）在版面规则模块里
 
 
 def _as_list(value: Any) -> Any:

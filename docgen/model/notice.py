@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
 
+from docgen.layout import DOC_NUMBER  # 发文字号的写法（GB/T 9704 7.2.4）
 from docgen.model.base import Date, Model, StrList, zh
 from docgen.model.body import Block, parse_body
 from docgen.model.table import Table
 
-from docgen.layout import DOC_NUMBER  # noqa: E402  发文字号的写法（GB/T 9704 7.2.4）
 _WRONG_BRACKETS = re.compile(r"[\[\]［］﹝﹞【】()（）]")
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen.layout import GB9704, break_title, mm, text_width_em
-from docgen.model.base import format_date
+from docgen.layout import GB9704, TITLE_MAX_EM, break_title, format_date, mm, text_width_em
 from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
 
-from docgen.layout import TITLE_MAX_EM  # noqa: E402,F401  2号字标题每行最多约 20 字
 
 
 @dataclass

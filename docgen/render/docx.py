@@ -57,13 +57,14 @@ def _attach_note_paras(notes: list[str]) -> list[etree._Element]:
     return out
 
 
-def table_frame(width_twip: int, weights: list[float], cell_margin: int = 80) -> tuple[etree._Element, list[int]]:
-    """一张居中、固定列宽、细实线的 Word 表格的外框（tblPr 与 tblGrid）：(w:tbl, 各列宽 twip)。
-    公文附件表与公示名单都用它，各自往里加行。"""
+def table_frame(width_twip: int, weights: list[float], cell_margin: int = 80,
+                borders: bool = True) -> tuple[etree._Element, list[int]]:
+    """一张居中、固定列宽的 Word 表格的外框（tblPr 与 tblGrid）：(w:tbl, 各列宽 twip)；`borders` 为假时无框。
+    公文附件表、公示名单、备考表的方框、联合行文的发文机关标志都用它，各自往里加行。"""
     total = sum(weights)
     cols = [int(width_twip * w / total) for w in weights]
     cols[-1] = width_twip - sum(cols[:-1])
-    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"}
+    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"} if borders else {"val": "nil"}
     tbl = el("w:tbl", None,
              el("w:tblPr", None,
                 el("w:tblW", {"w": width_twip, "type": "dxa"}),
@@ -149,15 +150,7 @@ def _joint_mark(v: NoticeView) -> list[etree._Element]:
     one = v.mark_pt * 20  # 标志一个字宽（twip）
     left = round(max(text_width_em(x) for x in v.mark_lines) * one)
     right = round((2 + JOINT_GAP_EM) * one) if v.mark_wenjian else 0
-    none = {"val": "nil"}
-    cols = [left] + ([right] if right else [])
-    tbl = el("w:tbl", None,
-             el("w:tblPr", None, el("w:tblW", {"w": sum(cols), "type": "dxa"}), el("w:jc", {"val": "center"}),
-                el("w:tblBorders", None, *[el(f"w:{x}", none) for x in ("top", "left", "bottom", "right", "insideH",
-                                                                          "insideV")]),
-                el("w:tblLayout", {"type": "fixed"}),
-                el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
-             el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
+    tbl, _ = table_frame(left + right, [left] + ([right] if right else []), cell_margin=0, borders=False)
     organs = [para("GWMark", [run(x, size_pt=v.mark_pt)], jc="distribute", line=twip(v.mark_pt), snap=False)
               for x in v.mark_lines]
     cells = [el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": left, "type": "dxa"})), *organs)]

@@ -133,15 +133,14 @@ def _banji_placement(doc, relayout) -> tuple[float, bool, bool]:
     """(上方留白 pt, 是否另起一页, 版记页编不编页码)。第一遍里版记被分页拆开时只量得到第一段，
     所以让它单独成页再排一遍量出整块的高度（`relayout(**模板变量)` 排一遍）。"""
     spacer, own, numbered, exact = _place_banji(doc)
-    if not exact:  # 单独成页再量：这时版记在页顶、不拆开，留白 = 版心高 − 整块高
-        _, _, _, exact, height = _place_banji(relayout(banji_own_page=True, banji_numbered=numbered), with_height=True)
+    if not exact:  # 单独成页再量：这时版记在页顶、不拆开，按另起一页算出留白（版心高 − 整块高）
+        spacer, own, _, exact = _place_banji(relayout(banji_own_page=True, banji_numbered=numbered))
         if not exact:
             raise RenderError("版记排版失败：版记一整页也放不下（抄送机关太多？）")
-        spacer, own = mm(GB9704.block_h_mm) - height - 0.02, True
     return spacer, own, numbered
 
 
-def _place_banji(doc, with_height: bool = False) -> tuple:
+def _place_banji(doc) -> tuple[float, bool, bool, bool]:
     """由一遍排版结果算出版记的位置：(上方留白 pt, 是否另起一页, 版记页编不编页码, 量得准不准)。
     同页放得下且为偶数页就放在本页底部，否则另起偶数页。GB/T 9704 7.5：版记页前有空白页时，空白页和版记页都不编页码；
     否则版记页照常编页码。版记被分页拆开时（只量得到第一段）“量得准”为假。"""
@@ -156,8 +155,6 @@ def _place_banji(doc, with_height: bool = False) -> tuple:
     top = box.position_y + box.margin_top
     on_even = idx % 2 == 1
     portrait = doc.pages[idx].width < doc.pages[idx].height
-    if with_height:  # 只要整块的高度（pt）
-        return 0.0, True, True, not split, height / PX_PER_PT
     # 版记恰好从某页顶上开始（正文止于前一页）：分页处的上边距会被截掉，留白不起作用，只能按另起一页排
     at_top = top <= mm(GB9704.top_mm) * PX_PER_PT + 1
     if not split and on_even and portrait and not at_top and top + height <= block_bottom + 0.01:
