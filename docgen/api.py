@@ -44,8 +44,12 @@ def load_notice(path: str | Path) -> Notice:
 def _notice_from(src: YamlSource) -> Notice:
     notice = validate_source(Notice, src, "公文")
     notice = notice.with_base_dir(src.path.parent)
-    if notice.seal is not None and not notice.seal.is_file():
-        raise InputError(f"{src.location(('印章',), '印章')}: 找不到印章图片 {notice.seal}")
+    for i, seal in enumerate(notice.seal or []):
+        many = len(notice.seal) > 1
+        where = src.location(("印章", i) if many else ("印章",), f"印章[{i + 1}]" if many else "印章")
+        check_image(seal, where, "印章图片")
+    for i, stamp in enumerate(notice.stamps or []):
+        check_image(stamp.image, src.location(("签名章", i, "图片"), f"签名章[{i + 1}].图片"), "签名章图片")
     atts = []
     for i, a in enumerate(notice.attachments):
         if a.file is not None:
@@ -64,6 +68,22 @@ def _notice_from(src: YamlSource) -> Notice:
             a = a.with_file_parts(tuple(parts))
         atts.append(a)
     return notice.model_copy(update={"attachments": atts})
+
+
+def check_image(path: Path, where: str, what: str) -> None:
+    """印章、签名章须是能打开的 PNG 或 JPEG 图片。"""
+    if not path.is_file():
+        raise InputError(f"{where}: 找不到{what} {path}")
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im.verify()
+            fmt = im.format
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise InputError(f"{where}: {path.name} 不是能打开的图片，{what}应为 PNG 或 JPEG（透明底的 PNG 最好）") from None
+    if fmt not in ("PNG", "JPEG"):
+        raise InputError(f"{where}: {path.name} 是 {fmt} 图片，{what}应为 PNG 或 JPEG") from None
 
 
 def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,19 @@ class PageGeometry:
     banji_thick_mm: float = 0.35
     banji_thin_mm: float = 0.25
     seal_mm: float = 42.0  # 印章直径（县级机关公章常见尺寸）
+    stamp_h_mm: float = 15.0  # 签名章高（7.3.5.3 未规定；常见 15 mm 左右），宽按图片比例，不超过 stamp_max_w_mm
+    stamp_max_w_mm: float = 60.0
+    # 特定格式（第 10 章）
+    letter_mark_top_mm: float = 30  # 信函：发文机关标志上边缘距纸张上边缘（10.1）
+    letter_rule_len_mm: float = 170  # 信函：两条红色双线长 170 mm，居中
+    letter_rule_gap_mm: float = 4  # 信函：第一条双线在标志下 4 mm
+    letter_foot_rule_mm: float = 20  # 信函：第二条双线距纸张下边缘 20 mm
+    letter_thick_pt: float = 2.25  # 双线的粗线（标准未规定粗细，取常见的 2.25 pt 与 0.75 pt、间隔 0.75 pt）
+    letter_thin_pt: float = 0.75
+    letter_rule_sep_pt: float = 0.75
+    letter_text_gap_em: float = 7 / 8  # 信函：双线与其下（上）文字的距离为 3号字高的 7/8
+    order_mark_offset_mm: float = 20  # 命令（令）：标志上边缘距版心上边缘（10.2）
+    minutes_mark_offset_mm: float = 35  # 纪要：标志上边缘距版心上边缘（10.3）
 
     @property
     def right_mm(self) -> float:
@@ -92,6 +106,35 @@ class PageGeometry:
 
 
 GB9704 = PageGeometry()
+
+# 公文格式（第 10 章）：文件格式与三种特定格式
+FORMATS = ("文件", "信函", "命令", "纪要")
+
+
+def mark_offset_mm(fmt: str) -> float:
+    """发文机关标志上边缘距版心上边缘（mm）。信函从纸张上边缘量 30 mm，即版心之上。"""
+    g = GB9704
+    return {"文件": g.mark_offset_mm, "命令": g.order_mark_offset_mm, "纪要": g.minutes_mark_offset_mm,
+            "信函": g.letter_mark_top_mm - g.top_mm}[fmt]
+
+
+def joint_row_gap_pt() -> float:
+    """联合行文加盖印章时两排署名之间的空（整数行）：上下两排印章不相交、不相切（至少隔 3 mm）。"""
+    g = GB9704
+
+    lines = math.ceil((mm(g.seal_mm) + mm(3)) / g.line_pitch_pt)
+    return (lines - 1) * g.line_pitch_pt
+
+
+def letter_band_pt() -> float:
+    g = GB9704
+    return g.letter_thick_pt + g.letter_rule_sep_pt + g.letter_thin_pt
+
+
+def letter_foot_top_mm() -> float:
+    """信函第二条双线的上边缘距版心上边缘（mm）：双线下边缘距纸张下边缘 20 mm。"""
+    g = GB9704
+    return g.page_h_mm - g.letter_foot_rule_mm - letter_band_pt() * 25.4 / 72 - g.top_mm
 
 
 EM_TWIP = 320  # 正文 3号字（16 pt）一个字宽（twip）
@@ -133,6 +176,41 @@ def _break_cost(text: str, i: int) -> float | None:
         if text[:i].endswith(w):
             best = min(best, float(c))
     return best
+
+
+def body_line_breaks(text: str, first_indent_em: float = 2.0, width_em: float = 28.0) -> list[int]:
+    """正文一段在 28 字一行的网格上从哪些位置断行（各行首字的下标，不含 0）：按 GB/T 15834 的标点禁则（不在行首的
+    标点连同前一字移到下一行，不在行尾的开引号、开括号移到下一行），连续的西文字母、数字不拆开。
+    与 PDF（WeasyPrint）和字处理软件在本网格上的断行一致；DOCX 据此把最后一段的末两行与署名排在一起。"""
+    units: list[tuple[int, int]] = []  # 不可拆的单元：(起, 止)
+    i = 0
+    while i < len(text):
+        j = i + 1
+        if text[i].isascii() and text[i].isalnum():
+            while j < len(text) and text[j].isascii() and (text[j].isalnum() or text[j] in ".%"):
+                j += 1
+        units.append((i, j))
+        i = j
+    breaks: list[int] = []
+    w = first_indent_em
+    k = 0
+    while k < len(units):
+        a, b = units[k]
+        uw = text_width_em(text[a:b])
+        if w + uw > width_em + 1e-9 and k > 0:
+            brk = k
+            # 行首不能是禁则标点；行尾不能是开标点：往前挪断点
+            while brk > 0 and (text[units[brk][0]] in _NO_START or text[units[brk - 1][0]] in _NO_END):
+                brk -= 1
+            if brk == 0 or (breaks and units[brk][0] <= breaks[-1]):
+                brk = k
+            breaks.append(units[brk][0])
+            k = brk
+            w = 0.0
+            continue
+        w += uw
+        k += 1
+    return breaks
 
 
 # 标题回行时“词意完整”：这些词不拆开（公文标题里常见的词；其余位置按语义单元的代价与行长匀称来选）

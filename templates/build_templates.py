@@ -194,6 +194,29 @@ def landscape_footer(footer, odd: bool) -> None:
     footer._element.append(para(None, [], line=20, snap=False))
 
 
+def letter_section(section) -> None:
+    """信函的分节：页边距与其余各页相同，首页不编页码（首页页脚另设），首页页脚里是距纸张下边缘 20 mm 的
+    第二条红色双线（相对纸张定位）。标志与第一条双线在正文里相对纸张定位（上边缘距纸张上边缘 30 mm）。"""
+    from docgen.layout import letter_band_pt
+    from docgen.render.docx import letter_rule_table
+
+    section.different_first_page_header_footer = True
+    for ftr, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        ftr.is_linked_to_previous = False
+        footer_para(ftr, align)
+    fh = section.first_page_header
+    fh.is_linked_to_previous = False
+    clear(fh)
+    fh._element.append(para(None, []))
+    ff = section.first_page_footer
+    ff.is_linked_to_previous = False
+    clear(ff)
+    y = mm(G.page_h_mm - G.letter_foot_rule_mm) - letter_band_pt()
+    x = mm(G.left_mm - (G.letter_rule_len_mm - G.block_w_mm) / 2)
+    ff._element.append(letter_rule_table(x, y, thick_on_top=False))
+    ff._element.append(para(None, [], line=1, snap=False, before=0, after=0))
+
+
 def build(path: Path) -> None:
     doc = Document()
     set_defaults(doc)
@@ -211,12 +234,16 @@ def build(path: Path) -> None:
                   el("w:szCs", {"val": int(G.body_pt * 2)})):
         nrpr.append(child)
     style(doc, "GWBody", "公文正文", base="Normal", ppr={"ind": {"firstLineChars": 200, "firstLine": 2 * EM}})
+    # 正文最后一段的末两行（与署名同页，见 docgen/render/docx.py 的 _split_closing）：接着上一段，不缩进
+    style(doc, "GWBodyCont", "公文正文（续）", base="GWBody", ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
     style(doc, "GWHeaderLine", "公文版头行", font=HT, ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
     style(doc, "GWMark", "公文发文机关标志", font=XBS, size=36, color="FF0000",
           ppr={"jc": "center", "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
     style(doc, "GWDocNo", "公文发文字号", ppr={"jc": "center", "snap": False, "ind": {"firstLine": 0, "firstLineChars": 0}})
+    # 标题：2号字，行距固定为一行（28.95 pt）、不对齐网格——否则字处理软件把每行标题排成两个网格行（PDF 是一行）
     style(doc, "GWTitle", "公文标题", font=XBS, size=22,
-          ppr={"jc": "center", "ind": {"firstLine": 0, "firstLineChars": 0}, "outline": 0})
+          ppr={"jc": "center", "ind": {"firstLine": 0, "firstLineChars": 0}, "outline": 0, "line": G.line_pitch_twip,
+               "snap": False})
     style(doc, "GWRecipients", "公文主送机关", ppr={"ind": {"firstLine": 0, "firstLineChars": 0}})
     style(doc, "GWHeading1", "公文一级标题", font=HT, ppr={"outline": 1, "keep_next": True})
     style(doc, "GWHeading2", "公文二级标题", font=KT, ppr={"outline": 2, "keep_next": True})
@@ -276,6 +303,13 @@ def build(path: Path) -> None:
     s4.even_page_footer.is_linked_to_previous = False
     footer_para(s4.footer, "right")
     footer_para(s4.even_page_footer, "left")
+
+    doc.add_paragraph("第 5 节：信函格式（首页标志距纸张上边缘 30 mm、首页不编页码、距纸张下边缘 20 mm 的红色双线）。",
+                      style="Normal")
+    s5 = doc.add_section(WD_SECTION.NEW_PAGE)
+    portrait(s5)
+    grid(s5)
+    letter_section(s5)
 
     cp = doc.core_properties
     cp.title, cp.author, cp.last_modified_by = "公文模板", "docgen", "docgen"

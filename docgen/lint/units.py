@@ -248,7 +248,10 @@ def _docx_doc(path: Path) -> LintDoc:
         if child.tag == qn("w:p"):
             n_para += 1
             t = "".join(x.text or "" for x in child.iter(qn("w:t"))).strip().replace("\u3000", " ").strip()
-            if t:
+            style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if t and paras and style is not None and style.get(qn("w:val")) == "GWBodyCont":
+                paras[-1] = (paras[-1][0], paras[-1][1] + t)  # docgen 为排版拆开的末两行：接回上一段
+            elif t:
                 paras.append((n_para, t))
         elif child.tag == qn("w:tbl"):
             n_table += 1

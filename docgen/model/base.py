@@ -92,6 +92,14 @@ def _model_keys(model: type[BaseModel]) -> list[str]:
     return keys
 
 
+class FieldError(ValueError):
+    """模型校验里与某个要素有关、但要跨几个要素才能判断的错误（如某格式缺了它要的要素）：报告时指向那个要素。"""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
     """用 `model` 校验 `src.data`；所有问题一次性以中文、带 文件:行:要素 报出。"""
     if not isinstance(src.data, dict):
@@ -112,7 +120,11 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
             elif etype == "extra_forbidden":
                 msg = f"未知的要素“{loc[-1]}”" + _suggest(model, loc, str(loc[-1]), what)
             elif etype in ("value_error", "assertion_error"):
-                msg = str(err.get("ctx", {}).get("error", err["msg"]))
+                error = err.get("ctx", {}).get("error", err["msg"])
+                msg = str(error)
+                if isinstance(error, FieldError) and not keypath:
+                    field_name = error.field
+                    keypath = (error.field,) if isinstance(src.data, dict) and error.field in src.data else ()
             else:
                 base = _TYPE_MESSAGES.get(etype, err["msg"])
                 msg = f"{base}，得到 {err.get('input')!r}" if "input" in err else base

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
 
-from docgen.layout import DOC_NUMBER  # 发文字号的写法（GB/T 9704 7.2.4）
-from docgen.model.base import Date, Model, StrList, zh
+from docgen.layout import DOC_NUMBER, FORMATS  # 发文字号的写法（GB/T 9704 7.2.4）、公文格式（第 10 章）
+from docgen.model.base import Date, FieldError, Model, StrList, zh
 from docgen.model.body import Block, parse_body
 from docgen.model.table import Table
 
@@ -101,6 +101,39 @@ class Attachment(Model):
         return any(k == "table" and len(t.columns) > 4 for k, t in self.contents)
 
 
+class SignatureStamp(Model):
+    """签名章（7.3.5.3）：签发人职务与签名章图片。"""
+
+    title: str = zh("职务", "title", min_length=1)
+    image: Path = zh("图片", "image")
+
+
+def _path_list(value: Any) -> Any:
+    if isinstance(value, (str, Path)):
+        return [value]
+    return value
+
+
+def _order_no(value: Any) -> Any:
+    """令号：写 12 或“第12号”都可以，统一为“第12号”。"""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"第{value}号"
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        return f"第{int(value)}号"
+    return value
+
+
+def _issue_no(value: Any) -> Any:
+    """纪要的期号：写 5 或“第5期”都可以，统一为“第5期”。"""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"第{value}期"
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+        return f"第{int(value)}期"
+    return value
+
+
 class Enclosed(Model):
     """印发通知所印发的文件（如实施方案），排在通知的署名和日期之后。"""
 
@@ -115,20 +148,27 @@ class Enclosed(Model):
 class Notice(Model):
     """一份公文。键为 GB/T 9704-2012 的要素名（也接受英文名）。"""
 
+    format: Literal["文件", "信函", "命令", "纪要"] = zh("格式", "format", default="文件")
     copy_no: str | None = zh("份号", "copy_no", default=None)
     classification: str | None = zh("密级", "classification", default=None)
     secrecy_period: str | None = zh("保密期限", "secrecy_period", default=None)
     urgency: str | None = zh("紧急程度", "urgency", default=None)
     issuer_mark: Annotated[IssuerMark, BeforeValidator(_issuer_mark)] = zh("发文机关标志", "issuer_mark")
-    doc_number: str = zh("发文字号", "doc_number")
+    doc_number: str | None = zh("发文字号", "doc_number", default=None)
+    order_no: Annotated[str | None, BeforeValidator(_order_no)] = zh("令号", "order_no", default=None)
+    issue_no: Annotated[str | None, BeforeValidator(_issue_no)] = zh("期号", "issue_no", default=None)
     signers: StrList | None = zh("签发人", "signers", default=None)
-    title: StrList = zh("标题", "title", min_length=1)
+    title: StrList | None = zh("标题", "title", default=None, min_length=1)
     recipients: str | None = zh("主送机关", "recipients", default=None)
     body: str = zh("正文", "body", min_length=1)
     attachments: list[Attachment] = zh("附件", "attachments", default_factory=list)
-    signature: StrList = zh("发文机关署名", "signature", min_length=1)
+    attendees: StrList | None = zh("出席", "attendees", default=None)
+    absentees: StrList | None = zh("请假", "absentees", default=None)
+    observers: StrList | None = zh("列席", "observers", default=None)
+    signature: StrList | None = zh("发文机关署名", "signature", default=None, min_length=1)
     date: Date = zh("成文日期", "date")
-    seal: Path | None = zh("印章", "seal", default=None)
+    seal: Annotated[list[Path] | None, BeforeValidator(_path_list)] = zh("印章", "seal", default=None)
+    stamps: list[SignatureStamp] | None = zh("签名章", "stamps", default=None, min_length=1)
     note: str | None = zh("附注", "note", default=None)
     enclosed: Enclosed | None = zh("印发文件", "enclosed", default=None)
     cc: StrList | None = zh("抄送机关", "cc", default=None)
@@ -137,8 +177,22 @@ class Notice(Model):
 
     @field_validator("doc_number")
     @classmethod
-    def _doc_number(cls, v: str) -> str:
-        return check_doc_number(v)
+    def _doc_number(cls, v: str | None) -> str | None:
+        return None if v is None else check_doc_number(v)
+
+    @field_validator("issue_no")
+    @classmethod
+    def _issue_no_form(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"第[1-9]\d*期", v):
+            raise ValueError(f"期号应写作“第5期”（或只写数字 5），得到 {v!r}")
+        return v
+
+    @field_validator("order_no")
+    @classmethod
+    def _order_no_form(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"第[1-9]\d*号", v):
+            raise ValueError(f"令号应写作“第12号”（或只写数字 12），序号不编虚位，得到 {v!r}")
+        return v
 
     @field_validator("copy_no")
     @classmethod
@@ -170,7 +224,9 @@ class Notice(Model):
 
     @field_validator("title")
     @classmethod
-    def _title(cls, v: list[str]) -> list[str]:
+    def _title(cls, v: list[str] | None) -> list[str] | None:
+        if v is None:
+            return v
         last = v[-1].rstrip() if v else ""
         if last and last[-1] in "。，；：、！？.,;:!?":
             raise ValueError(f"标题末尾不加标点：{''.join(v)!r}")
@@ -192,7 +248,53 @@ class Notice(Model):
             raise ValueError(f"印发日期 {self.print_date} 早于成文日期 {self.date}")
         if (self.printer is None) != (self.print_date is None):
             raise ValueError("印发机关和印发日期须同时填写")
+        self._format_checks()
         return self
+
+    def _format_checks(self) -> None:
+        """各格式要的、不要的要素（GB/T 9704 第 10 章与 7.3.5）。"""
+        fmt = self.format
+        organs = self.issuer_mark.organs
+        if fmt in ("文件", "信函") and self.doc_number is None:
+            raise FieldError("发文字号", f"{fmt}格式须有发文字号，如“铜王住建发〔2020〕108号”")
+        if fmt == "命令":
+            if self.order_no is None:
+                raise FieldError("令号", "命令（令）格式须有令号，如 令号: 12（排作“第12号”）")
+            if not organs[-1].endswith("令"):
+                raise FieldError("发文机关标志", f"命令（令）格式的发文机关标志为发文机关全称加“命令”或“令”字，如“{organs[-1]}令”")
+            if self.title:
+                raise FieldError("标题", "命令（令）格式没有标题：正文排在令号下空二行（10.2）；请删去“标题”")
+            if not self.stamps:
+                raise FieldError("签名章", "命令（令）格式的署名是签发人职务与签名章（10.2）：请写“签名章”（职务、图片）")
+        elif self.order_no is not None:
+            raise FieldError("令号", f"只有命令（令）格式有令号；这是{fmt}格式（要写命令，请加 格式: 命令）")
+        if fmt == "纪要":
+            if not organs[-1].endswith("纪要"):
+                raise FieldError("发文机关标志", f"纪要格式的发文机关标志由“……纪要”组成，如“{organs[-1]}会议纪要”")
+            if self.issue_no and self.doc_number:
+                raise FieldError("期号", "纪要的编号写“期号”或“发文字号”之一")
+        elif self.issue_no is not None:
+            raise FieldError("期号", f"只有纪要格式有期号；这是{fmt}格式（要写纪要，请加 格式: 纪要）")
+        elif self.attendees or self.absentees or self.observers:
+            raise FieldError("出席", f"出席、请假、列席只用于纪要格式；这是{fmt}格式（要写纪要，请加 格式: 纪要）")
+        if fmt in ("文件", "信函") and not self.title:
+            raise FieldError("标题", "缺少必填要素“标题”（文件、信函格式须有标题）")
+        if fmt == "信函":
+            if self.issuer_mark.wenjian:
+                raise FieldError("发文机关标志", "信函格式的发文机关标志只用机关全称或规范化简称，不加“文件”二字（10.1）")
+            if self.printer:
+                raise FieldError("印发机关", "信函格式的版记不加印发机关和印发日期（10.1）；请删去“印发机关”“印发日期”")
+        if fmt in ("命令", "纪要") and self.issuer_mark.wenjian:
+            raise FieldError("发文机关标志", f"{fmt}格式的发文机关标志不加“文件”二字")
+        if self.seal and self.stamps:
+            raise FieldError("签名章", "加盖印章与加盖签名章只能选一种（7.3.5）：请删去“印章”或“签名章”")
+        if not self.signature and not self.stamps and fmt != "纪要":
+            raise FieldError("发文机关署名", "缺少必填要素“发文机关署名”（加盖签名章时写“签名章”）")
+        if self.seal and len(self.seal) > 1 and len(self.seal) != len(self.signature or []):
+            raise FieldError("印章", f"联合行文每个发文机关署名加盖一枚印章（7.3.5.1）：署名 {len(self.signature or [])} 个，"
+                             f"印章 {len(self.seal)} 枚")
+        if self.seal and not self.signature:
+            raise FieldError("发文机关署名", "加盖印章须有发文机关署名")
 
     @property
     def is_upward(self) -> bool:
@@ -205,7 +307,20 @@ class Notice(Model):
 
     @property
     def title_text(self) -> str:
-        return "".join(self.title)
+        """标题；命令（令）没有标题，用发文机关标志与令号，纪要没有标题时用标志。"""
+        if self.title:
+            return "".join(self.title)
+        return "".join(self.issuer_mark.organs) + (self.order_no or "")
+
+    @property
+    def number_text(self) -> str:
+        """编号：发文字号，命令为令号。"""
+        return self.doc_number or self.order_no or self.issue_no or ""
+
+    @property
+    def images(self) -> list[Path]:
+        """文中用到的图片（印章、签名章）：渲染时只许读这些文件。"""
+        return list(self.seal or []) + [s.image for s in self.stamps or []]
 
     @property
     def year(self) -> int:
@@ -214,8 +329,11 @@ class Notice(Model):
     def with_base_dir(self, base: Path) -> "Notice":
         """把相对路径（印章、附件文件）解析为相对 `base`（YAML 所在目录）。"""
         upd: dict[str, Any] = {}
-        if self.seal is not None and not self.seal.is_absolute():
-            upd["seal"] = base / self.seal
+        if self.seal and any(not p.is_absolute() for p in self.seal):
+            upd["seal"] = [p if p.is_absolute() else base / p for p in self.seal]
+        if self.stamps and any(not s.image.is_absolute() for s in self.stamps):
+            upd["stamps"] = [s if s.image.is_absolute() else s.model_copy(update={"image": base / s.image})
+                             for s in self.stamps]
         atts = []
         changed = False
         for a in self.attachments:

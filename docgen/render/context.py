@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen.layout import GB9704, TITLE_MAX_EM, break_title, format_date, mm, text_width_em
+from docgen.layout import GB9704, TITLE_MAX_EM, break_title, format_date, mark_offset_mm, mm, text_width_em
 from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
 
@@ -28,6 +29,25 @@ class AttachmentView:
     title_lines: list[str]
     landscape: bool
     parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class StampView:
+    """签名章一枚：签发人职务、图片与排出的大小（mm）。"""
+
+    title: str
+    image: Any
+    w_mm: float
+    h_mm: float
+
+
+@dataclass
+class SealRow:
+    """联合行文加盖印章（7.3.5.1）的一排：各发文机关署名与其印章的中心（距版心右边缘，字）。"""
+
+    names: list[str]
+    centres_em: list[float]
+    seals: list[Any]
 
 
 @dataclass
@@ -54,6 +74,34 @@ class NoticeView:
     cc: str | None
     printer: str | None
     print_date: str | None
+    fmt: str = "文件"
+    order_no: str | None = None
+    attendance: list[tuple[str, str]] = field(default_factory=list)  # 纪要：（“出席”，“张三、李四”）……
+    stamps: list[StampView] = field(default_factory=list)
+    seals: list[Any] = field(default_factory=list)
+
+    @property
+    def seal_rows(self) -> list[SealRow]:
+        """联合行文加盖印章：署名按发文机关顺序从左到右、从上到下排成整齐的几排（每排至多三个，不超出版心），
+        每个署名上居中压一枚印章，最后一枚同时压成文日期（各排右端对齐到日期的中心）。"""
+        n = len(self.signature)
+        if len(self.seals) < 2:
+            return []
+        seal_em = mm(GB9704.seal_mm) / GB9704.char_pitch_pt
+        pitch = max(seal_em + 1.5, max(text_width_em(s) for s in self.signature) + 1)
+        block_em = GB9704.block_w_mm / (GB9704.char_pitch_pt * 25.4 / 72)
+        # 最右一列以日期中心为准；往左每列一个 pitch，最左一枚印章不超出版心
+        fit = int((block_em - self.date_centre_em - seal_em / 2) // pitch) + 1
+        cols = max(1, min(3, n, fit))
+        nrows = -(-n // cols)
+        per = -(-n // nrows)
+        rows, i = [], 0
+        for r in range(nrows):
+            k = per if r < nrows - 1 else n - i
+            centres = [self.date_centre_em + (k - 1 - j) * pitch for j in range(k)]
+            rows.append(SealRow(self.signature[i:i + k], centres, self.seals[i:i + k]))
+            i += k
+        return rows
 
     @property
     def signer_rows(self) -> list[list[str]]:
@@ -73,8 +121,35 @@ class NoticeView:
 
     @property
     def mark_top_pt(self) -> float:
-        """发文机关标志上方的留白：使其上边缘距版心上边缘 35 mm（份号等版头行占去的行距要扣除）。"""
-        return mm(GB9704.mark_offset_mm) - len(self.header_lines) * GB9704.line_pitch_pt
+        """发文机关标志上方的留白：使其上边缘距版心上边缘 35 mm（命令 20 mm、纪要 35 mm；份号等版头行占去的行距要扣除）。
+        信函的标志在版心之上（距纸张上边缘 30 mm），份号等排在双线之下，渲染器把信函首页的上边距设为 30 mm，这里为 0。"""
+        if self.fmt == "信函":
+            return 0.0
+        return mm(mark_offset_mm(self.fmt)) - len(self.header_lines) * GB9704.line_pitch_pt
+
+    @property
+    def letter_geometry(self) -> dict[str, float]:
+        """信函版头各要素的位置（pt，从版心上边缘量，向下为正）：标志上边缘（距纸张上边缘 30 mm，在版心之上）、
+        第一条双线上边缘（标志下 4 mm）、首个要素的字顶（双线下 3号字高的 7/8）、标题行顶（与最后一个要素相距二行，
+        并落在版心的行距网格上——Word 按网格排标题，PDF 照样排，两者才一致）。"""
+        from docgen.layout import letter_band_pt
+
+        g = GB9704
+        pitch = g.line_pitch_pt
+        mark_top = mm(g.letter_mark_top_mm - g.top_mm)
+        rule_top = mark_top + self.mark_pt + mm(g.letter_rule_gap_mm)
+        first = rule_top + letter_band_pt() + g.letter_text_gap_em * g.body_pt
+        n = max(1, len(self.header_lines))
+        last_bottom = first + (n - 1) * pitch + g.body_pt
+        need = last_bottom + (pitch - g.body_pt) / 2 + pitch
+        title_top = math.ceil(need / pitch - 1e-6) * pitch
+        return {"mark_top": mark_top, "rule_top": rule_top, "first": first, "last_bottom": last_bottom,
+                "title_top": title_top, "lines": n}
+
+    @property
+    def stamp_col_mm(self) -> float:
+        """签名章一栏的宽度：各枚中最宽的（联合行文时各枚上下对齐）。"""
+        return max((s.w_mm for s in self.stamps), default=0.0)
 
     @property
     def mark_spacing_em(self) -> list[float]:
@@ -84,13 +159,13 @@ class NoticeView:
 
     @property
     def sealed(self) -> bool:
-        return self.notice.seal is not None
+        return bool(self.seals)
 
     @property
     def date_right_em(self) -> float:
-        """成文日期的右边距（字）。加盖印章：右空四字（7.3.5.1）。不加盖印章（7.3.5.2）：日期首字比署名首字右移二字；
-        日期比署名长（右空不足二字）时日期右空二字、署名随之左移。"""
-        if self.sealed:
+        """成文日期的右边距（字）。加盖印章（7.3.5.1）、签名章（7.3.5.3）：右空四字。不加盖印章（7.3.5.2）：
+        日期首字比署名首字右移二字；日期比署名长（右空不足二字）时日期右空二字、署名随之左移。"""
+        if self.sealed or self.stamps or not self.signature:
             return 4.0
         sig_w = max(text_width_em(s) for s in self.signature)
         return max(2.0, sig_w - text_width_em(self.date))
@@ -104,7 +179,7 @@ class NoticeView:
     def signature_right_em(self) -> float:
         """署名的右边距（字）。加盖印章：以成文日期为准居中（署名比日期长时不小于 0）。
         不加盖印章：右空二字；日期比署名长时署名左移，使其首字比日期首字左二字。"""
-        sig_w = max(text_width_em(s) for s in self.signature)
+        sig_w = max((text_width_em(s) for s in self.signature), default=0.0)
         if self.sealed:
             return max(0.0, self.date_centre_em - sig_w / 2)
         return max(2.0, self.date_right_em + text_width_em(self.date) + 2 - sig_w)
@@ -157,6 +232,20 @@ def attachment_notes(names: list[str]) -> list[str]:
     return [f"{'附件：' if i == 1 else ''}{i}.{n}" for i, n in enumerate(names, start=1)]
 
 
+def _stamp_view(s) -> StampView:
+    """签名章按固定高度排，宽度按图片的长宽比（读不出尺寸时按 2.5 : 1），不超过上限。"""
+    from PIL import Image
+
+    g = GB9704
+    try:
+        with Image.open(s.image) as im:
+            ratio = im.width / im.height
+    except (OSError, ValueError, ZeroDivisionError):
+        ratio = 2.5
+    w = min(g.stamp_max_w_mm, g.stamp_h_mm * ratio)
+    return StampView(title=s.title, image=s.image, w_mm=round(w, 2), h_mm=round(w / ratio, 2))
+
+
 def build_notice_view(n: Notice) -> NoticeView:
     """构建 :class:`NoticeView`。"""
     header = []
@@ -167,7 +256,11 @@ def build_notice_view(n: Notice) -> NoticeView:
     if n.urgency:
         header.append(n.urgency)
     mark_lines = list(n.issuer_mark.organs)
-    title_lines = n.title if len(n.title) > 1 else break_title(n.title[0], TITLE_MAX_EM)
+    if n.format == "信函":
+        mark_lines = mark_lines[:1]  # 10.1：联合行文只标主办机关
+    title_lines = [] if not n.title else n.title if len(n.title) > 1 else break_title(n.title[0], TITLE_MAX_EM)
+    attendance = [(label, "、".join(names)) for label, names in
+                  (("出席", n.attendees), ("请假", n.absentees), ("列席", n.observers)) if names]
     atts = [_attachment_view(i, len(n.attachments), a) for i, a in enumerate(n.attachments, start=1)]
     enclosed_title: list[str] = []
     if n.enclosed:
@@ -179,13 +272,13 @@ def build_notice_view(n: Notice) -> NoticeView:
         mark_lines=mark_lines,
         mark_wenjian=n.issuer_mark.wenjian,
         mark_pt=mark_font_size(mark_lines, n.issuer_mark.wenjian),
-        doc_number=n.doc_number,
+        doc_number=n.doc_number or n.issue_no or "",
         signers=list(n.signers or []),
         title_lines=title_lines,
         recipients=n.recipients,
         blocks=n.blocks,
         attachment_notes=attachment_notes([a.name for a in n.attachments]),
-        signature=list(n.signature),
+        signature=list(n.signature or []),
         date=format_date(n.date),
         note=(n.note if n.note.startswith(("（", "(")) else f"（{n.note}）") if n.note else None,
         enclosed_title_lines=enclosed_title,
@@ -194,4 +287,9 @@ def build_notice_view(n: Notice) -> NoticeView:
         cc=("，".join(n.cc).rstrip("。") + "。") if n.cc else None,
         printer=n.printer,
         print_date=format_date(n.print_date) if n.print_date else None,
+        fmt=n.format,
+        order_no=n.order_no,
+        attendance=attendance,
+        stamps=[_stamp_view(s) for s in n.stamps or []],
+        seals=list(n.seal or []),
     )

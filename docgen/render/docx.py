@@ -15,7 +15,7 @@ from lxml import etree
 
 from docgen.errors import RenderError
 from docgen.fonts import DEFAULT_ROLES
-from docgen.layout import EM_TWIP, GB9704, mm, text_width_em, twip
+from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, mm, text_width_em, twip
 from docgen.model.body import Block
 from docgen.render.context import NoticeView
 from docgen.render.env import templates_dir
@@ -38,7 +38,12 @@ def _block_paras(blocks: list[Block]) -> list[etree._Element]:
         runs = [run(b.number + b.text)]
         if b.runin:
             runs.append(run(b.runin, style="GWBodyChar"))
-        out.append(para(f"GWHeading{b.level}", runs, keep_next=not b.runin and b.level <= 2))
+        p = para(f"GWHeading{b.level}", runs, keep_next=not b.runin and b.level <= 2)
+        if b.runin and b.level <= 2:
+            # 段中标题（“（一）强化组织领导。严格按照……”）是一整段正文，不与下段同页：样式里的“与下段同页”在这里关掉，
+            # 否则一串这样的段落连成一条链，字处理软件把它们整个挪到下一页（PDF 不这样）
+            p.find(qn("w:pPr")).insert(1, el("w:keepNext", {"val": "0"}))
+        out.append(p)
     return out
 
 
@@ -131,8 +136,11 @@ def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
     tbl = el("w:tbl", None,
              el("w:tblPr", None, *tblpr,
                 el("w:tblW", {"w": width, "type": "dxa"}),
-                el("w:tblBorders", None, el("w:top", thick), el("w:left", {"val": "nil"}), el("w:bottom", thick),
-                   el("w:right", {"val": "nil"}), el("w:insideH", thin), el("w:insideV", {"val": "nil"})),
+                el("w:tblBorders", None, *(
+                    [el(f"w:{x}", {"val": "nil"}) for x in ("top", "left", "bottom", "right", "insideH", "insideV")]
+                    if v.fmt == "信函" else  # 10.1：信函的版记不加分隔线
+                    [el("w:top", thick), el("w:left", {"val": "nil"}), el("w:bottom", thick),
+                     el("w:right", {"val": "nil"}), el("w:insideH", thin), el("w:insideV", {"val": "nil"})])),
                 el("w:tblLayout", {"type": "fixed"}),
                 el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
              el("w:tblGrid", None, el("w:gridCol", {"w": width})))
@@ -162,12 +170,18 @@ def _joint_mark(v: NoticeView) -> list[etree._Element]:
     return [para(None, [tiny], line=max(1, twip(v.mark_top_pt)), snap=False), tbl]
 
 
-def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
-    """印章：浮于文字下方的图片，以成文日期为准居中，顶端距正文一行之内。"""
-    rid, image = doc.part.get_or_add_image(str(seal))
+def _seal_run(doc, seal: Path, right_twip: float, pic_id: int = 1) -> etree._Element:
+    """印章：浮于文字下方的图片，中心距版心右边缘 `right_twip`，顶端在所在段落之上 1.5 行（距正文一行之内）。"""
     size = int(mm(G.seal_mm) * 12700)
     x = int((mm(G.block_w_mm) * 20 - right_twip) * EMU_PER_TWIP) - size // 2
     y = -int(1.5 * PITCH * EMU_PER_TWIP)
+    return _anchored_picture(doc, seal, x, y, size, size, pic_id, "印章")
+
+
+def _anchored_picture(doc, image_path: Path, x: int, y: int, cx: int, cy: int, pic_id: int, name: str) -> etree._Element:
+    """浮于文字下方的图片（EMU）：横向从版心左边缘、纵向从所在段落顶端量。"""
+    rid, image = doc.part.get_or_add_image(str(image_path))
+    size = cx
     xml = f"""
 <w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
      xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -179,19 +193,190 @@ def _seal_run(doc, seal: Path, right_twip: float) -> etree._Element:
  <wp:simplePos x="0" y="0"/>
  <wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
  <wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
- <wp:extent cx="{size}" cy="{size}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
- <wp:docPr id="1" name="印章"/>
+ <wp:extent cx="{size}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+ <wp:docPr id="{pic_id}" name="{name}{pic_id}"/>
  <wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>
  <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>
-  <pic:nvPicPr><pic:cNvPr id="0" name="seal"/><pic:cNvPicPr/></pic:nvPicPr>
+  <pic:nvPicPr><pic:cNvPr id="{pic_id}" name="image{pic_id}"/><pic:cNvPicPr/></pic:nvPicPr>
   <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
-  <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>
+  <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>
  </pic:pic></a:graphicData></a:graphic>
 </wp:anchor></w:drawing></w:r>"""
     return etree.fromstring(xml)
 
 
-SECTION_KINDS = ("portrait", "landscape", "banji", "standalone")
+def _split_closing(block: Block, p: etree._Element) -> list[etree._Element]:
+    """正文最后一段：末两行与署名、日期同页（7.3.5.5，PDF 里是 widows/orphans: 2）。字处理软件的“与下段同页”
+    会把整段都挪到下一页（前一页空出半页），所以按 28 字网格上的断行（`body_line_breaks`，与 PDF 一致）把末两行
+    拆成一个不缩进、与下段同页的段落（样式“公文正文（续）”：读 Word 文件的地方——体检、导入——把它接回上一段），
+    其余照常在分页处断开。"""
+    from docgen.layout import body_line_breaks
+
+    if block.level != 0:
+        return [p]
+    breaks = body_line_breaks(block.text)
+    if len(breaks) < 2:
+        return [p]
+    cut = breaks[-2]
+    head = para("GWBody", [run(block.text[:cut])])
+    tail = para("GWBodyCont", [run(block.text[cut:])])
+    return [head, tail]
+
+
+def _set_before(p: etree._Element, before: int) -> None:
+    ppr = p.find(qn("w:pPr"))
+    sp = ppr.find(qn("w:spacing"))
+    if sp is None:
+        sp = el("w:spacing")
+        ppr.append(sp)
+    sp.set(qn("w:before"), str(int(before)))
+
+
+def letter_rule_table(x_pt: float, y_pt: float | None, thick_on_top: bool):
+    """信函的红色双线：一行一格、长 170 mm 的无字表格，上下两条边框为粗、细两线，行高为两线的间隔。
+    `y_pt` 给出时相对纸张定位（首页页脚里的第二条双线）。"""
+    width = twip(mm(G.letter_rule_len_mm))
+    thick = {"val": "single", "sz": int(G.letter_thick_pt * 8), "space": 0, "color": "FF0000"}
+    thin = {"val": "single", "sz": int(G.letter_thin_pt * 8), "space": 0, "color": "FF0000"}
+    top, bottom = (thick, thin) if thick_on_top else (thin, thick)
+    pos = [el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
+                           "vertAnchor": "page", "horzAnchor": "page", "tblpX": twip(x_pt), "tblpY": twip(y_pt)}),
+           el("w:tblOverlap", {"val": "never"})] if y_pt is not None else [el("w:jc", {"val": "center"})]
+    tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
+    cell_p = para(None, [tiny], line=1, snap=False)
+    return el("w:tbl", None,
+              el("w:tblPr", None, *pos,
+                 el("w:tblW", {"w": width, "type": "dxa"}),
+                 el("w:tblBorders", None, el("w:top", top), el("w:left", {"val": "nil"}), el("w:bottom", bottom),
+                    el("w:right", {"val": "nil"}), el("w:insideH", {"val": "nil"}), el("w:insideV", {"val": "nil"})),
+                 el("w:tblLayout", {"type": "fixed"}),
+                 el("w:tblCellMar", None, el("w:top", {"w": 0, "type": "dxa"}), el("w:left", {"w": 0, "type": "dxa"}),
+                    el("w:bottom", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
+              el("w:tblGrid", None, el("w:gridCol", {"w": width})),
+              el("w:tr", None, el("w:trPr", None, el("w:cantSplit"),
+                                  el("w:trHeight", {"val": twip(G.letter_rule_sep_pt), "hRule": "exact"})),
+                 el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), cell_p)))
+
+
+def _letter_mark(v: NoticeView) -> etree._Element:
+    """信函的发文机关标志：上边缘距纸张上边缘 30 mm 的无框浮动表格。"""
+    top = mm(G.letter_mark_top_mm)
+    width = twip(mm(G.block_w_mm))
+    mark_p = para("GWMark", [run(v.mark_lines[0], size_pt=v.mark_pt)], before=0, after=0, line=twip(v.mark_pt), snap=False)
+    mark = el("w:tbl", None,
+              el("w:tblPr", None,
+                 el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
+                                 "vertAnchor": "page", "horzAnchor": "margin", "tblpX": 0, "tblpY": twip(top)}),
+                 el("w:tblOverlap", {"val": "never"}),
+                 el("w:tblW", {"w": width, "type": "dxa"}),
+                 el("w:tblBorders", None, *[el(f"w:{s}", {"val": "nil"}) for s in ("top", "left", "bottom", "right",
+                                                                                   "insideH", "insideV")]),
+                 el("w:tblLayout", {"type": "fixed"}),
+                 el("w:tblCellMar", None, *[el(f"w:{s}", {"w": 0, "type": "dxa"}) for s in ("top", "left", "bottom", "right")])),
+              el("w:tblGrid", None, el("w:gridCol", {"w": width})),
+              el("w:tr", None, el("w:trPr", None, el("w:trHeight", {"val": twip(v.mark_pt), "hRule": "exact"})),
+                 el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), mark_p)))
+    return mark
+
+
+def _letter_first_header(doc, sect_pr, v: NoticeView) -> None:
+    """把信函的发文机关标志写进信函分节的首页页眉（页眉里的浮动表格可以放在版心之上；正文里的会被挪进版心）。"""
+    ref = next((r for r in sect_pr.findall(qn("w:headerReference")) if r.get(qn("w:type")) == "first"), None)
+    if ref is None:
+        raise RenderError("Word 模板的信函分节缺少首页页眉，请运行 make templates 重建")
+    hdr = doc.part.related_parts[ref.get(qn("r:id"))].element
+    for child in list(hdr):
+        hdr.remove(child)
+    hdr.append(_letter_mark(v))
+    hdr.append(para(None, [], line=1, snap=False, before=0, after=0))
+
+
+def _letter_head(v: NoticeView) -> list[etree._Element]:
+    """信函（10.1）的版头（标志在首页页眉里，见 `_letter_first_header`）：第一条红色双线在标志下 4 mm、上粗下细、
+    长 170 mm（相对纸张定位）；双线下 3号字高的 7/8 处左为份号等、右为发文字号（正文从版心上边缘起，用段前空出）。
+    第二条双线在信函分节的首页页脚里。"""
+    from docgen.layout import letter_band_pt
+
+    top = mm(G.letter_mark_top_mm)
+    rule_y = top + v.mark_pt + mm(G.letter_rule_gap_mm)
+    rule_x = mm(G.left_mm - (G.letter_rule_len_mm - G.block_w_mm) / 2)
+    out = [letter_rule_table(rule_x, rule_y, thick_on_top=True)]
+    before = twip(v.letter_geometry["first"])  # 首个要素的字顶（从版心上边缘量）
+    left = v.header_lines or [""]
+    for i, line in enumerate(left):
+        runs = [run(line)] if line else []
+        style = "GWHeaderLine" if line and not (i == 0 and v.notice.copy_no) else "GWDocNo"
+        if i == 0:
+            runs += [el("w:r", None, el("w:tab")), run(v.doc_number)]
+        out.append(para(style, runs, jc="left", ind=NO_INDENT, tabs=[("right", twip(mm(G.block_w_mm)))],
+                        before=before if i == 0 else PITCH - twip(G.body_pt), line=twip(G.body_pt), snap=False))
+    return out
+
+
+def _attendance_paras(v: NoticeView) -> list[etree._Element]:
+    """纪要（10.3）：出席、请假、列席各起一段，左空二字，“出席：”用黑体，名称回行与冒号后的首字对齐。"""
+    out = []
+    for i, (label, names) in enumerate(v.attendance):
+        out.append(para("GWAttachNote", [run(label + "：", font=FONTS["ht"]), run(names)],
+                        ind={"left": 5 * EM, "hanging": 3 * EM}, before=PITCH if i == 0 else 0, keep_next=True))
+    return out
+
+
+def _signature_paras(doc, v: NoticeView) -> list[etree._Element]:
+    """署名、日期与印章（7.3.5）：加盖印章（单一机关、联合行文）、签名章、不加盖印章，纪要没有署名时只有附注。"""
+    out = []
+    block = twip(mm(G.block_w_mm))
+    if v.stamps:
+        # 7.3.5.3：正文下空二行右空四字加盖签名章，职务在其左空二字、上下居中；签名章下空一行右空四字为日期
+        col = twip(mm(v.stamp_col_mm))
+        for i, st in enumerate(v.stamps):
+            p = para("GWSignature", [run(st.title)], before=2 * PITCH if i == 0 else PITCH,
+                     ind={**NO_INDENT, "right": 4 * EM + col + 2 * EM})
+            cx, cy = int(st.w_mm * 36000), int(st.h_mm * 36000)
+            x = (block - 4 * EM) * EMU_PER_TWIP - cx
+            y = (PITCH * EMU_PER_TWIP - cy) // 2
+            p.append(_anchored_picture(doc, Path(st.image), x, y, cx, cy, 10 + i, "签名章"))
+            out.append(p)
+        out.append(para("GWDate", [run(v.date)], before=PITCH))
+    elif v.seal_rows:
+        # 7.3.5.1 联合行文：各排署名用居中制表位排在印章中心，印章压在署名上，最后一枚同时压日期
+        for r, row in enumerate(v.seal_rows):
+            runs = []
+            for name in row.names:
+                runs += [el("w:r", None, el("w:tab")), run(name)]
+            tabs = [("center", block - round(c * EM)) for c in row.centres_em]
+            p = para("GWSignature", runs, jc="left", ind=NO_INDENT, tabs=tabs,
+                     before=2 * PITCH if r == 0 else twip(joint_row_gap_pt()))
+            for j, seal in enumerate(row.seals):
+                p.append(_seal_run(doc, Path(seal), row.centres_em[j] * EM, pic_id=20 + r * 3 + j))
+            out.append(p)
+        out.append(para("GWDate", [run(v.date)], ind={**NO_INDENT, "right": round(v.date_right_em * EM)}))
+    elif not v.signature:
+        pass
+    elif v.sealed:
+        for i, s in enumerate(v.signature):
+            p = para("GWSignature", [run(s)], before=2 * PITCH if i == 0 else 0,
+                     ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
+            if i == 0:
+                p.append(_seal_run(doc, Path(v.seals[0]), v.date_centre_em * EM))
+            out.append(p)
+        out.append(para("GWDate", [run(v.date)]))
+    else:
+        # 7.3.5.2：署名全是汉字，宽度就是字数，所以署名右空二字、日期左端 = 署名左端 + 二字都不依赖字体；
+        # 只有日期比署名长（日期右空二字、署名左移）时要估日期的宽度
+        sig_w = max(text_width_em(x) for x in v.signature)
+        long_date = v.signature_right_em > 2.0
+        for i, s in enumerate(v.signature):
+            ind = ({**NO_INDENT, "left": block - round((v.signature_right_em + sig_w) * EM)} if long_date
+                   else {**NO_INDENT, "right": 2 * EM})
+            out.append(para("GWSignature", [run(s)], jc="left" if long_date else "right",
+                            before=PITCH if i == 0 else 0, ind=ind))
+        ind = {**NO_INDENT, "right": 2 * EM} if long_date else {**NO_INDENT, "left": block - round(sig_w * EM)}
+        out.append(para("GWDate", [run(v.date)], jc="right" if long_date else "left", ind=ind))
+    return out
+
+
+SECTION_KINDS = ("portrait", "landscape", "banji", "standalone", "letter")
 
 
 def open_template():
@@ -205,7 +390,8 @@ def open_template():
              if p.find(qn("w:pPr")) is not None and p.find(qn("w:pPr")).find(qn("w:sectPr")) is not None]
     sects.append(body.find(qn("w:sectPr")))
     if len(sects) != len(SECTION_KINDS) or sects[-1] is None:
-        raise RenderError(f"Word 模板 {tpl} 应有 {len(SECTION_KINDS)} 个分节（竖排、横排附件、版记页、独立横排），请勿删除分节")
+        raise RenderError(f"Word 模板 {tpl} 应有 {len(SECTION_KINDS)} 个分节（竖排、横排附件、版记页、独立横排、信函），"
+                          "请勿删除分节")
     sect = dict(zip(SECTION_KINDS, sects))
     for child in list(body):
         body.remove(child)
@@ -252,16 +438,27 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         segments[-1][1].extend(els)
 
     # 版头
-    for line in v.header_lines:
-        add(para("GWHeaderLine", [run(line)]))
-    if len(v.mark_lines) > 1:
-        add(*_joint_mark(v))
+    if v.fmt == "信函":
+        segments[0] = ("letter", [])
+        add(*_letter_head(v))
     else:
-        mark_text = v.mark_lines[0] + ("文件" if v.mark_wenjian else "")
-        add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(v.mark_top_pt),
-                 line=twip(v.mark_pt), snap=False))
+        for line in v.header_lines:
+            add(para("GWHeaderLine", [run(line)]))
+        if len(v.mark_lines) > 1:
+            add(*_joint_mark(v))
+        else:
+            mark_text = v.mark_lines[0] + ("文件" if v.mark_wenjian else "")
+            add(para("GWMark", [run(mark_text, size_pt=v.mark_pt)], before=twip(v.mark_top_pt),
+                     line=twip(v.mark_pt), snap=False))
     red = {"val": "single", "sz": int(G.red_rule_pt * 8), "space": int(round(mm(G.red_rule_gap_mm))), "color": "FF0000"}
-    if v.signers:
+    half_leading = (PITCH - twip(G.body_pt)) // 2
+    body_before = None  # 正文第一段的段前（命令：令号下空二行）
+    if v.fmt == "信函":
+        pass
+    elif v.fmt == "命令":
+        add(para("GWDocNo", [run(v.order_no)], before=2 * PITCH, line=twip(G.body_pt)))
+        body_before = 2 * PITCH + 2 * half_leading
+    elif v.signers:
         # 7.2.3：每行两个签发人，续行与上一行的第一个姓名对齐（左对齐制表位在“签发人：”之后），发文字号与最后一行同行
         label_at = twip(mm(G.block_w_mm)) - EM - round(v.signer_block_em * EM)  # 制表位从版心左边量
         rows = v.signer_rows
@@ -275,39 +472,38 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
                      tabs=[("left", label_at), ("left", label_at + 4 * EM)],
                      before=2 * PITCH if i == 0 else PITCH - twip(G.body_pt), line=twip(G.body_pt),
                      **({"border_bottom": red} if last else {})))
+    elif v.fmt == "纪要":
+        # 纪要：左为期号（发文字号），右为日期（没有署名时），与 PDF 一样左右各空一字
+        right = [el("w:r", None, el("w:tab")), run(v.date)] if not v.signature else []
+        add(para("GWDocNo", [run(v.doc_number)] + right, jc="left", ind={"left": EM, "right": EM},
+                 tabs=[("right", twip(mm(G.block_w_mm)) - 2 * EM)], before=2 * PITCH, line=twip(G.body_pt),
+                 border_bottom=red))
     else:
         add(para("GWDocNo", [run(v.doc_number)], before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
-    add(para("GWTitle", [run("\n".join(v.title_lines))], before=2 * PITCH - twip(G.red_rule_pt)))
+    if v.title_lines:
+        if v.fmt == "信函":
+            lg = v.letter_geometry
+            before = twip(lg["title_top"] - lg["last_bottom"]) - 10  # 差一点点就会被挪到下一条网格线
+        else:
+            before = 2 * PITCH - twip(G.red_rule_pt)
+        add(para("GWTitle", [run("\n".join(v.title_lines))], before=before))
+    elif v.fmt == "纪要":
+        body_before = 2 * PITCH - twip(G.red_rule_pt)
     if v.recipients:
         add(para("GWRecipients", [run(v.recipients)], before=PITCH))
     paras = _block_paras(v.blocks)
+    paras[-1:] = _split_closing(v.blocks[-1], paras[-1])
+    if body_before is not None and not v.recipients:
+        _set_before(paras[0], body_before)
     # 正文最后一段与署名同页：署名、日期、印章不单独成页
     last_ppr = paras[-1].find(qn("w:pPr"))
     if last_ppr.find(qn("w:keepNext")) is None:
         last_ppr.insert(1, el("w:keepNext"))
+    last_ppr.insert(2, el("w:keepLines"))
     add(*paras)
     add(*_attach_note_paras(v.attachment_notes))
-    if v.sealed:
-        for i, s in enumerate(v.signature):
-            p = para("GWSignature", [run(s)], before=2 * PITCH if i == 0 else 0,
-                     ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
-            if i == 0:
-                p.append(_seal_run(doc, Path(v.notice.seal), v.date_centre_em * EM))
-            add(p)
-        add(para("GWDate", [run(v.date)]))
-    else:
-        # 7.3.5.2：署名全是汉字，宽度就是字数，所以署名右空二字、日期左端 = 署名左端 + 二字都不依赖字体；
-        # 只有日期比署名长（日期右空二字、署名左移）时要估日期的宽度
-        block = twip(mm(G.block_w_mm))
-        sig_w = max(text_width_em(x) for x in v.signature)
-        long_date = v.signature_right_em > 2.0
-        for i, s in enumerate(v.signature):
-            ind = ({**NO_INDENT, "left": block - round((v.signature_right_em + sig_w) * EM)} if long_date
-                   else {**NO_INDENT, "right": 2 * EM})
-            add(para("GWSignature", [run(s)], jc="left" if long_date else "right", before=PITCH if i == 0 else 0,
-                     ind=ind))
-        ind = {**NO_INDENT, "right": 2 * EM} if long_date else {**NO_INDENT, "left": block - round(sig_w * EM)}
-        add(para("GWDate", [run(v.date)], jc="right" if long_date else "left", ind=ind))
+    add(*_attendance_paras(v))
+    add(*_signature_paras(doc, v))
     if v.note:
         add(para("GWNote", [run(v.note)]))
     # 印发的文件
@@ -335,16 +531,18 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
         if own:
             # 版记单独成页（偶数页，无页码）：用固定行高的空段把表格推到版心底部，
-            # 比浮动表格更可靠（各种字处理软件都按同样的方式排）
-            segments.append(("banji", []))
+            # 比浮动表格更可靠（各种字处理软件都按同样的方式排）。信函（10.1）的版记只须在最后一面，另起一页照常编页码
+            segments.append(("portrait" if v.fmt == "信函" else "banji", []))
             tbl, height = _banji_table(v, floating=False)
             # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除
-            rules = 2 * 20 + (15 if v.cc and v.printer else 0)
+            rules = 0 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(para(None, [tiny], line=spacer, snap=False), tbl, para(None, [tiny], line=1, snap=False))
         else:
             tbl, _ = _banji_table(v, floating=True)
             add(tbl, para(None, [tiny], line=1, snap=False))
+    if v.fmt == "信函":
+        _letter_first_header(doc, sect["letter"], v)
     write_sections(doc, sect, segments)
     _core_properties(doc, v)
     return save_docx(doc)
@@ -354,11 +552,11 @@ def _core_properties(doc, v: NoticeView) -> None:
     cp = doc.core_properties
     d = v.notice.date
     stamp = dt.datetime(d.year, d.month, d.day)
-    cp.title = "".join(v.title_lines)
+    cp.title = v.notice.title_text
     cp.author = "、".join(v.signature)
     cp.last_modified_by = "docgen"
-    cp.keywords = v.doc_number
-    cp.subject = v.doc_number
+    cp.keywords = v.notice.number_text
+    cp.subject = v.notice.number_text
     cp.created = stamp
     cp.modified = stamp
     cp.last_printed = stamp

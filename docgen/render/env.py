@@ -38,6 +38,11 @@ def cjk_breakable(text) -> Markup:
     return Markup(s)
 
 
+def file_uri(path) -> str:
+    """本地图片（印章、签名章）的 file: 地址；渲染时只许读模型里列出的这些文件。"""
+    return Path(path).resolve().as_uri()
+
+
 @lru_cache(maxsize=4)
 def make_env(root: str) -> ImmutableSandboxedEnvironment:
     """模板在沙箱中运行（用户可以改模板，但不能借模板执行任意代码），值一律转义。"""
@@ -49,4 +54,5 @@ def make_env(root: str) -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["cjk_breakable"] = cjk_breakable
+    env.filters["file_uri"] = file_uri
     return env

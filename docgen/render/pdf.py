@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from docgen.errors import RenderError
 from docgen.fonts import FontSet
-from docgen.layout import GB9704, mm
+from docgen.layout import GB9704, joint_row_gap_pt, letter_foot_top_mm, mm, text_width_em
 from docgen.render.context import NoticeView
 from docgen.render.env import make_env, templates_dir
 
@@ -39,14 +39,17 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
                  banji_own_page: bool = False, banji_numbered: bool = True) -> dict:
     """HTML 模板的全部变量。"""
     g = GB9704
-    seal_uri = Path(v.notice.seal).resolve().as_uri() if v.notice.seal is not None else None
     return {
         "v": v,
         "g": g,
         "f": font_families(fonts),
         "pageno_css": Markup(_pageno_css(fonts)),
-        "seal_uri": seal_uri,
+        "seal_uri": Path(v.seals[0]).resolve().as_uri() if v.seals else None,  # 旧模板用的单枚印章
         "seal_right_pt": round(v.date_centre_em * g.char_pitch_pt - mm(g.seal_mm) / 2, 3),
+        "seal_pt": mm(g.seal_mm),
+        "name_width_pt": lambda s: text_width_em(s) * g.char_pitch_pt,
+        "joint_row_gap_pt": joint_row_gap_pt(),
+        "letter_foot_top_mm": letter_foot_top_mm(),
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
         "banji_numbered": banji_numbered,
@@ -102,16 +105,17 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
 
 def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path) -> bytes:
     """两遍排版（版记第一遍被分页拆开时三遍），返回 PDF 字节。同一输入每次得到相同字节。"""
-    allowed = [Path(v.notice.seal)] if v.notice.seal else []
+    allowed = v.notice.images
     html = render_notice_html(v, fonts)
     doc = _layout(html, base_dir, fonts, allowed)
     if v.has_banji:
+        even = v.fmt != "信函"
         spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(render_notice_html(v, fonts, **kw), base_dir,
-                                                                             fonts, allowed))
+                                                                             fonts, allowed), even)
         html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
         doc = _layout(html, base_dir, fonts, allowed)
         pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
-        if len(pages) != 1 or doc.pages.index(pages[0]) % 2 != 1:
+        if len(pages) != 1 or (even and doc.pages.index(pages[0]) % 2 != 1):
             raise RenderError("版记排版失败：未能放在最后一个偶数页")
     return _write(doc, v.notice.date)
 
@@ -120,31 +124,37 @@ def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> tuple
     """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页、那一页编不编页码（Word 文件本身无法预先分页）。"""
     if not v.has_banji:
         return False, True
-    allowed = [Path(v.notice.seal)] if v.notice.seal else []
+    allowed = v.notice.images
     doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
-    _, own, numbered, _ = _place_banji(doc)
+    _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
     return own, numbered
 
 
 PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
 
 
-def _banji_placement(doc, relayout) -> tuple[float, bool, bool]:
+def _banji_placement(doc, relayout, even: bool = True) -> tuple[float, bool, bool]:
     """(上方留白 pt, 是否另起一页, 版记页编不编页码)。第一遍里版记被分页拆开时只量得到第一段，
     所以让它单独成页再排一遍量出整块的高度（`relayout(**模板变量)` 排一遍）。"""
-    spacer, own, numbered, exact = _place_banji(doc)
+    spacer, own, numbered, exact = _place_banji(doc, even)
     if not exact:  # 单独成页再量：这时版记在页顶、不拆开，按另起一页算出留白（版心高 − 整块高）
-        spacer, own, _, exact = _place_banji(relayout(banji_own_page=True, banji_numbered=numbered))
+        spacer, own, _, exact = _place_banji(relayout(banji_own_page=True, banji_numbered=numbered), even)
         if not exact:
             raise RenderError("版记排版失败：版记一整页也放不下（抄送机关太多？）")
     return spacer, own, numbered
 
 
-def _place_banji(doc) -> tuple[float, bool, bool, bool]:
+def _page_bottom_px(page) -> float:
+    """一页版心下边缘（px，从纸张上边缘量）：信函首页的版心比其余各页低。"""
+    box = page._page_box
+    return box.content_box_y() + box.height
+
+
+def _place_banji(doc, even: bool = True) -> tuple[float, bool, bool, bool]:
     """由一遍排版结果算出版记的位置：(上方留白 pt, 是否另起一页, 版记页编不编页码, 量得准不准)。
     同页放得下且为偶数页就放在本页底部，否则另起偶数页。GB/T 9704 7.5：版记页前有空白页时，空白页和版记页都不编页码；
-    否则版记页照常编页码。版记被分页拆开时（只量得到第一段）“量得准”为假。"""
-    block_bottom = mm(GB9704.top_mm + GB9704.block_h_mm) * PX_PER_PT
+    否则版记页照常编页码。版记被分页拆开时（只量得到第一段）“量得准”为假。
+    `even` 为假（信函，10.1）时版记只须在最后一面版心内最下方，不必是偶数页。"""
     idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
     if idx is None:
         raise RenderError("版记排版失败：找不到版记")
@@ -153,7 +163,8 @@ def _place_banji(doc) -> tuple[float, bool, bool, bool]:
     box = boxes[0]
     height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
     top = box.position_y + box.margin_top
-    on_even = idx % 2 == 1
+    on_even = idx % 2 == 1 or not even
+    block_bottom = _page_bottom_px(doc.pages[idx])
     portrait = doc.pages[idx].width < doc.pages[idx].height
     # 版记恰好从某页顶上开始（正文止于前一页）：分页处的上边距会被截掉，留白不起作用，只能按另起一页排
     at_top = top <= mm(GB9704.top_mm) * PX_PER_PT + 1
@@ -161,7 +172,7 @@ def _place_banji(doc) -> tuple[float, bool, bool, bool]:
         return (block_bottom - top - height) / PX_PER_PT - 0.02, False, True, True
     # 另起偶数页：正文最后一页是奇数页时版记页紧跟其后（不空页，照常编页码）；是偶数页时中间空一页（都不编）
     last = idx - 1 if at_top else idx
-    numbered = last % 2 == 0
+    numbered = last % 2 == 0 or not even
     return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02, True, numbered, not split
 
 
