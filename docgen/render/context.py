@@ -147,6 +147,22 @@ class NoticeView:
                 "title_top": title_top, "lines": n}
 
     @property
+    def order_body_top_pt(self) -> float:
+        """命令（10.2）：正文第一行的行顶（pt，从版心上边缘量）——令号下空二行，并落在版心的行距网格上
+        （字处理软件按网格排正文；PDF 照样排，两者才一致）。令号字顶在标志下空二行处。"""
+        g = GB9704
+        pitch = g.line_pitch_pt
+        order_top = mm(g.order_mark_offset_mm) + self.mark_pt + 2 * pitch
+        order_box_bottom = order_top - (pitch - g.body_pt) / 2 + pitch
+        return math.ceil((order_box_bottom + 2 * pitch) / pitch - 1e-6) * pitch
+
+    @property
+    def order_no_bottom_pt(self) -> float:
+        """命令：令号的字面框下缘（pt，从版心上边缘量）。"""
+        g = GB9704
+        return mm(g.order_mark_offset_mm) + self.mark_pt + 2 * g.line_pitch_pt + g.body_pt
+
+    @property
     def stamp_col_mm(self) -> float:
         """签名章一栏的宽度：各枚中最宽的（联合行文时各枚上下对齐）。"""
         return max((s.w_mm for s in self.stamps), default=0.0)

@@ -326,12 +326,19 @@ def _signature_paras(doc, v: NoticeView) -> list[etree._Element]:
     """署名、日期与印章（7.3.5）：加盖印章（单一机关、联合行文）、签名章、不加盖印章，纪要没有署名时只有附注。"""
     out = []
     block = twip(mm(G.block_w_mm))
+
+    def spacer(height: int) -> etree._Element:
+        # 浮动图片相对所在段落定位，而“段落顶端”在 Word 与 LibreOffice 里对段前间距的算法不同：
+        # 署名段不设段前，用定高的空段空出那几行
+        tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
+        return para(None, [tiny], line=height, snap=False, keep_next=True)
+
     if v.stamps:
         # 7.3.5.3：正文下空二行右空四字加盖签名章，职务在其左空二字、上下居中；签名章下空一行右空四字为日期
         col = twip(mm(v.stamp_col_mm))
         for i, st in enumerate(v.stamps):
-            p = para("GWSignature", [run(st.title)], before=2 * PITCH if i == 0 else PITCH,
-                     ind={**NO_INDENT, "right": 4 * EM + col + 2 * EM})
+            out.append(spacer(2 * PITCH if i == 0 else PITCH))
+            p = para("GWSignature", [run(st.title)], before=0, ind={**NO_INDENT, "right": 4 * EM + col + 2 * EM})
             cx, cy = int(st.w_mm * 36000), int(st.h_mm * 36000)
             x = (block - 4 * EM) * EMU_PER_TWIP - cx
             y = (PITCH * EMU_PER_TWIP - cy) // 2
@@ -345,8 +352,8 @@ def _signature_paras(doc, v: NoticeView) -> list[etree._Element]:
             for name in row.names:
                 runs += [el("w:r", None, el("w:tab")), run(name)]
             tabs = [("center", block - round(c * EM)) for c in row.centres_em]
-            p = para("GWSignature", runs, jc="left", ind=NO_INDENT, tabs=tabs,
-                     before=2 * PITCH if r == 0 else twip(joint_row_gap_pt()))
+            out.append(spacer(2 * PITCH if r == 0 else twip(joint_row_gap_pt())))
+            p = para("GWSignature", runs, jc="left", ind=NO_INDENT, tabs=tabs, before=0)
             for j, seal in enumerate(row.seals):
                 p.append(_seal_run(doc, Path(seal), row.centres_em[j] * EM, pic_id=20 + r * 3 + j))
             out.append(p)
@@ -354,9 +361,9 @@ def _signature_paras(doc, v: NoticeView) -> list[etree._Element]:
     elif not v.signature:
         pass
     elif v.sealed:
+        out.append(spacer(2 * PITCH))
         for i, s in enumerate(v.signature):
-            p = para("GWSignature", [run(s)], before=2 * PITCH if i == 0 else 0,
-                     ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
+            p = para("GWSignature", [run(s)], before=0, ind={**NO_INDENT, "right": int(v.signature_right_em * EM)})
             if i == 0:
                 p.append(_seal_run(doc, Path(v.seals[0]), v.date_centre_em * EM))
             out.append(p)
@@ -457,7 +464,7 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         pass
     elif v.fmt == "命令":
         add(para("GWDocNo", [run(v.order_no)], before=2 * PITCH, line=twip(G.body_pt)))
-        body_before = 2 * PITCH + 2 * half_leading
+        body_before = twip(v.order_body_top_pt - v.order_no_bottom_pt) - 10  # 差一点点就会被挪到下一条网格线
     elif v.signers:
         # 7.2.3：每行两个签发人，续行与上一行的第一个姓名对齐（左对齐制表位在“签发人：”之后），发文字号与最后一行同行
         label_at = twip(mm(G.block_w_mm)) - EM - round(v.signer_block_em * EM)  # 制表位从版心左边量
@@ -476,7 +483,7 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
         # 纪要：左为期号（发文字号），右为日期（没有署名时），与 PDF 一样左右各空一字
         right = [el("w:r", None, el("w:tab")), run(v.date)] if not v.signature else []
         add(para("GWDocNo", [run(v.doc_number)] + right, jc="left", ind={"left": EM, "right": EM},
-                 tabs=[("right", twip(mm(G.block_w_mm)) - 2 * EM)], before=2 * PITCH, line=twip(G.body_pt),
+                 tabs=[("right", twip(mm(G.block_w_mm)) - EM)], before=2 * PITCH, line=twip(G.body_pt),
                  border_bottom=red))
     else:
         add(para("GWDocNo", [run(v.doc_number)], before=2 * PITCH, line=twip(G.body_pt), border_bottom=red))
