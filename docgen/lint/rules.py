@@ -243,6 +243,42 @@ def gw016(doc):
             yield hit(doc, u, "GW016", "抄送机关末尾的标点由 docgen 统一为句号，请删去", t, t[:-1])
 
 
+@rule("GW017", "error", "标题最多四层（一、（一）1.（1））")
+@kinds("notice")
+def gw017(doc):
+    for u in doc.role("正文"):
+        if u.level == 4 and u.text.startswith("#"):  # “#####”：前四个算作第 4 层，余下的 # 留在了文字里
+            depth = 4 + len(u.text) - len(u.text.lstrip("#"))
+            yield hit(doc, u, "GW017", f"写了 {depth} 个 #：公文标题最多四层（# 一、 ## （一） ### 1. #### （1）），"
+                      "更细的层次请并入上一层或改写成段落", "#" * depth, "####")
+
+
+DOWNWARD = ("通知", "通报", "决定", "批复", "意见", "决议", "公告", "通告", "令")
+
+
+@rule("GW018", "warning", "签发人只用于上行文")
+@kinds("notice")
+def gw018(doc):
+    """7.2.3：上报的公文（请示、报告）标注签发人；通知、批复等下行文不标。"""
+    signers = doc.role("签发人")
+    title = "".join(u.text for u in doc.role("标题")).strip()
+    if signers and title.endswith(DOWNWARD):
+        kind = next(k for k in DOWNWARD if title.endswith(k))
+        yield hit(doc, signers[0], "GW018", f"这是{kind}（下行文），不标注签发人；上报的请示、报告才标签发人（7.2.3）",
+                  signers[0].text)
+
+
+@rule("GW019", "error", "命令（令）格式须有令号，令号只用于命令")
+@kinds("notice")
+def gw019(doc):
+    fmt = doc.first("格式")
+    order = doc.first("令号")
+    if fmt is not None and fmt.text.strip() == "命令" and order is None:
+        yield hit(doc, fmt, "GW019", "命令（令）格式须有令号（10.2），如 令号: 12，排作“第12号”", fmt.text)
+    if order is not None and (fmt is None or fmt.text.strip() != "命令"):
+        yield hit(doc, order, "GW019", "只有命令（令）格式有令号；要写命令请加 格式: 命令", order.text)
+
+
 # ================================================================== 标点（GB/T 15834）
 
 FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}

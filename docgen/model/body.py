@@ -70,6 +70,10 @@ def parse_body(text: str) -> list[Block]:
         line = raw.strip().replace("\u3000", " ").strip()
         if not line:
             continue
+        deep = re.match(r"^#{5,}", line)
+        if deep:
+            raise ValueError(f"正文第 {lineno} 行写了 {len(deep.group(0))} 个 #：标题最多四层"
+                             "（# 一、 ## （一） ### 1. #### （1））")
         m = _HEADING.match(line)
         if not m:
             blocks.append(Block(0, line, line=lineno))

@@ -62,6 +62,13 @@ class Attachment(Model):
     file: Path | None = zh("文件", "file", default=None)
     landscape: bool | None = zh("横排", "landscape", default=None)
 
+    @field_validator("body")
+    @classmethod
+    def _att_body(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_body(v)
+        return v
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
@@ -144,6 +151,12 @@ class Enclosed(Model):
     def blocks(self) -> list[Block]:
         return parse_body(self.body)
 
+    @field_validator("body")
+    @classmethod
+    def _body(cls, v: str) -> str:
+        parse_body(v)
+        return v
+
 
 class Notice(Model):
     """一份公文。键为 GB/T 9704-2012 的要素名（也接受英文名）。"""
@@ -179,6 +192,12 @@ class Notice(Model):
     @classmethod
     def _doc_number(cls, v: str | None) -> str | None:
         return None if v is None else check_doc_number(v)
+
+    @field_validator("body")
+    @classmethod
+    def _body(cls, v: str) -> str:
+        parse_body(v)  # 标题层级等写法错误在读入时就报出
+        return v
 
     @field_validator("issue_no")
     @classmethod
