@@ -1,0 +1,144 @@
+"""版面扫描（#14）：按确定的种子生成 200 份各不相同的公文——正文从一行到约八页、有无附件、印章 / 不加盖印章 / 签名章 /
+联合行文多枚印章、联合发文机关 1–4 个、签发人 0–4 个、有无版记、四种格式——每份都要排出 PDF 与 DOCX，PDF 要过几何检查：
+整页 22 行且都在行距网格上、标准要编页码的页都有页码、版记末条线压在偶数页版心下边缘（信函：最后一面版心内最下方）。"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pymupdf
+import pytest
+from measure import check_body_flow, lines
+
+from docgen.api import render_file
+
+BOTTOM = 262.0
+N = 200
+PARA = "为做好农村住房安全有保障工作，各单位要按照“三排查三清零”的要求逐户核实、逐项整改，确保不漏一户、不落一人。"
+
+
+def _png(path, w, h, circle):
+    doc = pymupdf.open()
+    page = doc.new_page(width=w, height=h)
+    if circle:
+        page.draw_circle((w / 2, h / 2), w / 2 - 4, color=(1, 0, 0), width=4)
+    else:
+        page.draw_rect(pymupdf.Rect(2, 2, w - 2, h - 2), color=(1, 0, 0), width=3)
+    page.get_pixmap(alpha=True, dpi=100).save(path)
+
+
+def case(i: int) -> tuple[str, dict]:
+    """第 i 份公文的 YAML 与它的特征。"""
+    rnd = random.Random(i)
+    fmt = ["文件", "文件", "信函", "命令", "纪要"][i % 5]
+    paras = rnd.choice([1, 2, 3, 5, 8, 13, 21, 34, 55, 80])
+    organs = ["某某县住房和城乡建设局", "某某县财政局", "某某县民政局", "某某县自然资源局"][:rnd.randint(1, 4)]
+    sig = rnd.choice(["seal", "none", "stamp", "joint"]) if fmt != "命令" else "stamp"
+    if fmt == "纪要":
+        sig = rnd.choice(["none", "nosig"])
+    lines_ = []
+    if fmt == "文件":
+        if len(organs) > 1:
+            lines_.append("发文机关标志:\n  机关: [" + ", ".join(organs) + "]\n  文件: true")
+        else:
+            lines_.append(f"发文机关标志: {organs[0]}文件")
+    elif fmt == "信函":
+        lines_ += ["格式: 信函", f"发文机关标志: {organs[0]}"]
+    elif fmt == "命令":
+        lines_ += ["格式: 命令", "发文机关标志: 某某县人民政府令", f"令号: {i + 1}"]
+        organs = ["某某县人民政府"]
+    else:
+        lines_ += ["格式: 纪要", "发文机关标志: 某某县住房和城乡建设局局务会议纪要", f"期号: {i + 1}"]
+    if fmt in ("文件", "信函"):
+        lines_.append(f"发文字号: 某住建发〔2020〕{i + 1}号")
+        lines_.append("标题: 关于做好农村住房安全有保障工作的" + ("请示" if fmt == "文件" and i % 3 == 0 else "通知"))
+    signers = rnd.randint(1, 4) if fmt == "文件" and i % 3 == 0 else 0
+    if signers:
+        lines_.append("签发人: [" + ", ".join(["张三", "李四", "王五", "赵六"][:signers]) + "]")
+    if fmt != "命令":
+        lines_.append("主送机关: 各镇人民政府")
+    body = []
+    for k in range(paras):
+        if k % 9 == 3:
+            body.append("# 工作要求")
+        body.append(PARA[: 20 + (k * 7 + i) % len(PARA)])
+    lines_.append("正文: |\n" + "\n".join("  " + b for b in body))
+    if fmt == "文件" and rnd.random() < 0.3:
+        lines_.append("附件:\n  - 名称: 排查情况统计表\n    表格:\n      列: [村, 户数, 危房]\n      行:\n        - [一村, 10, 1]\n        - [二村, 12, 0]")
+    if fmt == "纪要":
+        lines_.append("出席: [张三, 李四, 王五]\n请假: 赵六")
+    if sig == "joint":
+        names = organs if len(organs) > 1 else organs + ["某某县财政局"]
+        lines_.append("发文机关署名: [" + ", ".join(names) + "]")
+        lines_.append("印章: [" + ", ".join("seal.png" for _ in names) + "]")
+    elif sig == "stamp":
+        lines_.append("签名章:\n" + "".join(f"  - 职务: {t}\n    图片: stamp.png\n" for t in (["县长"] if fmt == "命令" or len(organs) == 1 else ["局长", "局长"])).rstrip())
+    elif sig in ("seal", "none"):
+        lines_.append(f"发文机关署名: {organs[0]}")
+        if sig == "seal":
+            lines_.append("印章: seal.png")
+    lines_.append("成文日期: 2020-04-01")
+    banji = rnd.random() < 0.6
+    if banji:
+        lines_.append("抄送机关: [县政府办公室, 县财政局]")
+        if fmt != "信函":
+            lines_.append("印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-02")
+    return "\n".join(lines_) + "\n", {"fmt": fmt, "banji": banji, "paras": paras}
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    d = tmp_path_factory.mktemp("img")
+    _png(d / "seal.png", 120, 120, True)
+    _png(d / "stamp.png", 100, 40, False)
+    return d
+
+
+@pytest.mark.parametrize("i", range(0, N, 10))
+def test_sweep(i, images, tmp_path):
+    """每个参数跑 10 份（200 份分成 20 个测试，出错时知道是哪一批）。"""
+    for j in range(i, i + 10):
+        text, info = case(j)
+        for name in ("seal.png", "stamp.png"):
+            (tmp_path / name).write_bytes((images / name).read_bytes())
+        src = tmp_path / f"n{j}.yaml"
+        src.write_text(text, encoding="utf-8")
+        render_file(src, tmp_path / f"n{j}.docx")
+        render_file(src, tmp_path / f"n{j}.pdf")
+        pdf = pymupdf.open(tmp_path / f"n{j}.pdf")
+        portrait = [p for p in pdf if p.rect.width < p.rect.height]
+        # 正文各页（横排附件页之前）：22 行、网格、分页规则
+        body_pages = []
+        for p in pdf:
+            if p.rect.width > p.rect.height:
+                break
+            body_pages.append([ln for ln in lines(p) if not ln.vertical and 36 < ln.em_top < BOTTOM - 1
+                               and not re.fullmatch(r"— \d+ —", ln.text.strip())])
+        first = 1 if len(body_pages) > 1 else 0  # 首页有版头，从第 2 页起查
+        # 署名（日期）所在页之前的各页：除紧挨着它的一页（末段随署名换页时可以不满）外都排满 22 行
+        date_page = next(k for k, pg in enumerate(body_pages) if any("2020年4月1日" in ln.text for ln in pg))
+        chunk = [pg for pg in body_pages[first:date_page] if any(abs(ln.size - 16) < 0.3 for ln in pg)]
+        if len(chunk) > 1:
+            check_body_flow(chunk)
+        # 页码：每页都有，除了信函首页与版记前有空页时的空页和版记页
+        for k, p in enumerate(pdf):
+            num = [ln for ln in lines(p) if re.fullmatch(r"— \d+ —", ln.text.strip())]
+            if info["fmt"] == "信函" and k == 0:
+                assert not num, (j, text)
+                continue
+            blank = not [ln for ln in lines(p) if not re.fullmatch(r"— \d+ —", ln.text.strip())]
+            if num:
+                assert num[0].text.strip() == f"— {k + 1} —", (j, k)
+            else:
+                assert blank or k == len(pdf) - 1, (j, k, text)
+        if info["banji"]:
+            last = pdf[-1]
+            if info["fmt"] == "信函":
+                cc = next(ln for ln in lines(last) if ln.text.startswith("抄送"))
+                assert cc.em_top + 14 * 25.4 / 72 < BOTTOM + 1, j
+            else:
+                assert len(pdf) % 2 == 0, (j, len(pdf))  # 版记在偶数页
+                rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]
+                assert rules and abs(max(r.y1 for r in rules) * 25.4 / 72 - BOTTOM) < 0.6, j
+        assert portrait
