@@ -121,12 +121,12 @@ def mark_offset_mm(fmt: str) -> float:
 def joint_row_gap_pt() -> float:
     """联合行文加盖印章时两排署名之间的空（整数行）：上下两排印章不相交、不相切（至少隔 3 mm）。"""
     g = GB9704
-
     lines = math.ceil((mm(g.seal_mm) + mm(3)) / g.line_pitch_pt)
     return (lines - 1) * g.line_pitch_pt
 
 
 def letter_band_pt() -> float:
+    """信函红色双线的总高（pt）：粗线、间隔、细线。"""
     g = GB9704
     return g.letter_thick_pt + g.letter_rule_sep_pt + g.letter_thin_pt
 
@@ -134,7 +134,7 @@ def letter_band_pt() -> float:
 def letter_foot_top_mm() -> float:
     """信函第二条双线的上边缘距版心上边缘（mm）：双线下边缘距纸张下边缘 20 mm。"""
     g = GB9704
-    return g.page_h_mm - g.letter_foot_rule_mm - letter_band_pt() * 25.4 / 72 - g.top_mm
+    return g.page_h_mm - g.letter_foot_rule_mm - letter_band_pt() * MM_PER_PT - g.top_mm
 
 
 EM_TWIP = 320  # 正文 3号字（16 pt）一个字宽（twip）

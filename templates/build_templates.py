@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from docgen.fonts import DEFAULT_ROLES  # noqa: E402
 from docgen.layout import GB9704, mm, twip  # noqa: E402
-from docgen.render.ooxml import deterministic_zip, el, page_field_runs, para, rfonts, run  # noqa: E402
+from docgen.render.ooxml import deterministic_zip, el, page_field_runs, para, rfonts, run, spacer_para  # noqa: E402
 
 G = GB9704
 FS, HT, KT, XBS, ST = (DEFAULT_ROLES[k].docx for k in ("fs", "ht", "kt", "xbs", "st"))
@@ -214,7 +214,7 @@ def letter_section(section) -> None:
     y = mm(G.page_h_mm - G.letter_foot_rule_mm) - letter_band_pt()
     x = mm(G.left_mm - (G.letter_rule_len_mm - G.block_w_mm) / 2)
     ff._element.append(letter_rule_table(x, y, thick_on_top=False))
-    ff._element.append(para(None, [], line=1, snap=False, before=0, after=0))
+    ff._element.append(spacer_para(1))
 
 
 def build(path: Path) -> None:

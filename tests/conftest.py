@@ -90,3 +90,17 @@ def sheet_table(ws, first: str) -> tuple[int, list[str], list[tuple]]:
             rows = [x for x in ws.iter_rows(min_row=r + 1, values_only=True) if any(v not in (None, "") for v in x)]
             return r, list(row), rows
     raise AssertionError(f"{ws.title} 中找不到表头“{first}”")
+
+
+def draw_png(path: Path, w: int, h: int, circle: bool) -> Path:
+    """画一枚红色印章（圆）或签名章（方框）PNG，透明底。"""
+    import pymupdf
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=w, height=h)
+    if circle:
+        page.draw_circle((w / 2, h / 2), min(w, h) / 2 - 4, color=(1, 0, 0), width=4)
+    else:
+        page.draw_rect(pymupdf.Rect(2, 2, w - 2, h - 2), color=(1, 0, 0), width=3)
+    page.get_pixmap(alpha=True, dpi=144).save(path)
+    return path

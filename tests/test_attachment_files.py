@@ -60,3 +60,16 @@ def test_attachment_file_errors(write_yaml, tmp_path):
 def test_attachment_needs_content(write_yaml, tmp_path):
     res = CliRunner().invoke(cli, ["render", str(write_yaml(MINIMAL + "附件:\n  - 名称: 甲\n")), "-o", str(tmp_path / "o.pdf")])
     assert res.exit_code == 2 and "缺少内容" in res.stderr and "notice.yaml:12:附件[1]" in res.stderr
+
+
+def test_docgen_notice_docx_as_attachment_keeps_the_closing_paragraph_whole(sample_docx):
+    """docgen 出的 Word 公文把正文末段的末两行拆成“公文正文（续）”一段（与署名同页）；拿它当附件文件读时接回一段。"""
+    from docgen.api import load_notice
+    from docgen.load.attachment_file import read_attachment_file
+
+    from conftest import SAMPLE
+
+    parts = read_attachment_file(sample_docx, "附件[1].文件")
+    text = "\n".join(c for k, c in parts if k == "text").splitlines()
+    last = load_notice(SAMPLE).blocks[-1].text
+    assert last in text

@@ -11,21 +11,13 @@ import pymupdf
 import pytest
 from measure import check_body_flow, lines
 
+from conftest import draw_png
+
 from docgen.api import render_file
 
 BOTTOM = 262.0
 N = 200
 PARA = "为做好农村住房安全有保障工作，各单位要按照“三排查三清零”的要求逐户核实、逐项整改，确保不漏一户、不落一人。"
-
-
-def _png(path, w, h, circle):
-    doc = pymupdf.open()
-    page = doc.new_page(width=w, height=h)
-    if circle:
-        page.draw_circle((w / 2, h / 2), w / 2 - 4, color=(1, 0, 0), width=4)
-    else:
-        page.draw_rect(pymupdf.Rect(2, 2, w - 2, h - 2), color=(1, 0, 0), width=3)
-    page.get_pixmap(alpha=True, dpi=100).save(path)
 
 
 def case(i: int) -> tuple[str, dict]:
@@ -90,8 +82,8 @@ def case(i: int) -> tuple[str, dict]:
 @pytest.fixture(scope="module")
 def images(tmp_path_factory):
     d = tmp_path_factory.mktemp("img")
-    _png(d / "seal.png", 120, 120, True)
-    _png(d / "stamp.png", 100, 40, False)
+    draw_png(d / "seal.png", 120, 120, circle=True)
+    draw_png(d / "stamp.png", 100, 40, circle=False)
     return d
 
 

@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from lxml import etree
 
+from docgen.render.ooxml import is_continuation
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"w": W, "r": R}
@@ -227,8 +229,7 @@ def test_text_equals_source_in_order(doc, sample_path):
     paras = []
     for p in doc.iter(q("w:p")):
         t = "".join(t.text or "" for t in p.iter(q("w:t")))
-        style = p.find(f"{q('w:pPr')}/{q('w:pStyle')}")
-        if style is not None and style.get(q("w:val")) == "GWBodyCont":  # 为排版拆开的末两行
+        if is_continuation(p):  # 为排版拆开的末两行
             paras[-1] += t
         else:
             paras.append(t)

@@ -8,6 +8,8 @@ import pytest
 from measure import PT_MM, lines
 from test_docx_in_word_processor import SOFFICE, _lo_convert
 
+from conftest import draw_png
+
 from docgen.api import render_file
 
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 184.0, 37.0, 262.0
@@ -15,22 +17,10 @@ PITCH = 28.95 * PT_MM
 EM = 15.75 * PT_MM  # 3号字一个字宽（含 −0.25 pt 字距）
 
 
-def _png(path, w, h):
-    doc = pymupdf.open()
-    page = doc.new_page(width=w, height=h)
-    page.draw_rect(pymupdf.Rect(2, 2, w - 2, h - 2), color=(1, 0, 0), width=3)
-    page.get_pixmap(alpha=True, dpi=144).save(path)
-    return path
-
-
 @pytest.fixture
 def images(tmp_path):
-    _png(tmp_path / "stamp.png", 100, 40)
-    _png(tmp_path / "stamp2.png", 80, 40)
-    doc = pymupdf.open()
-    page = doc.new_page(width=120, height=120)
-    page.draw_circle((60, 60), 55, color=(1, 0, 0), width=4)
-    page.get_pixmap(alpha=True, dpi=144).save(tmp_path / "seal.png")
+    draw_png(tmp_path / "stamp.png", 100, 40, circle=False)
+    draw_png(tmp_path / "seal.png", 120, 120, circle=True)
     return tmp_path
 
 

@@ -236,6 +236,8 @@ def _docx_doc(path: Path) -> LintDoc:
     from docx import Document
     from docx.oxml.ns import qn
 
+    from docgen.render.ooxml import is_continuation
+
     try:
         d = Document(str(path))
     except Exception as exc:
@@ -248,8 +250,7 @@ def _docx_doc(path: Path) -> LintDoc:
         if child.tag == qn("w:p"):
             n_para += 1
             t = "".join(x.text or "" for x in child.iter(qn("w:t"))).strip().replace("\u3000", " ").strip()
-            style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-            if t and paras and style is not None and style.get(qn("w:val")) == "GWBodyCont":
+            if t and paras and is_continuation(child):
                 paras[-1] = (paras[-1][0], paras[-1][1] + t)  # docgen 为排版拆开的末两行：接回上一段
             elif t:
                 paras.append((n_para, t))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from docgen.errors import InputError, Location
 from docgen.load.tables import docx_table_grid
+from docgen.render.ooxml import is_continuation
 
 SUPPORTED = (".docx", ".txt", ".md", ".yaml", ".yml", ".xlsx")
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*([1-4])$", re.I)
@@ -54,6 +55,9 @@ def _read_docx(path: Path, where: Location) -> list[tuple[str, object]]:
             p = Paragraph(child, doc)
             text = p.text.strip()
             if not text:
+                continue
+            if lines and is_continuation(child):  # docgen 排版时拆出的末两行：接回上一段
+                lines[-1] += text
                 continue
             m = _HEADING_STYLE.match(p.style.name if p.style is not None else "")
             lines.append(("#" * int(m.group(1)) + " " + text) if m else text)

@@ -127,6 +127,9 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
                     keypath = (error.field,) if isinstance(src.data, dict) and error.field in src.data else ()
             else:
                 base = _TYPE_MESSAGES.get(etype, err["msg"])
+                if etype == "literal_error":  # 只能取几个值之一：列出可选的值（pydantic 的原话是英文）
+                    options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+                    base = f"应为 {'、'.join(options)} 之一"
                 msg = f"{base}，得到 {err.get('input')!r}" if "input" in err else base
             location = src.location(keypath, field_name or None)
             issues.append(Issue(location, f"{what}.{etype}", msg))

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -90,3 +93,12 @@ def parse_body(text: str) -> list[Block]:
             head, runin = content[: idx + 1], content[idx + 1 :].strip()
         blocks.append(Block(level, head, number, runin, lineno))
     return blocks
+
+
+def _checked(text: str) -> str:
+    parse_body(text)  # 标题层级等写法错误在读入时就报出（指向“正文”），不等到渲染
+    return text
+
+
+# 模型里的“正文”字段：读入时按正文标记校验一遍
+BodyText = Annotated[str, AfterValidator(_checked)]

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, PrivateAttr, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, PrivateAttr, field_validator, model_validator
 
 from docgen.layout import DOC_NUMBER, FORMATS  # 发文字号的写法（GB/T 9704 7.2.4）、公文格式（第 10 章）
 from docgen.model.base import Date, FieldError, Model, StrList, zh
-from docgen.model.body import Block, parse_body
+from docgen.model.body import Block, BodyText, parse_body
 from docgen.model.table import Table
 
 _WRONG_BRACKETS = re.compile(r"[\[\]［］﹝﹞【】()（）]")
@@ -57,17 +57,10 @@ class Attachment(Model):
     """附件：名称，加正文、表格或已有文件之一。"""
 
     name: str = zh("名称", "name", min_length=1)
-    body: str | None = zh("正文", "body", default=None)
+    body: BodyText | None = zh("正文", "body", default=None)
     table: Table | None = zh("表格", "table", default=None)
     file: Path | None = zh("文件", "file", default=None)
     landscape: bool | None = zh("横排", "landscape", default=None)
-
-    @field_validator("body")
-    @classmethod
-    def _att_body(cls, v: str | None) -> str | None:
-        if v is not None:
-            parse_body(v)
-        return v
 
     @field_validator("name")
     @classmethod
@@ -121,59 +114,55 @@ def _path_list(value: Any) -> Any:
     return value
 
 
-def _order_no(value: Any) -> Any:
-    """令号：写 12 或“第12号”都可以，统一为“第12号”。"""
-    if isinstance(value, bool):
+def _numbered(unit: str, example: int):
+    """令号（“第12号”）、期号（“第5期”）：写数字或写全都可以，统一为“第N号/期”；序号不编虚位。"""
+
+    def normalise(value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"第{value}{unit}"
+        if isinstance(value, str) and re.fullmatch(r"\s*[1-9]\d*\s*", value):
+            return f"第{int(value)}{unit}"
         return value
-    if isinstance(value, int):
-        return f"第{value}号"
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return f"第{int(value)}号"
-    return value
+
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or not re.fullmatch(rf"第[1-9]\d*{unit}", value):
+            raise ValueError(f"应写作“第{example}{unit}”（或只写数字 {example}），序号不编虚位，得到 {value!r}")
+        return value
+
+    return Annotated[str, BeforeValidator(normalise), AfterValidator(check)]
 
 
-def _issue_no(value: Any) -> Any:
-    """纪要的期号：写 5 或“第5期”都可以，统一为“第5期”。"""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"第{value}期"
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return f"第{int(value)}期"
-    return value
+OrderNo = _numbered("号", 12)
+IssueNo = _numbered("期", 5)
 
 
 class Enclosed(Model):
     """印发通知所印发的文件（如实施方案），排在通知的署名和日期之后。"""
 
     title: StrList = zh("标题", "title", min_length=1)
-    body: str = zh("正文", "body", min_length=1)
+    body: BodyText = zh("正文", "body", min_length=1)
 
     @property
     def blocks(self) -> list[Block]:
         return parse_body(self.body)
 
-    @field_validator("body")
-    @classmethod
-    def _body(cls, v: str) -> str:
-        parse_body(v)
-        return v
-
 
 class Notice(Model):
     """一份公文。键为 GB/T 9704-2012 的要素名（也接受英文名）。"""
 
-    format: Literal["文件", "信函", "命令", "纪要"] = zh("格式", "format", default="文件")
+    format: Literal[FORMATS] = zh("格式", "format", default="文件")  # type: ignore[valid-type]
     copy_no: str | None = zh("份号", "copy_no", default=None)
     classification: str | None = zh("密级", "classification", default=None)
     secrecy_period: str | None = zh("保密期限", "secrecy_period", default=None)
     urgency: str | None = zh("紧急程度", "urgency", default=None)
     issuer_mark: Annotated[IssuerMark, BeforeValidator(_issuer_mark)] = zh("发文机关标志", "issuer_mark")
     doc_number: str | None = zh("发文字号", "doc_number", default=None)
-    order_no: Annotated[str | None, BeforeValidator(_order_no)] = zh("令号", "order_no", default=None)
-    issue_no: Annotated[str | None, BeforeValidator(_issue_no)] = zh("期号", "issue_no", default=None)
+    order_no: OrderNo | None = zh("令号", "order_no", default=None)
+    issue_no: IssueNo | None = zh("期号", "issue_no", default=None)
     signers: StrList | None = zh("签发人", "signers", default=None)
     title: StrList | None = zh("标题", "title", default=None, min_length=1)
     recipients: str | None = zh("主送机关", "recipients", default=None)
-    body: str = zh("正文", "body", min_length=1)
+    body: BodyText = zh("正文", "body", min_length=1)
     attachments: list[Attachment] = zh("附件", "attachments", default_factory=list)
     attendees: StrList | None = zh("出席", "attendees", default=None)
     absentees: StrList | None = zh("请假", "absentees", default=None)
@@ -192,26 +181,6 @@ class Notice(Model):
     @classmethod
     def _doc_number(cls, v: str | None) -> str | None:
         return None if v is None else check_doc_number(v)
-
-    @field_validator("body")
-    @classmethod
-    def _body(cls, v: str) -> str:
-        parse_body(v)  # 标题层级等写法错误在读入时就报出
-        return v
-
-    @field_validator("issue_no")
-    @classmethod
-    def _issue_no_form(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"第[1-9]\d*期", v):
-            raise ValueError(f"期号应写作“第5期”（或只写数字 5），得到 {v!r}")
-        return v
-
-    @field_validator("order_no")
-    @classmethod
-    def _order_no_form(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"第[1-9]\d*号", v):
-            raise ValueError(f"令号应写作“第12号”（或只写数字 12），序号不编虚位，得到 {v!r}")
-        return v
 
     @field_validator("copy_no")
     @classmethod

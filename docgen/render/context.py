@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from docgen.layout import GB9704, TITLE_MAX_EM, break_title, format_date, mark_offset_mm, mm, text_width_em
+from docgen.layout import (GB9704, TITLE_MAX_EM, break_title, format_date, letter_band_pt, mark_offset_mm, mm,
+                           text_width_em)
 from docgen.model.body import Block, parse_body
 from docgen.model.notice import Attachment, Notice
 
@@ -111,8 +112,6 @@ class NoticeView:
     @property
     def signer_block_em(self) -> float:
         """签发人一栏的宽度（字）：“签发人：”四字 + 最长一行的姓名与其间一字的空。"""
-        from docgen.layout import text_width_em
-
         return 4 + max(sum(text_width_em(n) for n in row) + len(row) - 1 for row in self.signer_rows)
 
     @property
@@ -122,9 +121,9 @@ class NoticeView:
     @property
     def mark_top_pt(self) -> float:
         """发文机关标志上方的留白：使其上边缘距版心上边缘 35 mm（命令 20 mm、纪要 35 mm；份号等版头行占去的行距要扣除）。
-        信函的标志在版心之上（距纸张上边缘 30 mm），份号等排在双线之下，渲染器把信函首页的上边距设为 30 mm，这里为 0。"""
+        信函的份号等排在双线之下，标志在版心之上（距纸张上边缘 30 mm），留白为负。"""
         if self.fmt == "信函":
-            return 0.0
+            return mm(mark_offset_mm(self.fmt))
         return mm(mark_offset_mm(self.fmt)) - len(self.header_lines) * GB9704.line_pitch_pt
 
     @property
@@ -132,11 +131,9 @@ class NoticeView:
         """信函版头各要素的位置（pt，从版心上边缘量，向下为正）：标志上边缘（距纸张上边缘 30 mm，在版心之上）、
         第一条双线上边缘（标志下 4 mm）、首个要素的字顶（双线下 3号字高的 7/8）、标题行顶（与最后一个要素相距二行，
         并落在版心的行距网格上——Word 按网格排标题，PDF 照样排，两者才一致）。"""
-        from docgen.layout import letter_band_pt
-
         g = GB9704
         pitch = g.line_pitch_pt
-        mark_top = mm(g.letter_mark_top_mm - g.top_mm)
+        mark_top = self.mark_top_pt
         rule_top = mark_top + self.mark_pt + mm(g.letter_rule_gap_mm)
         first = rule_top + letter_band_pt() + g.letter_text_gap_em * g.body_pt
         n = max(1, len(self.header_lines))

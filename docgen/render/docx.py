@@ -19,7 +19,7 @@ from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, mm, text_width_em, 
 from docgen.model.body import Block
 from docgen.render.context import NoticeView
 from docgen.render.env import templates_dir
-from docgen.render.ooxml import deterministic_zip, el, para, run
+from docgen.render.ooxml import CONTINUATION_STYLE, deterministic_zip, el, para, run, spacer_para
 
 G = GB9704
 EM = EM_TWIP  # 3号字一个字宽（twip）
@@ -62,24 +62,45 @@ def _attach_note_paras(notes: list[str]) -> list[etree._Element]:
     return out
 
 
+TABLE_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
 def table_frame(width_twip: int, weights: list[float], cell_margin: int = 80,
-                borders: bool = True) -> tuple[etree._Element, list[int]]:
-    """一张居中、固定列宽的 Word 表格的外框（tblPr 与 tblGrid）：(w:tbl, 各列宽 twip)；`borders` 为假时无框。
-    公文附件表、公示名单、备考表的方框、联合行文的发文机关标志都用它，各自往里加行。"""
+                borders: bool | dict = True) -> tuple[etree._Element, list[int]]:
+    """一张居中、固定列宽的 Word 表格的外框（tblPr 与 tblGrid）：(w:tbl, 各列宽 twip)；`borders` 为假时无框，
+    为 {边: 线型} 时只画这几条边。公文附件表、公示名单、备考表的方框、联合行文与信函的发文机关标志、信函的双线、
+    版记都用它，各自往里加行。"""
     total = sum(weights)
     cols = [int(width_twip * w / total) for w in weights]
     cols[-1] = width_twip - sum(cols[:-1])
-    border = {"val": "single", "sz": 4, "space": 0, "color": "000000"} if borders else {"val": "nil"}
+    if isinstance(borders, dict):
+        spec = {s: borders.get(s, {"val": "nil"}) for s in TABLE_SIDES}
+    else:
+        line = {"val": "single", "sz": 4, "space": 0, "color": "000000"} if borders else {"val": "nil"}
+        spec = dict.fromkeys(TABLE_SIDES, line)
     tbl = el("w:tbl", None,
              el("w:tblPr", None,
                 el("w:tblW", {"w": width_twip, "type": "dxa"}),
                 el("w:jc", {"val": "center"}),
-                el("w:tblBorders", None, *[el(f"w:{s}", border) for s in ("top", "left", "bottom", "right", "insideH", "insideV")]),
+                el("w:tblBorders", None, *[el(f"w:{s}", spec[s]) for s in TABLE_SIDES]),
                 el("w:tblLayout", {"type": "fixed"}),
                 el("w:tblCellMar", None, el("w:left", {"w": cell_margin, "type": "dxa"}),
                    el("w:right", {"w": cell_margin, "type": "dxa"}))),
              el("w:tblGrid", None, *[el("w:gridCol", {"w": c}) for c in cols]))
     return tbl, cols
+
+
+def float_table(tbl: etree._Element, x_twip: int, y_twip: int, horz: str = "margin") -> etree._Element:
+    """把表格改成浮动表格：纵向从纸张上边缘量 `y_twip`，横向从 `horz`（版心 margin 或纸张 page）左边量 `x_twip`，
+    不与别的浮动表格重叠。"""
+    tblpr = tbl.find(qn("w:tblPr"))
+    jc = tblpr.find(qn("w:jc"))
+    if jc is not None:
+        tblpr.remove(jc)
+    tblpr.insert(0, el("w:tblOverlap", {"val": "never"}))
+    tblpr.insert(0, el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
+                                    "vertAnchor": "page", "horzAnchor": horz, "tblpX": int(x_twip), "tblpY": int(y_twip)}))
+    return tbl
 
 
 def _table(t, width_twip: int) -> etree._Element:
@@ -129,21 +150,11 @@ def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
         rows.append((1, para("GWBanji", [run(v.printer), el("w:r", None, el("w:tab")), run(f"{v.print_date}印发")],
                          ind={"left": one, "right": one}, tabs=[("right", width - one)])))
     total = sum(n for n, _ in rows) * PITCH
-    y = twip(mm(G.top_mm + G.block_h_mm)) - total
-    tblpr = [el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
-                             "vertAnchor": "page", "horzAnchor": "margin", "tblpX": 0, "tblpY": y}),
-             el("w:tblOverlap", {"val": "never"})] if floating else []
-    tbl = el("w:tbl", None,
-             el("w:tblPr", None, *tblpr,
-                el("w:tblW", {"w": width, "type": "dxa"}),
-                el("w:tblBorders", None, *(
-                    [el(f"w:{x}", {"val": "nil"}) for x in ("top", "left", "bottom", "right", "insideH", "insideV")]
-                    if v.fmt == "信函" else  # 10.1：信函的版记不加分隔线
-                    [el("w:top", thick), el("w:left", {"val": "nil"}), el("w:bottom", thick),
-                     el("w:right", {"val": "nil"}), el("w:insideH", thin), el("w:insideV", {"val": "nil"})])),
-                el("w:tblLayout", {"type": "fixed"}),
-                el("w:tblCellMar", None, el("w:left", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
-             el("w:tblGrid", None, el("w:gridCol", {"w": width})))
+    # 10.1：信函的版记不加分隔线
+    rules = {} if v.fmt == "信函" else {"top": thick, "bottom": thick, "insideH": thin}
+    tbl, _ = table_frame(width, [1], cell_margin=0, borders=rules)
+    if floating:
+        float_table(tbl, 0, twip(mm(G.top_mm + G.block_h_mm)) - total)
     for n, p in rows:
         tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", {"val": n * PITCH, "hRule": "exact"})),
                       el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}), el("w:vAlign", {"val": "center"})), p)))
@@ -166,8 +177,7 @@ def _joint_mark(v: NoticeView) -> list[etree._Element]:
         cells.append(el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": right, "type": "dxa"}), el("w:vAlign", {"val": "center"})),
                         para("GWMark", [run("文件", size_pt=v.mark_pt)], jc="right", line=twip(v.mark_pt), snap=False)))
     tbl.append(el("w:tr", None, *cells))
-    tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
-    return [para(None, [tiny], line=max(1, twip(v.mark_top_pt)), snap=False), tbl]
+    return [spacer_para(twip(v.mark_top_pt)), tbl]
 
 
 def _seal_run(doc, seal: Path, right_twip: float, pic_id: int = 1) -> etree._Element:
@@ -219,7 +229,7 @@ def _split_closing(block: Block, p: etree._Element) -> list[etree._Element]:
         return [p]
     cut = breaks[-2]
     head = para("GWBody", [run(block.text[:cut])])
-    tail = para("GWBodyCont", [run(block.text[cut:])])
+    tail = para(CONTINUATION_STYLE, [run(block.text[cut:])])
     return [head, tail]
 
 
@@ -232,51 +242,27 @@ def _set_before(p: etree._Element, before: int) -> None:
     sp.set(qn("w:before"), str(int(before)))
 
 
-def letter_rule_table(x_pt: float, y_pt: float | None, thick_on_top: bool):
-    """信函的红色双线：一行一格、长 170 mm 的无字表格，上下两条边框为粗、细两线，行高为两线的间隔。
-    `y_pt` 给出时相对纸张定位（首页页脚里的第二条双线）。"""
+def letter_rule_table(x_pt: float, y_pt: float, thick_on_top: bool) -> etree._Element:
+    """信函的红色双线：一行一格、长 170 mm 的无字浮动表格（相对纸张定位），上下两条边框为粗、细两线，行高为两线的间隔。"""
     width = twip(mm(G.letter_rule_len_mm))
     thick = {"val": "single", "sz": int(G.letter_thick_pt * 8), "space": 0, "color": "FF0000"}
     thin = {"val": "single", "sz": int(G.letter_thin_pt * 8), "space": 0, "color": "FF0000"}
     top, bottom = (thick, thin) if thick_on_top else (thin, thick)
-    pos = [el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
-                           "vertAnchor": "page", "horzAnchor": "page", "tblpX": twip(x_pt), "tblpY": twip(y_pt)}),
-           el("w:tblOverlap", {"val": "never"})] if y_pt is not None else [el("w:jc", {"val": "center"})]
-    tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
-    cell_p = para(None, [tiny], line=1, snap=False)
-    return el("w:tbl", None,
-              el("w:tblPr", None, *pos,
-                 el("w:tblW", {"w": width, "type": "dxa"}),
-                 el("w:tblBorders", None, el("w:top", top), el("w:left", {"val": "nil"}), el("w:bottom", bottom),
-                    el("w:right", {"val": "nil"}), el("w:insideH", {"val": "nil"}), el("w:insideV", {"val": "nil"})),
-                 el("w:tblLayout", {"type": "fixed"}),
-                 el("w:tblCellMar", None, el("w:top", {"w": 0, "type": "dxa"}), el("w:left", {"w": 0, "type": "dxa"}),
-                    el("w:bottom", {"w": 0, "type": "dxa"}), el("w:right", {"w": 0, "type": "dxa"}))),
-              el("w:tblGrid", None, el("w:gridCol", {"w": width})),
-              el("w:tr", None, el("w:trPr", None, el("w:cantSplit"),
-                                  el("w:trHeight", {"val": twip(G.letter_rule_sep_pt), "hRule": "exact"})),
-                 el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), cell_p)))
+    tbl, _ = table_frame(width, [1], cell_margin=0, borders={"top": top, "bottom": bottom})
+    tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit"),
+                                   el("w:trHeight", {"val": twip(G.letter_rule_sep_pt), "hRule": "exact"})),
+                  el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), spacer_para(1))))
+    return float_table(tbl, twip(x_pt), twip(y_pt), horz="page")
 
 
 def _letter_mark(v: NoticeView) -> etree._Element:
     """信函的发文机关标志：上边缘距纸张上边缘 30 mm 的无框浮动表格。"""
-    top = mm(G.letter_mark_top_mm)
     width = twip(mm(G.block_w_mm))
+    tbl, _ = table_frame(width, [1], cell_margin=0, borders=False)
     mark_p = para("GWMark", [run(v.mark_lines[0], size_pt=v.mark_pt)], before=0, after=0, line=twip(v.mark_pt), snap=False)
-    mark = el("w:tbl", None,
-              el("w:tblPr", None,
-                 el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
-                                 "vertAnchor": "page", "horzAnchor": "margin", "tblpX": 0, "tblpY": twip(top)}),
-                 el("w:tblOverlap", {"val": "never"}),
-                 el("w:tblW", {"w": width, "type": "dxa"}),
-                 el("w:tblBorders", None, *[el(f"w:{s}", {"val": "nil"}) for s in ("top", "left", "bottom", "right",
-                                                                                   "insideH", "insideV")]),
-                 el("w:tblLayout", {"type": "fixed"}),
-                 el("w:tblCellMar", None, *[el(f"w:{s}", {"w": 0, "type": "dxa"}) for s in ("top", "left", "bottom", "right")])),
-              el("w:tblGrid", None, el("w:gridCol", {"w": width})),
-              el("w:tr", None, el("w:trPr", None, el("w:trHeight", {"val": twip(v.mark_pt), "hRule": "exact"})),
-                 el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), mark_p)))
-    return mark
+    tbl.append(el("w:tr", None, el("w:trPr", None, el("w:trHeight", {"val": twip(v.mark_pt), "hRule": "exact"})),
+                  el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"})), mark_p)))
+    return float_table(tbl, 0, twip(mm(G.top_mm) + v.mark_top_pt))
 
 
 def _letter_first_header(doc, sect_pr, v: NoticeView) -> None:
@@ -288,17 +274,14 @@ def _letter_first_header(doc, sect_pr, v: NoticeView) -> None:
     for child in list(hdr):
         hdr.remove(child)
     hdr.append(_letter_mark(v))
-    hdr.append(para(None, [], line=1, snap=False, before=0, after=0))
+    hdr.append(spacer_para(1))
 
 
 def _letter_head(v: NoticeView) -> list[etree._Element]:
     """信函（10.1）的版头（标志在首页页眉里，见 `_letter_first_header`）：第一条红色双线在标志下 4 mm、上粗下细、
     长 170 mm（相对纸张定位）；双线下 3号字高的 7/8 处左为份号等、右为发文字号（正文从版心上边缘起，用段前空出）。
     第二条双线在信函分节的首页页脚里。"""
-    from docgen.layout import letter_band_pt
-
-    top = mm(G.letter_mark_top_mm)
-    rule_y = top + v.mark_pt + mm(G.letter_rule_gap_mm)
+    rule_y = mm(G.top_mm) + v.letter_geometry["rule_top"]
     rule_x = mm(G.left_mm - (G.letter_rule_len_mm - G.block_w_mm) / 2)
     out = [letter_rule_table(rule_x, rule_y, thick_on_top=True)]
     before = twip(v.letter_geometry["first"])  # 首个要素的字顶（从版心上边缘量）
@@ -330,8 +313,7 @@ def _signature_paras(doc, v: NoticeView) -> list[etree._Element]:
     def spacer(height: int) -> etree._Element:
         # 浮动图片相对所在段落定位，而“段落顶端”在 Word 与 LibreOffice 里对段前间距的算法不同：
         # 署名段不设段前，用定高的空段空出那几行
-        tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
-        return para(None, [tiny], line=height, snap=False, keep_next=True)
+        return spacer_para(height, keep_next=True)
 
     if v.stamps:
         # 7.3.5.3：正文下空二行右空四字加盖签名章，职务在其左空二字、上下居中；签名章下空一行右空四字为日期
@@ -535,7 +517,6 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     # 版记
     if v.has_banji:
         own = banji_own_page or segments[-1][0] == "landscape"
-        tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
         if own:
             # 版记单独成页（偶数页，无页码）：用固定行高的空段把表格推到版心底部，
             # 比浮动表格更可靠（各种字处理软件都按同样的方式排）。信函（10.1）的版记只须在最后一面，另起一页照常编页码
@@ -544,10 +525,10 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
             # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除
             rules = 0 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
-            add(para(None, [tiny], line=spacer, snap=False), tbl, para(None, [tiny], line=1, snap=False))
+            add(spacer_para(spacer), tbl, spacer_para(1))
         else:
             tbl, _ = _banji_table(v, floating=True)
-            add(tbl, para(None, [tiny], line=1, snap=False))
+            add(tbl, spacer_para(1))
     if v.fmt == "信函":
         _letter_first_header(doc, sect["letter"], v)
     write_sections(doc, sect, segments)

@@ -173,3 +173,20 @@ def rezip(src_file, dest, rewrite: dict | None = None) -> None:
             with src.open(info) as fin, z.open(zi, "w") as fout:
                 while chunk := fin.read(1 << 20):
                     fout.write(chunk)
+
+
+def spacer_para(height_twip: int, keep_next: bool = False) -> etree._Element:
+    """定高的空段（精确行高，不对齐网格）：用来把下面的内容推到算好的位置。段里放一个极小的空 run，
+    字处理软件就不会按正文字号把行撑高。"""
+    tiny = el("w:r", None, el("w:rPr", None, el("w:sz", {"val": 2}), el("w:szCs", {"val": 2})))
+    return para(None, [tiny], line=max(1, int(height_twip)), snap=False, before=0, after=0, keep_next=keep_next)
+
+
+# 正文最后一段为排版拆出的末两行所用的样式（见 docgen/render/docx.py 的 _split_closing）：读 Word 文件的地方把它接回上一段
+CONTINUATION_STYLE = "GWBodyCont"
+
+
+def is_continuation(p: etree._Element) -> bool:
+    """段落 ``w:p`` 是不是 docgen 拆出的“公文正文（续）”。"""
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return style is not None and style.get(qn("w:val")) == CONTINUATION_STYLE
