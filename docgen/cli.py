@@ -188,7 +188,14 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fix: bool, c
 
     def run() -> None:
         cfg = LintConfig.load(config)
-        findings = lint_paths(list(paths), cfg)
+        try:
+            findings = lint_paths(list(paths), cfg)
+        except InputError as exc:  # 文件读不了：--format json 时也给 JSON（stdout），退出码 2
+            if fmt != "json":
+                raise
+            click.echo(json.dumps({"错误": exc.message, "问题": [str(i) for i in exc.issues], "findings": []},
+                                  ensure_ascii=False, indent=2))
+            sys.exit(exc.exit_code)
         notes: list[str] = []
         if fix:
             for _ in range(5):  # 修正后重查：相邻的问题可能要再改一轮
@@ -530,6 +537,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     import os
     import time
 
+    from docgen.batch.project import load_project, parse_formats
     from docgen.batch.runner import run_batch
     from docgen.households.docs import kinds_for
     from docgen.households.load import collect_files
@@ -543,27 +551,12 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         settings_file = None
         docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
         if project:
-            src = load_yaml(project)
-            d = src.data if isinstance(src.data, dict) else {}
-            allowed = ("数据", "模板目录", "配置", "格式", "档案方案", "输出目录")
-            unknown = set(d) - set(allowed)
-            if unknown:
-                k = sorted(unknown)[0]
-                raise InputError(f"{src.location((k,), k)}: 未知的项目设置“{k}”，可用：{'、'.join(allowed)}")
-            base = Path(project).parent
-            paths += [base / f for f in (d.get("数据") or [])]
-            templates = base / d["模板目录"] if d.get("模板目录") else None
-            settings_file = base / d["配置"] if d.get("配置") else None
-            if docs is None and d.get("格式"):
-                fmts = d["格式"]
-                if not isinstance(fmts, list):
-                    raise InputError(f"{src.location(('格式',), '格式')}: 应为列表，如 [docx, pdf]")
-                docs_from_project = ",".join(str(x) for x in fmts)
-            if out is None and d.get("输出目录"):
-                out_from_project = base / str(d["输出目录"])
-            if archive is None and d.get("档案方案"):
-                name = str(d["档案方案"])
-                archive_from_project = str(base / name) if name.endswith((".yaml", ".yml")) else name
+            proj = load_project(project)
+            paths += proj.data
+            templates, settings_file = proj.templates, proj.config
+            if proj.formats:
+                docs_from_project = ",".join(proj.formats)
+            out_from_project, archive_from_project = proj.out, proj.archive
         if data_dir:
             if not data_dir.is_dir():
                 raise InputError(f"{data_dir}: 数据目录不存在")
@@ -579,10 +572,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         if not quiet:
             for n in data.notes:
                 err.print(Text(n))
-        fmts = [x.strip() for x in (docs or docs_from_project).split(",") if x.strip()]
-        for fmt in fmts:
-            if fmt not in ("docx", "pdf"):
-                raise InputError(f"--docs 只能是 docx、pdf，得到 {fmt!r}")
+        fmts = parse_formats(docs, "--docs") if docs is not None else docs_from_project.split(",")
         kinds = kinds_for(fmts)
         workers = jobs or os.cpu_count() or 1
         settings = load_settings(config or settings_file)
@@ -640,8 +630,11 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
         if dry_run:
             click.echo(f"计划 {summary.planned} 项：生成 {summary.planned - summary.skipped}，跳过 {summary.skipped}。")
             return
-        for target, error in summary.failed if quiet else []:
-            err.print(Text(f"失败 {target}：{error}"))
+        for n in summary.notes:
+            if n not in data.notes and not quiet:
+                err.print(Text(n))
+        for failed_target, error in summary.failed if quiet else []:
+            err.print(Text(f"失败 {failed_target}：{error}"))
         if not quiet or summary.failed:
             err.print(Text(f"批处理完成：计划 {summary.planned}，完成 {summary.done}，跳过 {summary.skipped}，"
                            f"失败 {len(summary.failed)}，用时 {summary.seconds:.1f} 秒（报告：{target / '批处理报告.json'}）"))

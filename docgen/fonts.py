@@ -118,6 +118,26 @@ def installed_families(dirs: tuple[str, ...] = ()) -> dict[str, set[str]]:
     return fams
 
 
+@functools.lru_cache(maxsize=16)
+def _ascii_advances(family: str, dirs: tuple[str, ...]) -> dict[str, float]:
+    default = {chr(c): 0.5 for c in range(0x20, 0x7F)}
+    env = dict(os.environ)
+    conf = _fontconfig_file(dirs)
+    if conf:
+        env["FONTCONFIG_FILE"] = conf
+    try:
+        path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, env=env,
+                              check=False, timeout=30).stdout.strip()
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(path, fontNumber=0, lazy=True)
+        cmap, hmtx, upm = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+        return {ch: (hmtx[cmap[ord(ch)]][0] / upm if ord(ch) in cmap else 0.5) for ch in default}
+    except Exception as exc:  # noqa: BLE001 — 度量只用于微调行宽，读不出时按半个字算
+        log.debug("读不出字体 %s 的字宽：%s", family, exc)
+        return default
+
+
 class FontSet:
     """按配置解析全部字体角色；记录替代情况供 CLI 提示。"""
 
@@ -162,6 +182,14 @@ class FontSet:
                     "请运行 make demo 安装开源字体，或用 --font-dir 指定存放授权字体的文件夹")
         self._resolved = out
         return out
+
+    def ascii_advances(self, key: str) -> dict[str, float]:
+        """某角色 PDF 字体里 ASCII 字符的字宽（以字号为单位；汉字与全角标点都是 1）。正文逐行两端对齐要用。
+        找不到字体文件或读不出度量时按半个字算。"""
+        cache = self.__dict__.setdefault("_advances", {})
+        if key not in cache:
+            cache[key] = _ascii_advances(self.resolve()[key].family, self.dirs)
+        return cache[key]
 
     def substitutions(self) -> list[str]:
         """中文提示：哪些首选字体不在本机、PDF 用了哪个替代。"""

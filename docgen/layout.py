@@ -178,10 +178,14 @@ def _break_cost(text: str, i: int) -> float | None:
     return best
 
 
-def body_line_breaks(text: str, first_indent_em: float = 2.0, width_em: float = 28.0) -> list[int]:
-    """正文一段在 28 字一行的网格上从哪些位置断行（各行首字的下标，不含 0）：按 GB/T 15834 的标点禁则（不在行首的
-    标点连同前一字移到下一行，不在行尾的开引号、开括号移到下一行），连续的西文字母、数字不拆开。
-    与 PDF（WeasyPrint）和字处理软件在本网格上的断行一致；DOCX 据此把最后一段的末两行与署名排在一起。"""
+# 行末可以挤进版心的闭标点（标点挤压）：落在第 29 字位时不把前一字拉下来，而是压缩标点留在本行
+HANG = set("，。、；：？！）》〉”’」』】〕")
+
+
+def body_lines(text: str, first_indent_em: float = 2.0, width_em: float = 28.0) -> list[tuple[int, int, bool]]:
+    """正文一段在 28 字一行的网格上怎样分行：各行 (起, 止, 行末标点是否须挤压)。按 GB/T 15834 的标点禁则：
+    不在行首的标点——闭标点正好落在行末之外一个字位时挤进本行（标点挤压；字处理软件在这里让标点悬挂，断行相同），
+    其余连同前一字移到下一行；不在行尾的开引号、开括号移到下一行；连续的西文字母、数字不拆开。"""
     units: list[tuple[int, int]] = []  # 不可拆的单元：(起, 止)
     i = 0
     while i < len(text):
@@ -191,26 +195,40 @@ def body_line_breaks(text: str, first_indent_em: float = 2.0, width_em: float = 
                 j += 1
         units.append((i, j))
         i = j
-    breaks: list[int] = []
+    out: list[tuple[int, int, bool]] = []
+    start = 0
     w = first_indent_em
     k = 0
     while k < len(units):
         a, b = units[k]
         uw = text_width_em(text[a:b])
-        if w + uw > width_em + 1e-9 and k > 0:
+        if w + uw > width_em + 1e-9 and a > start:
+            nxt = units[k + 1][0] if k + 1 < len(units) else None
+            if (b - a == 1 and text[a] in HANG and w + uw <= width_em + 1 + 1e-9
+                    and (nxt is None or text[nxt] not in _NO_START)):
+                out.append((start, b, True))  # 闭标点挤进本行
+                start, w, k = b, 0.0, k + 1
+                continue
             brk = k
             # 行首不能是禁则标点；行尾不能是开标点：往前挪断点
             while brk > 0 and (text[units[brk][0]] in _NO_START or text[units[brk - 1][0]] in _NO_END):
                 brk -= 1
-            if brk == 0 or (breaks and units[brk][0] <= breaks[-1]):
+            if units[brk][0] <= start:
                 brk = k
-            breaks.append(units[brk][0])
-            k = brk
-            w = 0.0
+            out.append((start, units[brk][0], False))
+            start, w, k = units[brk][0], 0.0, brk
             continue
         w += uw
         k += 1
-    return breaks
+    if start < len(text) or not out:
+        out.append((start, len(text), False))
+    return out
+
+
+def body_line_breaks(text: str, first_indent_em: float = 2.0, width_em: float = 28.0) -> list[int]:
+    """各行首字的下标（不含 0）；分行规则见 `body_lines`。PDF 与 DOCX 都按它断行，DOCX 据此把最后一段的末两行
+    与署名排在一起。"""
+    return [a for a, _, _ in body_lines(text, first_indent_em, width_em)[1:]]
 
 
 # 标题回行时“词意完整”：这些词不拆开（公文标题里常见的词；其余位置按语义单元的代价与行长匀称来选）

@@ -75,7 +75,8 @@ class _Reader:
         self.src, self.issues = src, []
 
     def bad(self, keypath, message: str, name: str | None = None) -> None:
-        self.issues.append(Issue(self.src.location(keypath, name or str(keypath[-1])), "CFG001", message))
+        field = name or (str(keypath[-1]) if keypath else None)
+        self.issues.append(Issue(self.src.location(keypath, field), "CFG001", message))
 
     def mapping(self, data, keypath, allowed: dict[str, str]) -> dict:
         """一层映射：不认识的键逐个报出（附可用的键）。`allowed`：键 → 说明。"""
@@ -110,9 +111,12 @@ def load_settings(path: str | Path | None) -> Settings:
     from docgen.load.yamlsrc import load_yaml
 
     if path is None:
-        if not Path("docgen.yml").is_file():
+        found = [n for n in ("docgen.yml", "docgen.yaml") if Path(n).is_file()]
+        if not found:
             return Settings()
-        path = "docgen.yml"
+        if len(found) > 1:
+            raise ConfigError("当前文件夹里同时有 docgen.yml 和 docgen.yaml：docgen 不知道该读哪一个，请删掉或合并其中一个")
+        path = found[0]
     if not Path(path).is_file():
         raise ConfigError(f"{path}: 找不到配置文件")
     src = load_yaml(path)

@@ -79,8 +79,9 @@ def set_defaults(doc) -> None:
     ppr = ppr_default.find(qn("w:pPr"))
     for child in list(ppr):
         ppr.remove(child)
-    # 不允许标点溢出版心（默认会把行末逗号挂到右边距里）
-    ppr.append(el("w:overflowPunct", {"val": "0"}))
+    # 行末闭标点落在版心外一个字位时留在本行（“允许标点溢出边界”，docgen 的 PDF 在同一处压缩标点挤进版心），
+    # 断行与 PDF 相同（docgen.layout.body_lines）。不写 w:overflowPunct：不写时 Word 与 LibreOffice 都允许；
+    # LibreOffice 把写明的值读反了（val=1 反而不许、val=0 反而许）
     ppr.append(el("w:spacing", {"before": 0, "after": 0, "line": G.line_pitch_twip, "lineRule": "exact"}))
     ppr.append(el("w:jc", {"val": "both"}))
     # 所有样式里的主题字体都去掉，避免覆盖显式字体
@@ -223,10 +224,10 @@ def build(path: Path) -> None:
     font_table(doc)
     normal = doc.styles["Normal"]
     # 正文的网格参数写在 Normal 样式里（LibreOffice 不读 docDefaults 中的字距）：
-    # 字距 −0.25 pt、不允许标点溢出、中西文之间不自动加空，保证每行 28 字
+    # 字距 −0.25 pt、中西文之间不自动加空，保证每行 28 字
     npp = normal.element.get_or_add_pPr()
     # 不做孤行控制（与 PDF 一致：整页排满 22 行）；标题与下一段同页由标题样式的 keepNext 保证
-    for child in (el("w:widowControl", {"val": "0"}), el("w:overflowPunct", {"val": "0"}), el("w:autoSpaceDE", {"val": "0"}),
+    for child in (el("w:widowControl", {"val": "0"}), el("w:autoSpaceDE", {"val": "0"}),
                   el("w:autoSpaceDN", {"val": "0"})):
         npp.append(child)
     nrpr = normal.element.get_or_add_rPr()

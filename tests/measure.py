@@ -87,3 +87,31 @@ def check_body_flow(pages: list[list[Line]]) -> int:
             nxt = pages[i + 1][0].text
             assert nxt.startswith(HEADING_START), f"第 {i + 1} 页只排到第 {slots[-1]} 行，下一页却不是以标题开头：{nxt[:12]}"
     return full
+
+
+SQUEEZABLE = "，。、；：？！）》〉”’」』】〕"
+
+
+def line_ink(page: pymupdf.Page) -> list[tuple[str, float, float, float]]:
+    """每个视觉行：(文字, 首字左缘, 末字右缘, 基线)，毫米。按字的起点量：行末挤压过的闭标点（一行多出的那个）只占
+    半个字位，pymupdf 给的 bbox 按字体的整字宽算，会显得越出版心。"""
+    rows: dict[float, list[tuple[str, float, float]]] = {}
+    for b in page.get_text("rawdict")["blocks"]:
+        for ln in b.get("lines", []):
+            if abs(ln["dir"][0]) < 0.5:
+                continue
+            for s in ln["spans"]:
+                for c in s["chars"]:
+                    if c["c"].strip():
+                        rows.setdefault(round(c["origin"][1] * PT_MM, 1), []).append(
+                            (c["c"], c["origin"][0] * PT_MM, s["size"] * PT_MM))
+    out = []
+    for base, cs in sorted(rows.items()):
+        cs.sort(key=lambda t: t[1])
+        ch, x, size = cs[-1]
+        text = "".join(c for c, _, _ in cs)
+        indent = max(0, round((cs[0][1] - 28.0) / size))  # 首行缩进的字数（版心左缘 28 mm）
+        squeezed = ch in SQUEEZABLE and em_width(text) + indent > 28
+        width = 0.5 if squeezed or ord(ch) < 0x2000 else 1.0
+        out.append((text, cs[0][1], x + width * size, base))
+    return out

@@ -48,7 +48,7 @@ def test_text_attachment(write_yaml, tmp_path):
 def test_attachment_file_errors(write_yaml, tmp_path):
     (tmp_path / "扫描.pdf").write_bytes(b"%PDF-1.4\n")
     (tmp_path / "坏.docx").write_bytes(b"not a zip")
-    for name, fragment in (("扫描.pdf", "格式不支持"), ("坏.docx", "无法读取 Word 文件"), ("没有.docx", "找不到附件文件")):
+    for name, fragment in (("扫描.pdf", "格式不支持"), ("坏.docx", "不是有效的Word 文档"), ("没有.docx", "找不到附件文件")):
         src = write_yaml(MINIMAL + f"附件:\n  - 名称: 甲\n    文件: {name}\n")
         out = tmp_path / "o.pdf"
         res = CliRunner().invoke(cli, ["render", str(src), "-o", str(out)])

@@ -106,6 +106,61 @@ def _zh(e) -> str:
     return e.message
 
 
+_NUMERIC = ("件号", "卷号", "年度")
+_SPEC = re.compile(r"0?[1-9]?[0-9]?d")  # 数字字段只许 d、4d、04d 这样的宽度与补零（最宽 99 位）
+
+_RE_ERRORS = (  # re.error 的英文 → 中文
+    ("missing )", "缺少右括号“)”"), ("unbalanced parenthesis", "右括号“)”多了"),
+    ("unterminated character set", "方括号“[”没有配对"), ("nothing to repeat", "*、+、? 前面没有可以重复的内容"),
+    ("multiple repeat", "连写了两个重复符号"), ("bad escape", "反斜杠“\\”后面的写法不对"),
+    ("missing group name", "命名组要写成 (?P<户编号>…)"), ("bad character in group name", "命名组的名字写法不对"),
+    ("unknown extension", "(? 后面的写法不对，命名组要写成 (?P<户编号>…)"),
+    ("redefinition of group name", "同一个命名组写了两次"), ("unterminated", "括号或方括号没有配对"),
+)
+
+
+def regex_problem(pattern: str, group: str) -> str:
+    """用户写的正则表达式有什么问题（中文；没有问题时为空串）。只编译、不执行。"""
+    try:
+        rx = re.compile(pattern)
+    except re.error as exc:
+        msg = next((zh for en, zh in _RE_ERRORS if en in str(exc.msg)), "写法不对")
+        pos = f"（第 {exc.pos + 1} 个字符附近）" if exc.pos is not None else ""
+        return f"正则表达式有误：{msg}{pos}"
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return "正则表达式有误：写法不对"
+    if group not in rx.groupindex:
+        return f"正则表达式里没有命名组“{group}”：要写成 (?P<{group}>…)，例如 (?P<{group}>\\d{{16}})"
+    return ""
+
+
+def template_problem(pattern: str) -> str:
+    """档号模板（{字段} 与格式说明）有什么问题（中文；没有问题时为空串）。不执行格式化。"""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        text = str(exc)
+        if "Single '}'" in text:
+            return "多了一个右大括号“}”（要写字面的大括号请写成 }}）"
+        return "大括号“{ }”不成对（要写字面的大括号请写成 {{ 或 }}）"
+    for _, name, spec, conv in parts:
+        if name is None:
+            continue
+        if name == "" or name.isdigit():
+            return "大括号里要写字段名，如 {件号:04d}"
+        if name not in FIELDS:
+            return f"档号模板中有不认识的字段“{name}”，可用：{'、'.join(sorted(FIELDS))}"
+        if conv is not None:
+            return f"字段“{name}”后面不能写 !{conv}"
+        if spec and ("{" in spec or "}" in spec):
+            return f"字段“{name}”的格式说明里不能再套大括号"
+        if spec and name not in _NUMERIC:
+            return f"“{name}”是文字字段，不能写 :{spec} 这样的格式（数字字段 件号、卷号、年度 才能写 :04d）"
+        if spec and not _SPEC.fullmatch(spec):
+            return f"字段“{name}”的格式说明 :{spec} 不认识：只能写 :d、:4d、:04d 这样的宽度与补零"
+    return ""
+
+
 def _semantic(src) -> list[Issue]:
     """Schema 查不出的约束：引用的类别、文件类型存在；档号模板只用认识的字段。"""
     d = src.data
@@ -127,29 +182,21 @@ def _semantic(src) -> list[Issue]:
                 out.append(Issue(src.location(("县级", "必备文件", i)), "方案.引用", f"文件类型“{t}”未在“文件类型”中定义"))
     broken = False
     for k, pattern in d["档号"].items():
-        try:
-            names = template_fields(pattern)
-        except ValueError as exc:
-            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板写法有误（大括号不成对？）：{exc}"))
+        problem = template_problem(pattern)
+        if problem:
+            out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板写法有误：{problem}"))
             broken = True
             continue
-        unknown = names - FIELDS
-        if unknown:
-            out.append(Issue(src.location(("档号", k)), "方案.档号",
-                             f"档号模板中有不认识的字段“{'、'.join(sorted(unknown))}”，可用：{'、'.join(sorted(FIELDS))}"))
-            broken = True
-            continue
-        try:  # 格式说明与字段不合（如文字字段写了 :04d）
-            pattern.format(**{f: 1 if f in ("件号", "卷号", "年度") else "X" for f in FIELDS})
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            out.append(Issue(src.location(("档号", k)), "方案.档号",
-                             f"档号模板写法有误：{exc}（数字字段 件号、卷号、年度 才能写 :04d 这样的格式）"))
-            broken = True
-            continue
+        names = template_fields(pattern)
         need = LEVELS[k]
         if not need <= names:
             out.append(Issue(src.location(("档号", k)), "方案.档号", f"档号模板须含 {'、'.join('{' + n + '}' for n in sorted(need))}"))
             broken = True
+    naming = (d.get("命名") or {}).get("户文件")
+    if naming is not None:
+        problem = regex_problem(naming, "户编号")
+        if problem:
+            out.append(Issue(src.location(("命名", "户文件")), "方案.正则", problem))
     if not out and not broken:  # 模板本身没错时，再试排一遍：同一全宗里不同的件（卷）不能得到同一个档号
         for k, msg in scheme_collisions(d):
             out.append(Issue(src.location(("档号", k)), "方案.档号重复", msg))

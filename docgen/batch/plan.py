@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Iterator
 
 from docgen import __version__
-from docgen.util.fs import safe_filename as safe_name
 from docgen.households.docs import DOC_KINDS
+from docgen.util.fs import safe_filename as safe_name
+from docgen.util.fs import shortened_note
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Job:
     household: str = ""  # 户编号（户档文书）
     village: str = ""
     code: str = ""  # 村代码
+    note: str = ""  # 文件名因过长被缩短时的说明
 
 
 def file_hash(p: Path) -> str:
@@ -56,7 +58,7 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
             vkey = hashlib.sha256(("|".join(keys) + "|" + extra).encode()).hexdigest()
             ledger_keys.append(vkey)
             name = unit_name(village, code, shared)
-            yield Job("台账", f"台账/{safe_name(name)}台账.xlsx", vkey, village=village, code=code)
+            yield Job("台账", f"台账/{safe_name(name)}台账.xlsx", vkey, village=village, code=code, note=shortened_note(name))
             for fmt in fmts:
                 yield Job("公示", f"公示/{safe_name(name)}{year}年拟退出贫困户公示名单.{fmt}",
                           hashlib.sha256(f"公示|{fmt}|{gs_hash}|{vkey}".encode()).hexdigest(), village=village, code=code)
@@ -69,12 +71,13 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
         hkey = hashlib.sha256((h.record + conf).encode("utf-8")).hexdigest()
         units.setdefault(h.village, []).append(hkey)
         base = safe_name(f"{h.hh_id}-{h.head}")
+        note = shortened_note(f"{h.hh_id}-{h.head}") or shortened_note(unit_name(h.village, h.code, shared))
         for k in kinds:
             if k.startswith("收入核算表") and not h.has_income:
                 continue
             key = hashlib.sha256(f"{k}|{tpl_hash[k]}|{hkey}".encode()).hexdigest()
             folder = safe_name(unit_name(h.village, h.code, shared))
-            yield Job(k, f"户档/{folder}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village, h.code)
+            yield Job(k, f"户档/{folder}/{base}-{DOC_KINDS[k][1]}", key, h.hh_id, h.village, h.code, note)
     if current is not None:
         yield from ledgers(current)
     all_keys = "|".join(ledger_keys)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.batch.plan import Job, iter_plan
+from docgen.errors import InputError
 from docgen.util.fs import atomic_write, flush_to_disk
 
 STATE = ".docgen-state.sqlite"
@@ -168,6 +169,11 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     if not isinstance(data, DataFiles):
         data = collect_files(list(data), ym)
     templates = Path(templates or templates_dir()).resolve()
+    from docgen.households.docs import missing_templates
+
+    gone = missing_templates(templates, kinds)
+    if gone:  # 在建缓存、状态库之前就停
+        raise InputError(f"{templates}: 模板目录里缺少 {'、'.join(gone)}（可从 docgen 自带的 templates/ 复制后再改）")
     t0 = time.perf_counter()
     profile = None
     if archive_profile is not None:  # 方案有错时在渲染之前就报
@@ -209,6 +215,8 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         decisions = []
         for j in plan():  # 第一遍：只数（给进度条总数）；--dry-run 时记下每一项
             a = action(j)
+            if j.note and j.note not in s.notes:
+                s.notes.append(j.note)
             s.planned += 1
             s.skipped += a == "跳过"
             if dry_run and on_decision is not None:

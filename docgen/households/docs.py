@@ -20,7 +20,7 @@ from docgen.households.compute import (
 from docgen.households.ledger import ratio_text, remarks, verdicts
 from docgen.errors import RenderError
 from docgen.layout import format_date
-from docgen.render.ooxml import deterministic_zip
+from docgen.render.ooxml import deterministic_zip, set_core_properties
 
 # 户档模板的变量（check-templates 按它检查 Word 模板里用到的变量）。结论与全县汇总同一口径（ledger.verdicts）：
 # income_verdict 收入是否达标、monitor_verdict 是否低于监测线、assurance_verdict 两不愁三保障是否达标、
@@ -42,6 +42,12 @@ DOC_KINDS = {  # 户档文书种类 → (模板，相对于模板目录；文件
     "收入核算表.pdf": ("typst/household_income.typ", "收入核算表.pdf"),
     "户情卡.pdf": ("typst/household_card.typ", "户情卡.pdf"),
 }
+
+
+def missing_templates(folder: Path, kinds) -> list[str]:
+    """模板目录里缺哪些批处理要用的模板（户档各种类与公示名单）。"""
+    need = [DOC_KINDS[k][0] for k in kinds] + ["typst/gongshi.typ"]
+    return [n for n in need if not (Path(folder) / n).is_file()]
 
 
 def kinds_for(formats) -> tuple[str, ...]:
@@ -381,10 +387,5 @@ def _gongshi_docx(title: str, text: dict, unit: str, date: dt.date, cols: list[t
                 ind={**no_indent, "right": int(_signature_right_em(unit, date_text) * em)}),
            para("GWDate", [run(date_text)], ind={**no_indent, "right": 4 * em})]
     write_sections(doc, sect, [("portrait", els)])
-    cp = doc.core_properties
-    stamp = dt.datetime(date.year, date.month, date.day)
-    cp.title, cp.author, cp.last_modified_by, cp.keywords = title, unit, "docgen", "公示名单"
-    cp.subject, cp.comments = "", ""
-    cp.created = cp.modified = cp.last_printed = stamp
-    cp.revision = 1
+    set_core_properties(doc, title=title, author=unit, keywords="公示名单", date=date)
     return save_docx(doc)

@@ -448,33 +448,11 @@ def _not_data(vals: list, first: bool) -> str:
 # ---------------------------------------------------------------- 文件
 
 
-CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
 def sniff(p: Path) -> str | None:
-    """看文件内容而不是扩展名：不能当 .xlsx 读时给出中文的“怎么办”。"""
-    with open(p, "rb") as fh:
-        head = fh.read(8)
-        if head.startswith(CFB_MAGIC):
-            fh.seek(0)
-            blob = fh.read(1 << 20)
-            if "EncryptionInfo".encode("utf-16-le") in blob or "EncryptedPackage".encode("utf-16-le") in blob:
-                return (f"{p.name}: 工作簿设置了打开密码（已加密），docgen 读不了。请在 Excel 中打开它，"
-                        f"“文件 → 信息 → 保护工作簿 → 用密码进行加密”，清空密码后保存，再试")
-            return (f"{p.name}: 是旧版 Excel 格式（.xls，97–2003），docgen 读不了。请在 Excel 或 WPS 中打开，"
-                    f"“另存为”Excel 工作簿（.xlsx）后再试")
-    if not zipfile.is_zipfile(p):
-        return f"{p.name}: 不是有效的 Excel 工作簿（文件已损坏或不完整）。请在 Excel 中打开后重新保存为 .xlsx，或重新导出"
-    try:
-        with zipfile.ZipFile(p) as z:
-            names = set(z.namelist())
-            if "mimetype" in names and b"opendocument" in z.read("mimetype"):
-                return f"{p.name}: 是开放文档表格格式（.ods，扩展名被改成了 .xlsx），docgen 读不了。请在 WPS 或 LibreOffice 中“另存为”.xlsx 后再试"
-            if "xl/workbook.xml" not in names:
-                return f"{p.name}: 不是 Excel 工作簿（缺少 xl/workbook.xml）。请在 Excel 中打开后另存为 .xlsx"
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return f"{p.name}: 工作簿已损坏（无法解压）。请在 Excel 中打开后重新保存，或重新导出"
-    return None
+    """看文件内容而不是扩展名：不能当 .xlsx 读时给出中文的“怎么办”（见 :mod:`docgen.load.package`）。"""
+    from docgen.load.package import package_problem
+
+    return package_problem(p, "xlsx")
 
 
 def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | None = None) -> Iterator[Sheet | Table]:

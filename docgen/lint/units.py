@@ -57,8 +57,12 @@ class LintDoc:
 
 
 def load_lint_doc(path: Path) -> LintDoc:
-    if not path.is_file():
+    if path.is_dir():
+        raise InputError(f"{path}: 是文件夹，不是文件（体检文件夹里的文件请写 文件夹/*.yaml）")
+    if not path.exists():
         raise InputError(f"{path}: 找不到文件")
+    if not path.is_file():
+        raise InputError(f"{path}: 不是普通文件（是管道或设备），docgen 不读")
     suffix = path.suffix.lower()
     if suffix == ".docx":
         return _docx_doc(path)
@@ -238,10 +242,13 @@ def _docx_doc(path: Path) -> LintDoc:
 
     from docgen.render.ooxml import is_continuation
 
+    from docgen.load.package import check_package, open_problem
+
+    check_package(path, "docx")
     try:
         d = Document(str(path))
     except Exception as exc:
-        raise InputError(f"{path.name}: 无法读取 Word 文件（{type(exc).__name__}），请确认是 .docx 格式") from None
+        raise InputError(f"{path.name}: {open_problem(exc, 'docx')}") from None
     doc = LintDoc(path, "docx", docx=d)
     paras: list[tuple[int, str]] = []
     n_para = 0

@@ -38,10 +38,15 @@ def _read_docx(path: Path, where: Location) -> list[tuple[str, object]]:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
+    from docgen.load.package import open_problem, package_problem
+
+    why = package_problem(path, "docx")
+    if why:
+        raise InputError(f"{where}: 附件文件 {why}")
     try:
         doc = Document(str(path))
     except Exception as exc:  # 损坏的或不是 Word 文件
-        raise InputError(f"{where}: 无法读取 Word 文件 {path.name}（{type(exc).__name__}），请确认是 .docx 格式") from None
+        raise InputError(f"{where}: 附件文件 {path.name}: {open_problem(exc, 'docx')}") from None
     parts: list[tuple[str, object]] = []
     lines: list[str] = []
 
@@ -63,17 +68,22 @@ def _read_docx(path: Path, where: Location) -> list[tuple[str, object]]:
             lines.append(("#" * int(m.group(1)) + " " + text) if m else text)
         elif child.tag == qn("w:tbl"):
             flush()
-            parts.append(("table", _table_rows(DocxTable(child, doc))))
+            n_table = sum(1 for kind, _ in parts if kind == "table") + 1
+            parts.append(("table", _table_rows(DocxTable(child, doc), f"{where}: Word 文件 {path.name} 的第 {n_table} 个表格")))
     flush()
     if not parts:
         raise InputError(f"{where}: Word 文件 {path.name} 中没有内容")
     return parts
 
 
-def _table_rows(tbl) -> dict:
-    """Word 表格 → {列, 行}：首行为表头，合并单元格按标记保留。"""
+def _table_rows(tbl, where: str) -> dict:
+    """Word 表格 → {列, 行}：首行为表头，合并单元格按标记保留。空表格、表头一行全空都报错（不悄悄排一张空表）。"""
     grid = docx_table_grid(tbl)
+    if not grid or not any(str(c).strip() not in ("", "<", "^") for row in grid for c in row if c is not None):
+        raise InputError(f"{where}是空的（没有任何文字）：请删掉这个表格或填上内容")
     header, body = grid[0], grid[1:]
+    if not any(str(c).strip() not in ("", "<", "^") for c in header if c is not None):
+        raise InputError(f"{where}第一行（表头）是空的：第一行要写列名")
     width = len(header)
     return {"列": [str(h) if h not in (None, "", "<") else f"列{i + 1}" for i, h in enumerate(header)],
             "行": body or [[""] * width]}

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from docgen.load.package import check_package, open_problem
 from docgen.errors import InputError, Issue, Location
 from docgen.load.tables import docx_table_grid, xlsx_sheet_grid
 from docgen.load.yamlsrc import load_yaml
@@ -59,7 +60,10 @@ def _validate(data: dict, where_row, fname: str, what: str = "任务清单") -> 
             elif loc and loc[0] in ("行", "rows") and len(loc) >= 2 and isinstance(loc[1], int):
                 col = data_columns(data)[loc[2]] if len(loc) > 2 and isinstance(loc[2], int) and loc[2] < len(data_columns(data)) else None
                 msg = str(e) if e else _type_msg(err)
-                issues.append(Issue(where_row(loc[1], col), "任务清单.类型", msg))
+                where = where_row(loc[1], col)
+                if any(i.location == where for i in issues):  # 联合类型（文字/整数/数字）对同一格报了几次：只留第一条
+                    continue
+                issues.append(Issue(where, "任务清单.类型", msg))
             else:
                 key = str(loc[0]) if loc else None
                 issues.append(Issue(Location(fname, field=key), "任务清单." + err["type"], str(e) if e else _type_msg(err)))
@@ -74,17 +78,17 @@ def data_columns(data: dict) -> list[str]:
 
 def _type_msg(err: dict) -> str:
     """pydantic 的类型错误 → 中文（期望什么、得到什么）。"""
+    from docgen.model.base import type_message
+
     t = err["type"]
     got = err.get("input")
     if t == "missing":
         return f"缺少必填项“{err['loc'][-1]}”"
     if t == "extra_forbidden":
         return f"未知的键“{err['loc'][-1]}”"
-    for prefix, want in (("int", "整数（如 2020）"), ("float", "数字"), ("string", "文字"), ("list", "列表"),
-                         ("dict", "映射"), ("date", "日期（如 2020-05-31）"), ("bool", "是/否")):
-        if t.startswith(prefix):
-            return f"应为{want}，得到 {got!r}"
-    return f"应为文字，得到 {got!r}"
+    if t == "too_short" and tuple(err["loc"])[:1] in (("行",), ("rows",)):
+        return "表头下面没有任务行"
+    return f"{type_message(err)}，得到 {got!r}"
 
 
 def _from_yaml(p: Path, year: int | None) -> TaskList:
@@ -138,15 +142,23 @@ def _find_header(rows: list[list[str]]) -> int | None:
 def _from_xlsx(p: Path, year: int | None) -> TaskList:
     import openpyxl
 
+    check_package(p, "xlsx")
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except Exception as exc:
-        raise InputError(f"{p.name}: 无法读取 Excel 文件（{type(exc).__name__}），请确认是 .xlsx 格式") from None
+        raise InputError(f"{p.name}: {open_problem(exc, 'xlsx')}") from None
     for ws in wb.worksheets:
         top = [[str(ws.cell(r, c).value or "").strip() for c in range(1, ws.max_column + 1)]
                for r in range(1, min(ws.max_row, 15) + 1)]
         h = _find_header(top)
         if h is None:
+            # 标题的合并单元格跨了好几行、把表头盖住了：不能悄悄跳过这张表去读后面的（如 docgen 写的“跟踪”表）
+            tall = next((m for m in ws.merged_cells.ranges if m.min_row <= 2 < m.max_row + 1 and m.max_row > m.min_row
+                         and m.max_row <= 15), None)
+            if tall is not None and any(v for row in top[tall.max_row:] for v in row):
+                raise InputError(f"{Location(p.name, ws.title, tall.max_row)}: 找不到表头——标题的合并单元格 {tall.coord} "
+                                 f"占了第 {tall.min_row}–{tall.max_row} 行，盖住了表头；请取消合并，让标题只占一行、"
+                                 "表头（具体任务、责任……）单独一行")
             continue
         header_row = h + 1
         header = top[h]
@@ -154,7 +166,12 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
         columns = [normalise_header(v) if column_role(v) else v for v in header[:ncols]]
         missing = [i + 1 for i, v in enumerate(columns) if not v]
         if missing:
-            raise InputError(f"{Location(p.name, ws.title, header_row, _col_letter(missing[0]))}: 表头第 {missing[0]} 列是空的")
+            col = missing[0]
+            over = next((m for m in ws.merged_cells.ranges if m.min_row < header_row <= m.max_row
+                         and m.min_col <= col <= m.max_col), None)
+            why = (f"：被上方合并的标题单元格 {over.coord} 盖住了，请取消合并，让标题只占第 {over.min_row} 行"
+                   if over is not None else "，每列都要有列名")
+            raise InputError(f"{Location(p.name, ws.title, header_row, _col_letter(col))}: 表头第 {col} 列是空的{why}")
         last = ws.max_row
         while last > header_row and all(ws.cell(last, c).value in (None, "") for c in range(1, ncols + 1)):
             last -= 1
@@ -207,10 +224,11 @@ def _from_docx(p: Path, year: int | None) -> TaskList:
     from docx.oxml.ns import qn
     from docx.table import Table as DocxTable
 
+    check_package(p, "docx")
     try:
         doc = Document(str(p))
     except Exception as exc:
-        raise InputError(f"{p.name}: 无法读取 Word 文件（{type(exc).__name__}），请确认是 .docx 格式") from None
+        raise InputError(f"{p.name}: {open_problem(exc, 'docx')}") from None
     last_text = None
     n = 0
     for child in doc.element.body.iterchildren():

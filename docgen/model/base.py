@@ -67,7 +67,7 @@ StrList = Annotated[list[str], BeforeValidator(_as_list)]
 _TYPE_MESSAGES = {
     "missing": "缺少必填要素",
     "extra_forbidden": "未知的要素",
-    "string_type": "应为文本",
+    "string_type": "应为文字",
     "list_type": "应为列表",
     "dict_type": "应为映射（键: 值）",
     "model_type": "应为映射（键: 值）",
@@ -78,7 +78,40 @@ _TYPE_MESSAGES = {
     "date_type": "应为日期",
     "too_short": "不能为空",
     "string_too_short": "不能为空",
+    "string_too_long": "太长",
+    "too_long": "项数太多",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "int_from_float": "应为整数（不能有小数）",
+    "date_parsing": "应为日期，如 2020-04-01",
+    "date_from_datetime_parsing": "应为日期，如 2020-04-01",
+    "date_from_datetime_inexact": "应为日期（不带时刻），如 2020-04-01",
+    "greater_than": "超出允许的范围（太小）",
+    "greater_than_equal": "超出允许的范围（太小）",
+    "less_than": "超出允许的范围（太大）",
+    "less_than_equal": "超出允许的范围（太大）",
+    "enum": "不是可选的取值之一",
+    "union_tag_invalid": "写法不对",
+    "string_pattern_mismatch": "格式不对",
+    "json_invalid": "格式不对",
+    "none_required": "这里不该有内容",
 }
+
+
+def type_message(err: dict) -> str:
+    """pydantic 的一条类型错误 → 中文“期望什么”（不认识的类型也不漏出 pydantic 的英文原话）。"""
+    etype = err["type"]
+    if etype == "literal_error":  # 只能取几个值之一：列出可选的值
+        options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        return f"应为 {'、'.join(options)} 之一"
+    if etype in _TYPE_MESSAGES:
+        return _TYPE_MESSAGES[etype]
+    for prefix, want in (("int", "整数"), ("float", "数字"), ("decimal", "数字"), ("string", "文字"), ("str", "文字"),
+                         ("list", "列表"), ("tuple", "列表"), ("dict", "映射（键: 值）"), ("date", "日期，如 2020-04-01"),
+                         ("bool", "是/否")):
+        if etype.startswith(prefix):
+            return f"应为{want}"
+    return "取值不对"
 
 
 def _model_keys(model: type[BaseModel]) -> list[str]:
@@ -126,10 +159,7 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
                     field_name = error.field
                     keypath = (error.field,) if isinstance(src.data, dict) and error.field in src.data else ()
             else:
-                base = _TYPE_MESSAGES.get(etype, err["msg"])
-                if etype == "literal_error":  # 只能取几个值之一：列出可选的值（pydantic 的原话是英文）
-                    options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
-                    base = f"应为 {'、'.join(options)} 之一"
+                base = type_message(err)
                 msg = f"{base}，得到 {err.get('input')!r}" if "input" in err else base
             location = src.location(keypath, field_name or None)
             issues.append(Issue(location, f"{what}.{etype}", msg))

@@ -19,13 +19,23 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1→一，10→十，12→十二，21→二十一（公文序号用到九十九足够）。"""
-    if n <= 0 or n >= 100:
-        raise ValueError(n)
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return CN_DIGITS[ones]
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    """1→一，10→十，12→十二，21→二十一，105→一百零五，110→一百一十，1001→一千零一（到 9999）。"""
+    if n <= 0 or n >= 10000:
+        raise ValueError(f"序号 {n} 超出了 1–9999")
+    if n < 20:
+        return ("十" if n >= 10 else "") + (CN_DIGITS[n % 10] if n % 10 or n < 10 else "") if n >= 10 else CN_DIGITS[n]
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = n // value % 10
+        if d:
+            if zero and out:
+                out += "零"
+            out += CN_DIGITS[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 def heading_number(level: int, n: int) -> str:

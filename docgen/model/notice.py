@@ -192,8 +192,12 @@ class Notice(Model):
     @field_validator("copy_no", mode="before")
     @classmethod
     def _copy_no_int(cls, v: Any) -> Any:
-        if isinstance(v, int):
-            raise ValueError(f"份号应为 6 位数字文本，请加引号书写，如 \"{v:06d}\"")
+        if isinstance(v, bool) or isinstance(v, float):
+            raise ValueError(f"份号应为 6 位阿拉伯数字，如 \"000123\"，得到 {v!r}")
+        if isinstance(v, int):  # 以 0 开头的写法 docgen 按原文读成文字；这里是不带前导 0 的数
+            if 0 <= v <= 999999:
+                raise ValueError(f"份号应为 6 位，不足 6 位前面补 0：写成 \"{v:06d}\"（加引号）")
+            raise ValueError(f"份号应为 6 位阿拉伯数字，如 \"000123\"，得到 {v}（{len(str(abs(v)))} 位）")
         return v
 
     @field_validator("urgency")

@@ -19,7 +19,7 @@ from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, mm, text_width_em, 
 from docgen.model.body import Block
 from docgen.render.context import NoticeView
 from docgen.render.env import templates_dir
-from docgen.render.ooxml import CONTINUATION_STYLE, deterministic_zip, el, para, run, spacer_para
+from docgen.render.ooxml import CONTINUATION_STYLE, deterministic_zip, el, para, run, set_core_properties, spacer_para
 
 G = GB9704
 EM = EM_TWIP  # 3号字一个字宽（twip）
@@ -523,7 +523,8 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
             segments.append(("portrait" if v.fmt == "信函" else "banji", []))
             tbl, height = _banji_table(v, floating=False)
             # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除
-            rules = 0 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)
+            # 信函的版记页照常有页码：LibreOffice 把页脚的行高算进版心（约少 10 twip），多留 1 pt
+            rules = 20 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(spacer_para(spacer), tbl, spacer_para(1))
         else:
@@ -537,16 +538,5 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
 
 
 def _core_properties(doc, v: NoticeView) -> None:
-    cp = doc.core_properties
-    d = v.notice.date
-    stamp = dt.datetime(d.year, d.month, d.day)
-    cp.title = v.notice.title_text
-    cp.author = "、".join(v.signature)
-    cp.last_modified_by = "docgen"
-    cp.keywords = v.notice.number_text
-    cp.subject = v.notice.number_text
-    cp.created = stamp
-    cp.modified = stamp
-    cp.last_printed = stamp
-    cp.revision = 1
-    cp.comments = ""
+    set_core_properties(doc, title=v.notice.title_text, author="、".join(v.signature), keywords=v.notice.number_text,
+                        subject=v.notice.number_text, date=v.notice.date)

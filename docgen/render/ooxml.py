@@ -190,3 +190,22 @@ def is_continuation(p: etree._Element) -> bool:
     """段落 ``w:p`` 是不是 docgen 拆出的“公文正文（续）”。"""
     style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
     return style is not None and style.get(qn("w:val")) == CONTINUATION_STYLE
+
+
+def set_core_properties(doc, *, title: str, author: str, keywords: str = "", subject: str = "",
+                        date=None) -> None:
+    """Word 文件的“属性”（标题、作者、关键词……）。每项最多 255 个字（Office 的限制，python-docx 超出即报错）：
+    过长的标题（一份几百字的标题、几百字的村名）截断并以“…”结尾——文件正文里的文字不受影响。日期不取时钟。"""
+    import datetime as dt
+
+    def fit(s: str) -> str:
+        s = str(s or "")
+        return s if len(s) <= 255 else s[:254] + "…"
+
+    cp = doc.core_properties
+    cp.title, cp.author, cp.last_modified_by = fit(title), fit(author), "docgen"
+    cp.keywords, cp.subject, cp.comments = fit(keywords), fit(subject), ""
+    if date is not None:
+        stamp = dt.datetime(date.year, date.month, date.day)
+        cp.created = cp.modified = cp.last_printed = stamp
+    cp.revision = 1

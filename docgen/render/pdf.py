@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from docgen.errors import RenderError
 from docgen.fonts import FontSet
+from docgen.render.justify import justify_paragraph
 from docgen.layout import GB9704, joint_row_gap_pt, letter_foot_top_mm, mm, text_width_em
 from docgen.render.context import NoticeView
 from docgen.render.env import make_env, templates_dir
@@ -54,7 +55,26 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "banji_own_page": banji_own_page,
         "banji_numbered": banji_numbered,
         "created": v.notice.date.isoformat(),
+        "justify": _justifier(fonts),
     }
+
+
+_ROLE_OF_CLASS = {None: "fs", "h1": "ht", "h2": "kt"}
+
+
+def _justifier(fonts: FontSet):
+    """模板里的 justify(块)：一段正文（标题部分用标题字体）逐行两端对齐的 HTML。"""
+    def ascii_em(ch: str, cls: str | None) -> float:
+        return fonts.ascii_advances(_ROLE_OF_CLASS.get(cls, "fs")).get(ch, 0.5)
+
+    def justify(b) -> Markup:
+        if b.level == 0:
+            parts = [(b.text, None)]
+        else:
+            parts = [(f"{b.number}{b.text}", f"h{b.level}"), (b.runin or "", None)]
+        return justify_paragraph(parts, ascii_em)
+
+    return justify
 
 
 def render_notice_html(v: NoticeView, fonts: FontSet, **kw) -> str:

@@ -12,7 +12,7 @@ from docgen.layout import GB9704, break_title, mm, text_width_em, twip
 from docgen.model.table import regions
 from docgen.model.tasklist import STATUSES, TaskList
 from docgen.render.context import table_view
-from docgen.render.ooxml import para, run, workbook_bytes
+from docgen.render.ooxml import para, run, set_core_properties, workbook_bytes
 
 FIXED_DATE = dt.datetime(2000, 1, 1)  # 清单没有日期时写入文件属性的固定日期（保证同一输入得到相同字节）
 
@@ -67,13 +67,7 @@ def render_tasklist_docx(tl: TaskList) -> bytes:
     from docgen.render.docx import write_sections
 
     write_sections(doc, sect, [("standalone", els)])
-    cp = doc.core_properties
-    stamp = _doc_date(tl)
-    cp.title = tl.title or "任务清单"
-    cp.keywords = year_keyword(tl)
-    cp.author = cp.last_modified_by = "docgen"
-    cp.created = cp.modified = cp.last_printed = stamp
-    cp.revision = 1
+    set_core_properties(doc, title=tl.title or "任务清单", author="docgen", keywords=year_keyword(tl), date=_doc_date(tl))
     return save_docx(doc)
 
 

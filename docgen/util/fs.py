@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 import unicodedata
@@ -13,14 +14,34 @@ from typing import BinaryIO
 ILLEGAL = set('<>:"/\\|?*')
 
 
-def safe_filename(name: str, limit: int = 120) -> str:
-    """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；过长截断。
-    档案包、户档、台账的文件名都用它，生成的路径不会越出输出文件夹。"""
+NAME_LIMIT_BYTES = 150  # 文件系统一个名字最多 255 字节（UTF-8 汉字 3 字节）；留出后缀与临时文件名的余量
+
+
+def _clean(name: str) -> str:
     s = unicodedata.normalize("NFC", str(name))
-    s = "".join("_" if c in ILLEGAL or ord(c) < 32 else c for c in s).strip().rstrip(".")
-    if s in ("", ".", ".."):
-        s = "_"
-    return s[:limit]
+    s = "".join("_" if c in ILLEGAL or ord(c) < 32 or c == "\x7f" else c for c in s).strip().rstrip(".")
+    return "_" if s in ("", ".", "..") else s
+
+
+def safe_filename(name: str, limit: int = NAME_LIMIT_BYTES) -> str:
+    """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；
+    超过 `limit` 字节（UTF-8）时缩短：保留开头、接“~”与原名的 8 位哈希，缩短后仍互不相同、看得出是谁。
+    档案包、户档、台账的文件名都用它，生成的路径不会越出输出文件夹。"""
+    s = _clean(name)
+    if len(s.encode("utf-8")) <= limit:
+        return s
+    tag = "~" + hashlib.sha256(s.encode("utf-8")).hexdigest()[:8]
+    keep = s
+    while len((keep + tag).encode("utf-8")) > limit:
+        keep = keep[:-1]
+    return keep.rstrip(". ") + tag
+
+
+def shortened_note(name: str, limit: int = NAME_LIMIT_BYTES) -> str:
+    """`name` 做文件名时被缩短了就说一句（否则空串）。"""
+    if len(_clean(name).encode("utf-8")) <= limit:
+        return ""
+    return f"“{name[:16]}……”太长（超过 {limit} 字节），做文件名时缩短为“{safe_filename(name, limit)}”"
 
 
 @contextlib.contextmanager

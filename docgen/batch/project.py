@@ -1,0 +1,118 @@
+"""批处理的项目文件（项目.yaml）：一次读完、一次查完，全部问题一起报（`文件:行:键`），在做任何事之前。
+
+CLI（`docgen batch 项目.yaml`）与工作台都用 :func:`load_project`；命令行选项只是覆盖其中的值。
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import InputError, Issue
+from docgen.load.yamlsrc import YamlSource, load_yaml
+
+KEYS = ("数据", "模板目录", "配置", "格式", "档案方案", "输出目录")
+FORMATS = ("docx", "pdf")
+
+
+@dataclass
+class Project:
+    path: Path
+    data: list[Path] = field(default_factory=list)
+    templates: Path | None = None
+    config: Path | None = None
+    formats: list[str] | None = None
+    archive: str | None = None
+    out: Path | None = None
+
+
+def parse_formats(value, where: str) -> list[str]:
+    """户档格式：列表 [docx, pdf] 或 “docx,pdf”。`where` 是出错时要指给用户的地方（选项名或 文件:行:键）。"""
+    items = value if isinstance(value, list) else str(value).split(",")
+    out = [str(x).strip().lower() for x in items if str(x).strip()]
+    bad = [x for x in out if x not in FORMATS]
+    if bad or not out:
+        raise InputError(f"{where}: 户档格式只能是 docx、pdf（可以都写），得到 {'、'.join(bad) or '空'}")
+    return out
+
+
+def _text(src: YamlSource, key: str, issues: list[Issue]) -> str | None:
+    v = src.data.get(key)
+    if v is None:
+        return None
+    if isinstance(v, (dict, list)) or isinstance(v, bool) or str(v).strip() == "":
+        issues.append(Issue(src.location((key,), key), "project.type", "应为一个文件或文件夹的名称（文字）"))
+        return None
+    return str(v).strip()
+
+
+def load_project(path: str | Path) -> Project:
+    """读并检查项目文件。任何一处有误都抛出 InputError，列出全部问题；路径相对于项目文件所在的文件夹。"""
+    from docgen.households.docs import missing_templates
+
+    p = Path(path)
+    src = load_yaml(p)
+    name = src.display_name
+    if not isinstance(src.data, dict):
+        kind = "列表" if isinstance(src.data, list) else "一段文字"
+        raise InputError(f"{name}:1: 项目文件应为“键: 值”的映射（{'、'.join(KEYS)}），这里是{kind}")
+    base = p.parent
+    issues: list[Issue] = []
+    proj = Project(p)
+    for k in src.data:
+        if k not in KEYS:
+            issues.append(Issue(src.location((k,), str(k)), "project.unknown-key",
+                                f"未知的项目设置“{k}”，可用：{'、'.join(KEYS)}"))
+    data = src.data.get("数据")
+    if data is not None:
+        items = [data] if isinstance(data, str) else data  # 只有一个数据文件夹时可以直接写文字
+        if not isinstance(items, list) or not items:
+            issues.append(Issue(src.location(("数据",), "数据"), "project.type",
+                                "应为数据文件或文件夹的名称，或它们的列表，如 [户籍导出.xlsx, 问题.xlsx]"))
+        else:
+            for i, item in enumerate(items):
+                where = src.location(("数据", i) if isinstance(data, list) else ("数据",), "数据")
+                if not isinstance(item, str) or not item.strip():
+                    issues.append(Issue(where, "project.type", f"第 {i + 1} 项应为文件或文件夹的名称，得到 {item!r}"))
+                    continue
+                f = base / item
+                if not f.exists():
+                    issues.append(Issue(where, "project.missing", f"找不到“{item}”（相对于项目文件所在的文件夹 {base}）"))
+                proj.data.append(f)
+    tpl = _text(src, "模板目录", issues)
+    if tpl is not None:
+        proj.templates = base / tpl
+        if not proj.templates.is_dir():
+            issues.append(Issue(src.location(("模板目录",), "模板目录"), "project.missing", f"模板目录“{tpl}”不存在"))
+    cfg = _text(src, "配置", issues)
+    if cfg is not None:
+        proj.config = base / cfg
+        if not proj.config.is_file():
+            issues.append(Issue(src.location(("配置",), "配置"), "project.missing", f"配置文件“{cfg}”不存在"))
+    if src.data.get("格式") is not None:
+        try:
+            proj.formats = parse_formats(src.data["格式"], str(src.location(("格式",), "格式")))
+        except InputError as exc:
+            issues.append(Issue(src.location(("格式",), "格式"), "project.format", exc.message.split(": ", 1)[1]))
+    if proj.templates is not None and proj.templates.is_dir():
+        from docgen.households.docs import kinds_for
+
+        gone = missing_templates(proj.templates, kinds_for(proj.formats or list(FORMATS)))
+        if gone:
+            issues.append(Issue(src.location(("模板目录",), "模板目录"), "project.template",
+                                f"模板目录“{tpl}”里缺少：{'、'.join(gone)}（可从 docgen 自带的 templates/ 复制后再改）"))
+    arc = _text(src, "档案方案", issues)
+    if arc is not None:
+        proj.archive = str(base / arc) if arc.endswith((".yaml", ".yml")) else arc
+        from docgen.archive.profile import load_profile
+
+        try:
+            load_profile(proj.archive)
+        except InputError as exc:
+            issues.append(Issue(src.location(("档案方案",), "档案方案"), "project.archive", str(exc)))
+    out = _text(src, "输出目录", issues)
+    if out is not None:
+        proj.out = base / out
+    if issues:
+        raise InputError(f"{name}: 项目文件有 {len(issues)} 处问题（都改好再运行；什么都还没有做）", issues)
+    return proj
