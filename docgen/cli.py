@@ -48,15 +48,36 @@ ZH_CLICK = {
     "(Possible options: {possibilities})": "（可能是：{possibilities}）",
     "Aborted!": "已中止。",
     "{value} is not in the range {range}.": "{value} 不在允许的范围 {range} 内。",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
     "{value!r} is not {choice}.": "{value!r} 不可用，只能是 {choice}。",
     "{value!r} is not one of {choices}.": "{value!r} 不可用，应为 {choices} 之一。",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹，不是文件。",
     "{name} {filename!r} is a file.": "{name} {filename!r} 是文件，不是文件夹。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 没有读取权限。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 没有写入权限。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
+    "Could not open file {filename!r}: {message}": "打不开文件 {filename!r}：{message}",
+    "Option {name!r} requires an argument.": "选项 {name!r} 后面要跟一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面要跟 {nargs} 个值。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 后面不能跟值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 要有 {nargs} 个值。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats} 之一。",
+    "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是 是/否 的写法，可用：{states}",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Invalid start character for option ({option})": "选项的开头字符不对（{option}）",
+    "unknown error": "未知错误",
     "file": "文件",
     "directory": "文件夹",
     "path": "路径",
+    "integer": "整数",
+    "float": "数字",
+    "integer range": "整数",
+    "float range": "数字",
+    "boolean": "是/否",
+    "text": "文字",
+    "filename": "文件名",
 }
 
 
@@ -73,6 +94,20 @@ for _mod in (click.core, click.exceptions, click.formatting, click.decorators, c
         _mod._ = _zh
     if hasattr(_mod, "ngettext"):
         _mod.ngettext = _ngettext_zh
+
+
+def _zh_period(cls):
+    """click 在“缺少参数 '输入文件'”之类的句末写死了英文句点：换成中文句号。"""
+    original = cls.format_message
+
+    def format_message(self):
+        text = original(self)
+        return text[:-1] + "。" if text.endswith(".") and not text.endswith("..") else text
+
+    cls.format_message = format_message
+
+
+_zh_period(click.exceptions.MissingParameter)
 
 
 @click.group(context_settings=CONTEXT, no_args_is_help=True)

@@ -101,9 +101,14 @@ def _zh(e) -> str:
     if v == "type":
         want = {"string": "文字", "object": "映射", "array": "列表", "integer": "整数"}.get(str(e.validator_value), e.validator_value)
         return f"应为{want}，得到 {e.instance!r}"
-    if v in ("minimum", "maximum", "minItems", "minLength", "minProperties"):
-        return f"取值不满足 {v} = {e.validator_value}：{e.instance!r}"
-    return e.message
+    limits = {"minimum": f"不能小于 {e.validator_value}", "maximum": f"不能大于 {e.validator_value}",
+              "minItems": f"至少要有 {e.validator_value} 项", "maxItems": f"最多 {e.validator_value} 项",
+              "minLength": "不能为空" if e.validator_value == 1 else f"至少 {e.validator_value} 个字",
+              "maxLength": f"最多 {e.validator_value} 个字", "minProperties": f"至少要有 {e.validator_value} 项",
+              "uniqueItems": "不能有重复的项"}
+    if v in limits:
+        return f"{limits[v]}，得到 {e.instance!r}"
+    return f"写法不对，得到 {e.instance!r}"  # jsonschema 的原话是英文，不给用户看
 
 
 _NUMERIC = ("件号", "卷号", "年度")
@@ -115,14 +120,18 @@ _RE_ERRORS = (  # re.error 的英文 → 中文
     ("multiple repeat", "连写了两个重复符号"), ("bad escape", "反斜杠“\\”后面的写法不对"),
     ("missing group name", "命名组要写成 (?P<户编号>…)"), ("bad character in group name", "命名组的名字写法不对"),
     ("unknown extension", "(? 后面的写法不对，命名组要写成 (?P<户编号>…)"),
-    ("redefinition of group name", "同一个命名组写了两次"), ("unterminated", "括号或方括号没有配对"),
+    ("redefinition of group name", "同一个命名组写了两次"), ("min repeat greater than max", "重复次数 {m,n} 写反了（m 大于 n）"), ("unterminated", "括号或方括号没有配对"),
 )
 
 
 def regex_problem(pattern: str, group: str) -> str:
     """用户写的正则表达式有什么问题（中文；没有问题时为空串）。只编译、不执行。"""
+    import warnings
+
     try:
-        rx = re.compile(pattern)
+        with warnings.catch_warnings():  # “可能是嵌套的字符集”之类的 FutureWarning 不打给用户
+            warnings.simplefilter("ignore")
+            rx = re.compile(pattern)
     except re.error as exc:
         msg = next((zh for en, zh in _RE_ERRORS if en in str(exc.msg)), "写法不对")
         pos = f"（第 {exc.pos + 1} 个字符附近）" if exc.pos is not None else ""

@@ -65,7 +65,7 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_PLAIN_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
                           r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
@@ -100,6 +100,7 @@ _PROBLEMS = (
     ("could not find expected ':'", "缺少冒号“:”（键与值之间要用“: ”隔开），或引号没有配对"),
     ("did not find expected key", "缩进不对：同一层的键要左对齐"),
     ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的“- ”要左对齐"),
+    ("sequence entries are not allowed", "这里不能出现列表项“- ”：列表项要另起一行并缩进；值以“-”开头时请加引号"),
     ("expected <block end>", "缩进不对：同一层的键或列表项要左对齐，不能混写“- 项”与“键: 值”"),
     ("expected '<document start>'", "多出了括号或其他字符"),
     ("found undefined alias", "不支持 YAML 的锚点与别名（& 与 *）：请把要重复的内容直接写出来"),
@@ -130,6 +131,9 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], issues: lis
         for knode, vnode in node.value:
             key = knode.value if isinstance(knode, yaml.ScalarNode) else str(knode.value)
             line = knode.start_mark.line + 1
+            if isinstance(key, str) and (bad := _CONTROL.search(key)):
+                issues.append(Issue(Location(fname, row=line, field=_field(path)), "yaml.control-char",
+                                    f"键里有不可见的控制字符（U+{ord(bad.group()):04X}），请删除"))
             if key in seen:
                 issues.append(Issue(Location(fname, row=line, field=str(key)), "yaml.duplicate-key",
                                     f"键“{key}”重复出现（第 {seen[key]} 行已有），请只保留一个"))

@@ -206,13 +206,16 @@ def _suggest(model: type[BaseModel], loc: tuple, key: str, what: str) -> str:
     import difflib
 
     sub = _submodel(model, loc) or model
-    keys: list[str] = []
+    shown: dict[str, str] = {}  # 每个写法 → 给用户看的中文要素名（英文别名也指向中文名）
     for f in sub.model_fields.values():
         if isinstance(f.validation_alias, AliasChoices):
-            keys.extend(str(c) for c in f.validation_alias.choices)
-    cn = [k for k in keys if not k.isascii()]
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.4)
-    hint = f"，是不是要写“{close[0]}”？" if close else "。"
+            choices = [str(c) for c in f.validation_alias.choices]
+            zh_name = next((c for c in choices if not c.isascii()), choices[0])
+            shown.update({c: zh_name for c in choices})
+    cn = list(dict.fromkeys(v for v in shown.values() if not v.isascii()))
+    pool = list(shown) if key.isascii() else cn  # 中文的键只与中文要素名比
+    close = difflib.get_close_matches(key, pool, n=1, cutoff=0.4)
+    hint = f"，是不是要写“{shown[close[0]]}”？" if close else "。"
     return f"{hint}可用的要素：{'、'.join(cn)}"
 
 
