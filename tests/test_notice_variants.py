@@ -69,7 +69,7 @@ def test_copy_number_classification_urgency(write_yaml):
 
 
 @pytest.mark.parametrize("text,fragment", [
-    ('份号: 123\n', "份号应为 6 位数字文本"),
+    ('份号: 123\n', "不足 6 位前面补 0"),
     ('份号: "12a"\n', "份号应为 6 位阿拉伯数字"),
     ('密级: 内部\n', "密级应为"),
     ('紧急程度: 很急\n', "紧急程度应为"),
