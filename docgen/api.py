@@ -70,6 +70,9 @@ def _notice_from(src: YamlSource) -> Notice:
     return notice.model_copy(update={"attachments": atts})
 
 
+MAX_IMAGE_PIXELS = 25_000_000  # 印章、签名章 5000×5000 以内足够（300 dpi 的 42 mm 印章约 500×500）
+
+
 def check_image(path: Path, where: str, what: str) -> None:
     """印章、签名章须是能打开的 PNG 或 JPEG 图片。"""
     if not path.is_file():
@@ -77,13 +80,25 @@ def check_image(path: Path, where: str, what: str) -> None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
+        with Image.open(path) as im:  # 只读文件头：像素数超过 PIL 的上限（解压炸弹）时这里就报 DecompressionBombError
+            w, h = im.size
             im.verify()
             fmt = im.format
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise InputError(f"{where}: {path.name} 的像素太多：{what}请缩到 2000×2000 像素以内") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombWarning):
         raise InputError(f"{where}: {path.name} 不是能打开的图片，{what}应为 PNG 或 JPEG（透明底的 PNG 最好）") from None
     if fmt not in ("PNG", "JPEG"):
         raise InputError(f"{where}: {path.name} 是 {fmt} 图片，{what}应为 PNG 或 JPEG") from None
+    if w * h > MAX_IMAGE_PIXELS:
+        raise InputError(f"{where}: {path.name} 有 {w}×{h} 像素，太大了：{what}请缩到 2000×2000 像素以内")
+    try:  # Word 版由 python-docx 读图片头：它读不了的 JPEG（CMYK、没有 JFIF/EXIF 头）在这里就说，不等到写 Word 时出错
+        from docx.image.image import Image as DocxImage
+
+        DocxImage.from_file(str(path))
+    except Exception:  # noqa: BLE001 — python-docx 的各种“认不出”
+        raise InputError(f"{where}: {path.name} 这种 {fmt} 写法 Word 读不了（如 CMYK 颜色的 JPEG），"
+                         f"请在画图或 WPS 里另存为 PNG 后再用") from None
 
 
 def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:
@@ -138,6 +153,10 @@ def _render_tasklist(tl, fmt: str, fonts: FontSet) -> bytes:
 def render_file(src: str | Path, out: str | Path, fonts: FontSet | None = None) -> Path:
     """渲染 `src` 并原子写出到 `out`；出错时不留下任何输出文件。"""
     out = Path(out)
+    if out.is_dir():
+        raise InputError(f"{out}: 是文件夹——-o 要给文件名，如 {out / (Path(src).stem + '.pdf')}")
+    if out.exists() and out.resolve() == Path(src).resolve():
+        raise InputError(f"{out}: 输出会覆盖输入文件本身，请换一个输出文件名")
     data = render_document(src, out.suffix, fonts)
     atomic_write(out, data)
     return out

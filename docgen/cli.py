@@ -145,6 +145,8 @@ def render_cmd(ctx: click.Context, input_path: Path, output: Path, font_dirs: tu
     from docgen.fonts import FontSet
 
     def run() -> None:
+        if output.is_dir():
+            raise InputError(f"{output}: 是文件夹——-o 要给文件名，如 {output / (input_path.stem + '.pdf')}")
         if output.suffix.lower() not in ALL_FORMATS:
             raise InputError(f"{output}: 不支持的输出格式“{output.suffix or '（无扩展名）'}”，请用 {'、'.join(ALL_FORMATS)}")
         if not input_path.is_file():
@@ -361,6 +363,8 @@ def parse_period(value: str, where: str) -> tuple[int, int]:
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value or ""):
         raise InputError(f"{where} 应写作 YYYY-MM，如 2020-12，得到 {value!r}")
+    if not 2000 <= int(value[:4]) <= 2100:
+        raise InputError(f"{where} 的年份应在 2000–2100 之间，得到 {value!r}")
     return int(value[:4]), int(value[5:7])
 
 
@@ -681,6 +685,26 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     _guard(ctx, run)
 
 
+def os_error_zh(exc: OSError) -> str:
+    """OSError → 中文：哪个文件、什么问题、怎么办。"""
+    import errno
+
+    name = exc.filename or ""
+    msgs = {
+        errno.EACCES: "没有权限（请检查文件夹的权限，或换一个自己的文件夹）",
+        errno.EPERM: "不允许这样做（文件被锁定或设成了只读）",
+        errno.EEXIST: "已经有同名的文件（这里要的是文件夹）",
+        errno.EISDIR: "是文件夹（这里要的是文件名，如 通知.docx）",
+        errno.ENOTDIR: "路径中有一级不是文件夹而是文件",
+        errno.ENOSPC: "磁盘满了，请腾出空间后再试",
+        errno.ENAMETOOLONG: "文件名太长",
+        errno.EROFS: "在只读的磁盘上，写不进去",
+        errno.ENOENT: "找不到",
+    }
+    what = msgs.get(exc.errno, f"读写出错（{exc.strerror or '未知原因'}）")
+    return f"{name}: {what}" if name else what
+
+
 def _guard(ctx: click.Context, fn) -> None:
     """把异常变成中文提示与退出码：输入错误 2，内部错误 1。"""
     verbose = bool(ctx.obj and ctx.obj.get("verbose"))
@@ -697,6 +721,11 @@ def _guard(ctx: click.Context, fn) -> None:
     except KeyboardInterrupt:
         err.print("已中断。")
         sys.exit(130)
+    except OSError as exc:  # 读写文件时环境的问题（权限、已有同名文件、磁盘满）：说清楚是哪个文件，退出码 2
+        if verbose:
+            err.print_exception()
+        err.print(Text.assemble(("出错：", "red"), os_error_zh(exc)))
+        sys.exit(2)
     except Exception as exc:  # 内部错误：给出一行说明，--verbose 看调用栈
         if verbose:
             err.print_exception()

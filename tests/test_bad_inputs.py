@@ -30,7 +30,7 @@ ALLOWED = {"yaml", "yml", "xlsx", "docx", "json", "excel", "word", "office", "li
            "false", "link", "bold", "http", "passwd", "file", "real", "project", "format", "type", "unknown", "missing",
            "template", "archive", "value_error", "extra_forbidden", "literal_error", "control", "char", "duplicate",
            "error", "date_bad", "list", "odt", "ods", "opendocument", "spreadsheet", "mimetype", "content", "sheet",
-           "windows", "findings", "fixed", "lint", "jpeg", "default", "jiangxi"}
+           "windows", "findings", "fixed", "lint", "jpeg", "default", "jiangxi", "python", "object", "system", "binary"}
 
 
 def test_corpus_is_large_enough():
@@ -82,3 +82,120 @@ def test_bad_input_class(cls, corpus, tmp_path):
         assert not english_words(text, case), (english_words(text, case), label)
         assert not list(tmp_path.glob(f"{out.name}*")), f"{label}：留下了输出 {list(tmp_path.glob(out.name + '*'))}"
     assert listing(corpus) == before, f"语料文件夹里多出了：{listing(corpus) - before}"
+
+
+# ---------------------------------------------------------------- 数据不对劲但能做：照做，不丢东西、不解释
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "households"
+
+
+def _sample_with(tmp_path: Path, edit) -> Path:
+    """复制样例数据，`edit(工作簿)` 改导出表后存回。"""
+    import openpyxl
+
+    data = tmp_path / "数据"
+    shutil.copytree(SAMPLE, data)
+    wb = openpyxl.load_workbook(data / "户籍导出.xlsx")
+    edit(wb)
+    wb.save(data / "户籍导出.xlsx")
+    return data
+
+
+def _column(ws, name: str) -> int:
+    return [c.value for c in ws[1]].index(name) + 1
+
+
+def test_text_starting_with_equals_is_not_a_formula(tmp_path):
+    """户主名写成“=HYPERLINK(…)”：台账、汇总里是文字，不是可点的公式。"""
+    import openpyxl
+
+    def edit(wb):
+        ws = wb["贫困户成员信息"]
+        c = ws.cell(2, _column(ws, "姓名"), '=HYPERLINK("http://x","点我")')
+        c.data_type = "s"  # 导出表里是文字（不是公式）
+
+    data = _sample_with(tmp_path, edit)
+    out = tmp_path / "出"
+    res = CliRunner().invoke(cli, ["ledger", str(data), "--period", "2020-12", "-o", str(out), "--docs", "none", "-j", "1"])
+    assert res.exit_code == 0, res.stderr
+    seen = 0
+    for f in out.rglob("*.xlsx"):
+        wb = openpyxl.load_workbook(f)
+        for ws in wb:
+            for row in ws.iter_rows():
+                for c in row:
+                    assert c.data_type != "f", (f.name, c.coordinate, c.value)
+                    seen += isinstance(c.value, str) and c.value.startswith("=HYPERLINK")
+    assert seen
+
+
+def test_villages_whose_file_names_clash_do_not_overwrite(tmp_path):
+    """“甲:乙村”与“甲?乙村”做成文件名都是“甲_乙村”：各出各的台账与户档文件夹，一个都不少。"""
+    def edit(wb):
+        ws = wb["贫困户成员信息"]
+        col = _column(ws, "村")
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, col, "甲:乙村" if ws.cell(r, col).value == "示例甲村" else "甲?乙村")
+
+    data = _sample_with(tmp_path, edit)
+    (data / "村.yaml").unlink()
+    out = tmp_path / "出"
+    res = CliRunner().invoke(cli, ["ledger", str(data), "--period", "2020-12", "-o", str(out), "--docs", "docx", "-j", "1"])
+    assert res.exit_code == 0, res.stderr
+    ledgers = sorted(p.name for p in (out / "台账").iterdir())
+    folders = sorted(p.name for p in (out / "户档").iterdir())
+    assert len(ledgers) == 2 and len(set(ledgers)) == 2, ledgers
+    assert len(folders) == 2, folders
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    out = tmp_path / "出"
+    res = CliRunner().invoke(cli, ["batch", "--data", str(SAMPLE), "--period", "2020-12", "-o", str(out), "--dry-run",
+                                   "-j", "1"])
+    assert res.exit_code == 0 and "计划" in res.stdout, res.stderr
+    assert not out.exists()
+
+
+def test_problems_that_fit_no_village_are_reported(tmp_path):
+    """问题表里村名、涉及户都对不上的行：不悄悄消失，check 给出 文件:工作表:行:字段 的警告。"""
+    import openpyxl
+
+    data = tmp_path / "数据"
+    shutil.copytree(SAMPLE, data)
+    wb = openpyxl.load_workbook(data / "问题.xlsx")
+    ws = wb.worksheets[0]
+    head = [c.value for c in ws[1]]
+    ws.cell(2, head.index("村") + 1, "没有这个村")
+    ws.cell(2, head.index("涉及户") + 1).value = None  # ws.cell(行, 列, None) 不会清空
+    ws.cell(3, head.index("涉及户") + 1, "9999999999999999")
+    wb.save(data / "问题.xlsx")
+    res = CliRunner().invoke(cli, ["check", str(data), "--period", "2020-12", "--format", "json"])
+    import json
+
+    found = [i for i in json.loads(res.stdout)["issues"] if i["code"] == "REF003"]
+    assert {(i["row"], i["field"]) for i in found} >= {(2, "村"), (3, "涉及户")}, found
+
+
+def test_newline_in_village_name_keeps_bags_valid(tmp_path):
+    """村名里有换行（导出表单元格里按了 Alt+回车）：档案包的 bag-info.txt 仍是一条一行，bagit 认得。"""
+    import bagit
+
+    def edit(wb):
+        ws = wb["贫困户成员信息"]
+        col = _column(ws, "村")
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, col).value == "示例甲村":
+                ws.cell(r, col).value = "示例\n甲村"
+
+    data = _sample_with(tmp_path, edit)
+    (data / "村.yaml").unlink()
+    out = tmp_path / "出"
+    res = CliRunner().invoke(cli, ["batch", "--data", str(data), "--period", "2020-12", "-o", str(out), "--docs", "docx",
+                                   "--archive", "default", "-j", "1"])
+    assert res.exit_code == 0, res.stderr
+    bags = [p.parent for p in (out / "档案").rglob("bagit.txt")]
+    assert bags
+    for b in bags:
+        bagit.Bag(str(b)).validate()
+    res = CliRunner().invoke(cli, ["archive", "verify", str(out / "档案")])
+    assert res.exit_code == 0, res.stdout

@@ -314,7 +314,8 @@ def write_bag(bag: Path, b: Bundle, profile: Profile, date: dt.date, year: int) 
             ("全宗名称", profile["全宗名称"]), ("年度", str(year)), ("村代码", b.village if b.village != COUNTY else ""),
             ("村名称", b.village_name), ("整理方案", profile.name), ("件数", str(len(b.items))),
             ("卷数", str(len(b.volumes))), ("盒数", str(len(b.boxes)))]
-    (bag / "bag-info.txt").write_text("".join(f"{k}: {v}\n" for k, v in info), encoding="utf-8")
+    # 值里的换行、控制字符会把一条标签拆成坏行（村名里有换行时 bagit 就拒收）：都换成空格
+    (bag / "bag-info.txt").write_text("".join(f"{k}: {' '.join(str(v).split())}\n" for k, v in info), encoding="utf-8")
     (bag / "manifest-sha256.txt").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
     tags = []
     for name in ("bag-info.txt", "bagit.txt", "manifest-sha256.txt"):

@@ -157,6 +157,11 @@ def _fixity(name: str, bag: Path) -> list[Problem]:
                     out.append(Problem("标签", name, rel.strip(), f"sha256 {digest}", "校验值不符（标签文件被改动）"))
     else:
         out.append(Problem("缺少", name, "tagmanifest-sha256.txt", "标签清单", "没有"))
+    info = bag / "bag-info.txt"
+    if info.is_file():  # BagIt 1.0 §2.2.2：每行“标签: 值”，续行以空白开头
+        for i, line in enumerate(info.read_text(encoding="utf-8").splitlines(), start=1):
+            if line and not line[0].isspace() and ":" not in line:
+                out.append(Problem("标签", name, f"bag-info.txt:{i}", "“标签: 值”或以空白开头的续行", line[:40]))
     return out
 
 

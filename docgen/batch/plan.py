@@ -48,7 +48,7 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
     conf = json.dumps({"settings": settings.__dict__, "period": period, "reference": staging.reference,
                        "version": __version__}, sort_keys=True, ensure_ascii=False, default=str)
     year = staging.reference.year
-    shared = staging.shared_names()  # 不同村代码同名的村：台账、户档文件夹、公示名单都加村代码
+    shared = unit_names(staging.units())  # 同名（或做成文件名后同名）的村：台账、户档文件夹、公示名单都加村代码
     ledger_keys = []
     units: dict[str, list[str]] = {}  # 当前村代码内：村名 → 各户键（一个代码下一般只有一个村名）
     current = None
@@ -87,6 +87,21 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
                   hashlib.sha256(f"全县公示|{fmt}|{gs_hash}|{all_keys}".encode()).hexdigest())
 
 
-def unit_name(village: str, code: str, shared: set[str]) -> str:
-    """村在文件名里的写法：村名；几个村代码同名时加村代码。"""
-    return f"{village}-{code}" if village in shared else village
+def unit_names(units: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """每个 (村名, 村代码) 在文件名里的写法：村名；做成文件名后与别的村相同（同名的村，或只差 “:”“?” 这类
+    文件名里不能有的字符）时加村代码；仍相同（同一代码下两个这样的村名）再加村名的短哈希。保证互不覆盖。"""
+    out = {u: u[0] for u in units}
+    for step in (lambda v, c: f"{v}-{c}", lambda v, c: f"{v}-{c}-{hashlib.sha256(v.encode()).hexdigest()[:6]}"):
+        seen: dict[str, list[tuple[str, str]]] = {}
+        for u, name in out.items():
+            seen.setdefault(safe_name(name).casefold(), []).append(u)
+        for group in seen.values():
+            if len(group) > 1:
+                for u in group:
+                    out[u] = step(*u)
+    return out
+
+
+def unit_name(village: str, code: str, names: dict[tuple[str, str], str]) -> str:
+    """村在文件名里的写法（见 :func:`unit_names`）。"""
+    return names.get((village, code), village)

@@ -181,18 +181,29 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
 
         profile = load_profile(archive_profile)
     fresh_dir = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    if not dry_run:  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
-        for stale in out.rglob(".*.part"):
+    scratch = None
+    if dry_run:  # 只计划：什么都不写进输出目录——分拣缓存放在临时目录，上次的状态库只读
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="docgen-dry-")
+        cache, state_path = Path(scratch.name) / CACHE, Path(scratch.name) / STATE
+        if (out / STATE).is_file():
+            shutil.copyfile(out / STATE, state_path)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for stale in out.rglob(".*.part"):  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
             stale.unlink(missing_ok=True)
+        cache, state_path = out / CACHE, out / STATE
     try:
-        stg = Staging.open_or_build(data, settings, out / CACHE, __version__, ym, workers=workers)
+        stg = Staging.open_or_build(data, settings, cache, __version__, ym, workers=workers)
     except BaseException:
-        if fresh_dir:  # 数据有错：这次新建的输出目录（里面只有空的缓存目录）不留下
+        if fresh_dir and not dry_run:  # 数据有错：这次新建的输出目录（里面只有空的缓存目录）不留下
             shutil.rmtree(out, ignore_errors=True)
+        if scratch is not None:
+            scratch.cleanup()
         raise
     period = period or stg.reference.strftime("%Y-%m")  # ledger 不给期别时：由基准日期定
-    state = State(out / STATE)
+    state = State(state_path)
     try:
         extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in stg.context.problems], ensure_ascii=False,
                                           sort_keys=True).encode()).hexdigest()
@@ -237,6 +248,8 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     finally:
         state.close()
         stg.close()
+        if scratch is not None:
+            scratch.cleanup()
     flush_to_disk(out)  # 户档逐个写时没有 fsync：报告成功之前一次写到磁盘
     s.seconds = time.perf_counter() - t0
     atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))

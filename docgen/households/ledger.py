@@ -20,6 +20,7 @@ from docgen.households.compute import DIMENSIONS, Assessment, Settings, mask_id
 from docgen.households.enums import PROBLEM_STATUS
 from docgen.households.model import Problem
 from docgen.layout import format_date
+from docgen.render.ooxml import literal
 from docgen.util.fs import atomic_writer
 
 STAMP = dt.datetime(2020, 1, 1)
@@ -189,7 +190,7 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: Iterable[list
 
         def cell(v, style):
             fmt = _number_format(v) if style == "台账正文" else None
-            x = WriteOnlyCell(ws, v)
+            x = literal(WriteOnlyCell(ws, v))
             proto = protos.get((style, fmt))
             if proto is None:
                 x.style = style
@@ -210,16 +211,16 @@ def _sheet(wb, title: str, heading: str, headers: list[str], rows: Iterable[list
         for r in range(2, head_row):
             ws.merged_cells.add(f"A{r}:{end}{r}")
     else:
-        ws.cell(1, 1, heading).style = "台账标题"
+        literal(ws.cell(1, 1, heading)).style = "台账标题"
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
         for r, text in enumerate(legend, start=2):
-            ws.cell(r, 1, text).style = "台账说明"
+            literal(ws.cell(r, 1, text)).style = "台账说明"
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
         for c, h in enumerate(headers, start=1):
             ws.cell(head_row, c, h).style = "台账表头"
         for n, row in enumerate(rows, start=1):
             for c, v in enumerate(row, start=1):
-                x = ws.cell(head_row + n, c, v)
+                x = literal(ws.cell(head_row + n, c, v))
                 x.style = "台账正文"
                 fmt = _number_format(v)
                 if fmt:

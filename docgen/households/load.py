@@ -527,10 +527,28 @@ def csv_encoding(p: Path) -> str:
     return "utf-8-sig"
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control(rows, file: str, sheet: str | None):
+    """单元格里的不可见控制字符（ESC、NUL……；换行、制表除外）：写进 Word、Excel 就是坏文件，打到终端会改颜色。
+    每行只查一次（把这一行的文字连起来查），找到了再定位到列。"""
+    from openpyxl.utils import get_column_letter
+
+    for n, vals in rows:
+        texts = [v for v in vals if type(v) is str]
+        if texts and _CONTROL.search("".join(texts)):
+            col = next(i for i, v in enumerate(vals) if type(v) is str and _CONTROL.search(v))
+            ch = _CONTROL.search(vals[col]).group()
+            where = ":".join(x for x in (file, sheet, str(n), get_column_letter(col + 1)) if x)
+            raise InputError(f"{where}: 这一格有不可见的控制字符（U+{ord(ch):04X}），多半是从别的系统复制来的，请删除后再试")
+        yield n, vals
+
+
 def _csv_guarded(rows, file: str):
     """CSV 读不下去（编码不对、某一格超长、引号不配对）时给出中文提示。"""
     try:
-        yield from rows
+        yield from _no_control(rows, file, None)
     except UnicodeError:
         raise InputError(f"{file}: 文字编码认不出（应为 UTF-8、GBK 或 Excel 的“Unicode 文本”）。请在 Excel 中另存为"
                          f"“CSV UTF-8”或 .xlsx 后再试") from None
@@ -545,8 +563,14 @@ def _guarded(rows, file: str, sheet: str):
 
     from lxml import etree
 
+    from docgen.load.xlsxfast import UncomputedFormula
+
     try:
-        yield from rows
+        yield from _no_control(rows, file, sheet)
+    except UncomputedFormula as exc:
+        col = "".join(ch for ch in exc.ref if ch.isalpha())
+        raise InputError(f"{file}:{sheet}:{exc.row}:{col}: 这一格是公式（={exc.formula[:40]}），但文件里没有保存计算结果"
+                         "（多半是程序生成、没在 Excel 里打开保存过），docgen 不自己算公式。请在 Excel 或 WPS 中打开后保存一次再试") from None
     except (zlib.error, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError, KeyError, IndexError,
             OverflowError) as exc:
         kind = "含有 XML 实体声明（docgen 不解析实体）" if "ntit" in str(exc) else "已损坏或不完整"

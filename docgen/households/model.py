@@ -119,6 +119,7 @@ class Problem(_M):
     status: str = "未启动"
     closed_on: dt.date | None = None
     village: str = ""
+    origin: tuple[str, str | None, int] | None = None  # 问题表里的位置（文件、工作表、行），报“归不到村”用
 
 
 class Visit(_M):

@@ -41,12 +41,13 @@ from docgen.households.load import (
     materialise,
 )
 
-FORMAT = 5  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
+FORMAT = 6  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
 BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE rows (tbl INTEGER, rownum INTEGER, village TEXT, data BLOB);
 CREATE TABLE ids (id TEXT, hh TEXT, tbl INTEGER, rownum INTEGER);
+CREATE TABLE hhs (hh TEXT, village TEXT);
 CREATE TABLE households (ord INTEGER PRIMARY KEY, hh TEXT, code TEXT, village TEXT, head TEXT, has_income INTEGER,
                          record TEXT, summary BLOB);
 CREATE TABLE assessed (code TEXT PRIMARY KEY, blob BLOB);
@@ -183,10 +184,10 @@ class Staging:
         names.update({c: v.name for c, v in self.context.villages.items() if v.name})
         return names
 
-    def shared_names(self) -> set[str]:
-        """几个村代码共用的村名（台账文件名要加村代码区分）。"""
-        return {r[0] for r in self.db.execute(
-            "SELECT village FROM households GROUP BY village HAVING COUNT(DISTINCT code) > 1")}
+    def units(self) -> list[tuple[str, str]]:
+        """全部 (村名, 村代码)，按村代码、村名排序（文件名怎样区分同名的村由 batch.plan 决定）。"""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT DISTINCT village, code FROM households ORDER BY code, village")]
 
     def household_index(self, code: str) -> dict[str, dict[str, str]]:
         """一个村的 户编号 → 户主、村代码、村名（档案整理认户用）。"""
@@ -381,6 +382,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     if prev is not None:
         prev.close()
     _duplicate_ids(db, c, {tbl: t for tbl, t in big}, duplicate_id_message)
+    _unplaced_problems(db, c, ctx.problems)
     intake.issues = _dedupe(c.issues)
     if intake.errors or not assess:
         db.close()
@@ -390,6 +392,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
         ("intake", pickle.dumps(intake, pickle.HIGHEST_PROTOCOL))])
     db.execute("DROP TABLE rows")
     db.execute("DROP TABLE ids")
+    db.execute("DROP TABLE hhs")
     db.commit()
     db.execute("PRAGMA journal_mode=DELETE")  # 留下的分拣结果是单个文件（之后只读）
     db.execute("VACUUM")
@@ -457,7 +460,7 @@ def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dic
         source = ((r, r.headers) for r in t.rows)
     else:
         source = ((make_row(t.file, t.sheet, n, t.norm, v, t.headers), None) for n, v in t.rows)
-    rows, ids = [], []
+    rows, ids, members = [], [], []
     dump = pickle.dumps
     income = t.kind == "income"
     n = 0
@@ -480,13 +483,17 @@ def _stage_rows(db: sqlite3.Connection, tbl: int, t: Sheet | Table, digests: dic
             idn = row.text("证件号码").upper()
             if idn:
                 ids.append((idn, hh, tbl, row.row))
+            members.append((hh, row.text("村")))
         if len(rows) >= 5000:
             db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?)", ids)
+            db.executemany("INSERT INTO hhs VALUES (?, ?)", members)
             rows.clear()
             ids.clear()
+            members.clear()
     db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?)", ids)
+    db.executemany("INSERT INTO hhs VALUES (?, ?)", members)
     return n
 
 
@@ -503,6 +510,24 @@ def _duplicate_ids(db: sqlite3.Connection, c: IssueCollector, tables: dict[int, 
         other_hh, other = first[idn]
         c.error(Location(t.file, t.sheet, rownum, t.headers.get("证件号码", "证件号码")), "ID004",
                 message(hh, other_hh, other))
+
+
+def _unplaced_problems(db: sqlite3.Connection, c: IssueCollector, problems) -> None:
+    """问题表里对不上的行不能悄悄消失：涉及户不在成员信息表中、或村名不在数据里（归不到任何村的台账）都报警告。"""
+    if not problems:
+        return
+    known = {hh for (hh,) in db.execute("SELECT DISTINCT hh FROM hhs")}
+    names = {v for (v,) in db.execute("SELECT DISTINCT village FROM hhs")}
+    for p in problems:
+        file, sheet, row = p.origin or ("问题表", None, None)
+        missing = [hh for hh in p.households if hh not in known]
+        placed = (p.households and p.households[0] in known) or p.village in names
+        for hh in missing:
+            c.warning(Location(file, sheet, row, "涉及户"), "REF003",
+                      f"涉及户 {hh} 在成员信息表中没有" + ("" if placed else "：这条问题归不到任何村的台账，只在全县汇总里单列计数"))
+        if not missing and not placed:
+            what = f"村“{p.village}”不在成员信息表里" if p.village else "没有填村，也没有填涉及户"
+            c.warning(Location(file, sheet, row, "村"), "REF003", what + "：这条问题归不到任何村的台账，只在全县汇总里单列计数")
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:

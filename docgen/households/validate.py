@@ -353,7 +353,7 @@ def _problems(c: _Checker, tables: list[Table]) -> list[Problem]:
                                households=tuple(x for x in re.split(r"[,，、\s]+", row.text("涉及户")) if x),
                                measure=row.text("整改措施"), owner=row.text("责任单位") or row.text("责任人"),
                                deadline=c.date(row, "整改时限"), status=status, closed_on=c.date(row, "销号日期"),
-                               village=row.text("村")))
+                               village=row.text("村"), origin=(row.file, row.sheet, row.row)))
     return out
 
 

@@ -175,6 +175,18 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
         last = ws.max_row
         while last > header_row and all(ws.cell(last, c).value in (None, "") for c in range(1, ncols + 1)):
             last -= 1
+        # 表头右边（没有列名的列）里有内容：不能悄悄丢掉
+        for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, min_col=ncols + 1, max_col=ws.max_column):
+            extra = next((c for c in row if c.value not in (None, "")), None)
+            if extra is not None:
+                raise InputError(f"{Location(p.name, ws.title, extra.row, extra.column_letter)}: 这一格在表头右边、没有列名"
+                                 f"（{str(extra.value)[:20]}）：请给这一列写上列名，或删掉这些内容")
+        others = [o.title for o in wb.worksheets[wb.worksheets.index(ws) + 1:] if o.title != "跟踪" and _find_header(
+            [[str(o.cell(r, c).value or "").strip() for c in range(1, min(o.max_column, 60) + 1)]
+             for r in range(1, min(o.max_row, 15) + 1)]) is not None]
+        if others:
+            raise InputError(f"{p.name}: 有不止一张任务清单表（“{ws.title}”和“{'”“'.join(others)}”），docgen 一次只读一张："
+                             "请把其余的另存为单独的文件分别导入")
         if last == header_row:
             raise InputError(f"{Location(p.name, ws.title, header_row)}: 表头下面没有任务行")
         grid = xlsx_sheet_grid(ws, header_row + 1, last, ncols)

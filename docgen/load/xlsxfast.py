@@ -23,6 +23,14 @@ EPOCH = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
+class UncomputedFormula(Exception):
+    """单元格是公式，但文件里没有它的计算结果。"""
+
+    def __init__(self, row: int, ref: str, formula: str):
+        super().__init__(ref)
+        self.row, self.ref, self.formula = row, ref, formula
+
+
 def _col(ref: str) -> int:
     n = 0
     for ch in ref:
@@ -139,7 +147,7 @@ class FastWorkbook:
 
     def rows(self, sheet_path: str) -> Iterator[tuple[int, list]]:
         """逐行给出 (行号, 值列表)；空行不出现。"""
-        C, V, IS, T = f"{NS}c", f"{NS}v", f"{NS}is", f"{NS}t"
+        C, V, IS, T, F = f"{NS}c", f"{NS}v", f"{NS}is", f"{NS}t", f"{NS}f"
         shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
         r = 0
         for _, row in etree.iterparse(self.z.open(sheet_path), tag=f"{NS}row", resolve_entities=False, no_network=True):
@@ -156,8 +164,12 @@ class FastWorkbook:
                         vals.extend([None] * (col - 1 - len(vals)))
                 t = c.get("t")
                 val = None
-                for child in c:  # <v> 或 <is>
+                formula = None
+                for child in c:  # <f>、<v> 或 <is>
                     tag = child.tag
+                    if tag == F:
+                        formula = child.text or ""
+                        continue
                     if tag == V:
                         text = child.text
                         if text is None:
@@ -182,6 +194,9 @@ class FastWorkbook:
                         first = child[0] if len(child) == 1 else None
                         val = first.text if first is not None and first.tag == T else _text(child)
                         break
+                if formula is not None and val is None and t != "str":
+                    # 公式没有保存计算结果（程序生成、没在 Excel 里打开保存过）：当成空格就悄悄少算了钱
+                    raise UncomputedFormula(r, ref or "", formula)
                 vals.append(val)
             row.clear()
             while row.getprevious() is not None:

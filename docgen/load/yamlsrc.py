@@ -50,12 +50,30 @@ class _Loader(yaml.SafeLoader):
     （份号 000123）、1:30 这样的六十进制数、0x/0o/0b 数字都按写的原文当文字读（YAML 1.1 会把 000123 读成八进制 83、
     把 1:30 读成 90，悄悄改了数）；不接受锚点与别名（&、*：可以写出自引用的循环或指数级展开的“炸弹”）。"""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(event.start_mark, "不支持 YAML 的锚点与别名（& 与 *）：请把要重复的内容直接写出来")
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(self.peek_event().start_mark, f"嵌套超过 {MAX_DEPTH} 层：docgen 的输入用不到这么深，多半是括号写多了")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
+    def construct_object(self, node, deep=False):
+        if node.tag not in _PLAIN_TAGS:  # !!set、!!binary、!!python/… 这类标签：不按它转换，照写的原样报出
+            raise _Refused(node.start_mark, f"不支持 YAML 标签“{node.tag.replace('tag:yaml.org,2002:', '!!')}”："
+                           "请去掉它，直接写文字、数字或列表")
+        return super().construct_object(node, deep)
+
+
+
+MAX_DEPTH = 50
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
 class _Refused(yaml.MarkedYAMLError):

@@ -131,6 +131,14 @@ def pin_core_dates(blob: bytes, stamp) -> bytes:
                   blob.decode("utf-8")).encode("utf-8")
 
 
+def literal(cell):
+    """数据原样写进 Excel 单元格：以“=”开头的文字不变成公式（openpyxl 见“=”开头就当公式写出，
+    户主名 “=HYPERLINK(…)” 就成了可点的链接）。docgen 自己写的公式（报告日期 =TODAY()）不经过这里。"""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def workbook_bytes(wb, stamp) -> bytes:
     """openpyxl 工作簿 → 确定性的 .xlsx 字节（文档属性日期固定为 `stamp`，zip 时间戳固定）。"""
     out = io.BytesIO()

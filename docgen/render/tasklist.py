@@ -12,7 +12,7 @@ from docgen.layout import GB9704, break_title, mm, text_width_em, twip
 from docgen.model.table import regions
 from docgen.model.tasklist import STATUSES, TaskList
 from docgen.render.context import table_view
-from docgen.render.ooxml import para, run, set_core_properties, workbook_bytes
+from docgen.render.ooxml import literal, para, run, set_core_properties, workbook_bytes
 
 FIXED_DATE = dt.datetime(2000, 1, 1)  # 清单没有日期时写入文件属性的固定日期（保证同一输入得到相同字节）
 
@@ -135,7 +135,7 @@ def _list_sheet(ws, tl: TaskList) -> None:
         ws.column_dimensions[get_column_letter(c)].width = _excel_width(em)
     first = 1
     if tl.title:
-        ws.cell(1, 1, tl.title).style = "清单标题"
+        literal(ws.cell(1, 1, tl.title)).style = "清单标题"
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
         ws.row_dimensions[1].height = 36
         first = 2
@@ -155,6 +155,7 @@ def _list_sheet(ws, tl: TaskList) -> None:
             cell.style = "清单居中" if merged or c != task_col else "清单正文"
             if (g.row, g.col) == (r, c):
                 cell.value = resolved[r][c]
+                literal(cell)
                 if not merged:
                     lines = math.ceil(text_width_em(resolved[r][c]) / max(col_em[c] - 0.5, 1))
                     height_lines = max(height_lines, lines)
@@ -207,7 +208,7 @@ def _tracking_sheet(ws, tl: TaskList) -> None:
         values = [i, " / ".join(x for x in t["path"] if x), t["task"], t["owner"], t["deadline"], t["due"], t["status"],
                   None, None]
         for c, v in enumerate(values, start=1):
-            ws.cell(r, c, v).style = "清单正文" if c in (2, 3) else "清单居中"
+            literal(ws.cell(r, c, v)).style = "清单正文" if c in (2, 3) else "清单居中"
         ws.cell(r, 6).number_format = "yyyy-mm-dd"
         ws.cell(r, 8).number_format = "yyyy-mm-dd"
         ws.row_dimensions[r].height = max(18, 16.5 * math.ceil(text_width_em(t["task"]) / 24))

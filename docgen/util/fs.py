@@ -20,6 +20,8 @@ NAME_LIMIT_BYTES = 150  # 文件系统一个名字最多 255 字节（UTF-8 汉�
 def _clean(name: str) -> str:
     s = unicodedata.normalize("NFC", str(name))
     s = "".join("_" if c in ILLEGAL or ord(c) < 32 or c == "\x7f" else c for c in s).strip().rstrip(".")
+    if s.startswith("."):  # 以“.”开头是隐藏文件（docgen 读文件夹时也会跳过它）
+        s = "_" + s[1:]
     return "_" if s in ("", ".", "..") else s
 
 

@@ -384,6 +384,66 @@ def lint_json():
          ["lint", "--format", "json", "entity.docx"], "实体声明", "entity.docx")
 
 
+def second_round():
+    """第二轮（新手试出来的邻居）：没存计算结果的公式、导出表里的控制字符、YAML 标签与过深的嵌套、
+    像素过多与 Word 读不了的图片、附件文本里的控制字符、任务清单表头右边的内容与两张清单表、命令行的期别与输出位置。"""
+    import openpyxl
+    from PIL import Image
+
+    hh = _xlsx_parts(ROOT / "samples" / "households" / "户籍导出.xlsx")
+    sheet = "xl/worksheets/sheet2.xml" if "xl/worksheets/sheet2.xml" in hh else next(n for n in hh if "worksheets/sheet" in n)
+    p = dict(hh)
+    xml = p[sheet].decode()
+    i = xml.index('<c r="D2"')
+    j = xml.index("</c>", i) + 4
+    p[sheet] = (xml[:i] + '<c r="D2"><f>6000*2</f></c>' + xml[j:]).encode()
+    case("more", "formula_uncomputed.xlsx", _zip(p), ["check", "formula_uncomputed.xlsx"], "没有保存计算结果",
+         "formula_uncomputed.xlsx:")
+    d = HERE / "more"
+    for name, ch in (("csv_esc", "\x1b[31m"), ("csv_nul", "\x00"), ("csv_vt", "\x0b")):
+        (d / name).mkdir(parents=True, exist_ok=True)
+        text = "户编号,户主姓名,姓名,证件号码,与户主关系,村\n6102021002010000,唐凤伟,唐凤伟" + ch + ",610202196904072061,户主,示例甲村\n"
+        (d / name / "成员信息.csv").write_text(text, encoding="utf-8")
+        case("more", f"{name}/成员信息.csv", None, ["check", name], "控制字符", "成员信息.csv:2:C")
+    render("more", "tag_set.yaml", NOTICE + "抄送机关: !!set {甲, 乙}\n", "标签", "tag_set.yaml:11")
+    render("more", "tag_binary.yaml", NOTICE + "附注: !!binary aGVsbG8=\n", "标签", "tag_binary.yaml:11")
+    render("more", "tag_custom.yaml", NOTICE + "附注: !python/object:os.system ls\n", "标签", "tag_custom.yaml:11")
+    render("more", "deep.yaml", NOTICE + "附注: " + "[" * 80 + "]" * 80 + "\n", "嵌套", "deep.yaml:11")
+    Image.new("1", (6000, 6000)).save(d / "huge.png")
+    render("more", "seal_huge.yaml", NOTICE + "印章: huge.png\n", "像素", "seal_huge.yaml:11:印章", fmt="docx")
+    Image.new("CMYK", (60, 60), (0, 255, 255, 0)).save(d / "cmyk.jpg", "JPEG")
+    render("more", "seal_cmyk.yaml", NOTICE + "印章: cmyk.jpg\n", "Word 读不了", "seal_cmyk.yaml:11:印章", fmt="docx")
+    (d / "nul.txt").write_bytes("第一行\n第二\x00行\n".encode())
+    render("more", "attach_nul.yaml", NOTICE + "附件:\n  - 名称: 说明\n    文件: nul.txt\n", "第 2 行有不可见的控制字符",
+           "attach_nul.yaml:13:附件[1].文件", fmt="docx")
+    header = ["层级一", "层级二", "层级三", "具体任务", "责任单位", "完成时限"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "任务清单"
+    ws.append(header)
+    ws.append(["排查", "", "", "完成排查", "科室", "5月底前", "表头右边的备注"])
+    wb.save(d / "tl_extra_col.xlsx")
+    case("more", "tl_extra_col.xlsx", None, ["import", "tl_extra_col.xlsx", "-o", "{out}.yaml"], "表头右边",
+         "tl_extra_col.xlsx:任务清单:2:G")
+    ws2 = wb.create_sheet("第二批")
+    ws2.append(header)
+    ws2.append(["整改", "", "", "完成整改", "科室", "6月底前"])
+    ws.delete_cols(7)
+    wb.save(d / "tl_two_sheets.xlsx")
+    case("more", "tl_two_sheets.xlsx", None, ["import", "tl_two_sheets.xlsx", "-o", "{out}.yaml"], "不止一张", "tl_two_sheets.xlsx")
+    (d / "通知.yaml").write_text(NOTICE, encoding="utf-8")
+    (d / "输出是文件夹").mkdir(exist_ok=True)
+    (d / "输出是文件夹" / "说明.txt").write_text("-o 指向这个文件夹\n", encoding="utf-8")
+    case("more", "通知.yaml", None, ["render", "通知.yaml", "-o", "输出是文件夹"], "是文件夹", "输出是文件夹")
+    case("more", "tl_extra_col.xlsx", None, ["render", "tl_extra_col.xlsx", "-o", "tl_extra_col.xlsx"], "覆盖输入", "tl_extra_col.xlsx")
+    (d / "same.yaml").write_text(NOTICE, encoding="utf-8")
+    case("more", "same.yaml", None, ["render", "same.yaml", "-o", "same.yaml"], "格式", "same.yaml")
+    case("more", "csv_esc", None, ["batch", "--data", "csv_esc", "--period", "9999-12", "-o", "{out}"], "2000–2100", "--period")
+    case("more", "csv_esc", None, ["batch", "--data", "csv_esc", "--period", "2020-12", "-o", "通知.yaml"], "同名的文件",
+         "通知.yaml")
+    CASES[-1]["期望"] = "已经有同名的文件"
+
+
 def main() -> None:
     for sub in HERE.iterdir():
         if sub.is_dir():
@@ -400,6 +460,7 @@ def main() -> None:
     projects()
     configs()
     lint_json()
+    second_round()
     (HERE / "cases.yaml").write_text(
         "# 由 make_corpus.py 生成，勿手改\n" + yaml.safe_dump(CASES, allow_unicode=True, sort_keys=False, width=200),
         encoding="utf-8")
