@@ -152,6 +152,8 @@ def template_problem(pattern: str) -> str:
         if "Single '}'" in text:
             return "多了一个右大括号“}”（要写字面的大括号请写成 }}）"
         return "大括号“{ }”不成对（要写字面的大括号请写成 {{ 或 }}）"
+    names = [name for _, name, _, _ in parts if name]
+    twice = next((n for n in names if names.count(n) > 1), None)
     for _, name, spec, conv in parts:
         if name is None:
             continue
@@ -167,6 +169,8 @@ def template_problem(pattern: str) -> str:
             return f"“{name}”是文字字段，不能写 :{spec} 这样的格式（数字字段 件号、卷号、年度 才能写 :04d）"
         if spec and not _SPEC.fullmatch(spec):
             return f"字段“{name}”的格式说明 :{spec} 不认识：只能写 :d、:4d、:04d 这样的宽度与补零"
+    if twice:
+        return f"字段“{twice}”写了两次（档号里同一项只能出现一次）"
     return ""
 
 

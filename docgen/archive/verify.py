@@ -165,6 +165,13 @@ def _fixity(name: str, bag: Path) -> list[Problem]:
     return out
 
 
+def _ranges(items) -> str:
+    """[3, 5] 或 [(3, 9), (12, 12)] → “3、5” / “3–9、12”；太多时只列前 10 段。"""
+    pairs = [x if isinstance(x, tuple) else (x, x) for x in items]
+    parts = [f"{a}–{b}" if a != b else str(a) for a, b in pairs]
+    return "、".join(parts[:10]) + (f" 等 {len(parts)} 处" if len(parts) > 10 else "")
+
+
 def _fonds(bag: Path) -> str:
     info = bag / "bag-info.txt"
     if info.is_file():
@@ -211,12 +218,16 @@ def _catalogue(name: str, bag: Path, patterns: dict[str, re.Pattern], numbers: l
                 listed[unicodedata.normalize("NFC", str(f))] = str(no)
     for key, nums in sorted(units.items()):
         kind, unit = key.split("|", 1)
-        dup = sorted({n for n in nums if nums.count(n) > 1})
+        from collections import Counter
+
+        dup = sorted(n for n, k in Counter(nums).items() if k > 1)
         if dup:
-            out.append(Problem("号重复", name, rel_cat, f"{unit}… 的{kind}号各不相同", f"重复的号 {dup}"))
-        gaps = sorted(set(range(1, max(nums) + 1)) - set(nums))
+            out.append(Problem("号重复", name, rel_cat, f"{unit}… 的{kind}号各不相同", f"重复的号 {_ranges(dup)}"))
+        have = sorted(set(nums))
+        gaps = [(a + 1, b - 1) for a, b in zip([0, *have], have) if b - a > 1]  # 缺的号按区间给，不逐个列（号可以很大）
         if gaps:
-            out.append(Problem("号不连续", name, rel_cat, f"{unit}… 的{kind}号从 1 起连续", f"缺 {gaps}"))
+            out.append(Problem("号不连续", name, rel_cat, f"{unit}… 的{kind}号从 1 起连续",
+                               "缺 " + _ranges([g for g in gaps])))
     files = {unicodedata.normalize("NFC", p.relative_to(bag).as_posix()) for p in (bag / "data").rglob("*")
              if p.is_file() and not p.relative_to(bag / "data").as_posix().startswith(("目录/", "元数据/"))}
     for f in sorted(set(listed) - files):

@@ -76,6 +76,9 @@ def load_project(path: str | Path) -> Project:
                     issues.append(Issue(where, "project.type", f"第 {i + 1} 项应为文件或文件夹的名称，得到 {item!r}"))
                     continue
                 f = base / item
+                if f.resolve() in [x.resolve() for x in proj.data]:
+                    issues.append(Issue(where, "project.duplicate", f"“{item}”写了两次"))
+                    continue
                 if not f.exists():
                     issues.append(Issue(where, "project.missing", f"找不到“{item}”（相对于项目文件所在的文件夹 {base}）"))
                 proj.data.append(f)

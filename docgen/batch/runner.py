@@ -180,6 +180,9 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         from docgen.archive.profile import load_profile
 
         profile = load_profile(archive_profile)
+    from docgen.households.load import check_output_apart
+
+    check_output_apart(data.files, out)
     fresh_dir = not out.exists()
     scratch = None
     if dry_run:  # 只计划：什么都不写进输出目录——分拣缓存放在临时目录，上次的状态库只读

@@ -21,7 +21,11 @@ def build_ledgers(data, out: Path, *, period: str, docs: tuple[str, ...] = ("doc
     from docgen.batch.runner import run_batch
     from docgen.households.docs import kinds_for
 
+    from docgen.households.load import DataFiles, check_output_apart
+
     out = Path(out)
+    if isinstance(data, DataFiles):
+        check_output_apart(data.files, out)
     existed = out.exists()
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".docgen-ledger-", dir=out))

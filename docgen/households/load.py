@@ -596,6 +596,15 @@ def materialise(t: Sheet | Table) -> Table:
     return table
 
 
+def check_output_apart(files, out: Path) -> None:
+    """输出目录不能装着数据文件：输出与数据混在一起，下次运行会把自己写的台账、汇总当成数据读。"""
+    target = Path(out).resolve()
+    for f in files:
+        if Path(f).resolve().is_relative_to(target):
+            raise InputError(f"{out}: 输出目录里有数据文件 {Path(f).name}——输出会与数据混在一起，下次运行会把输出当成数据读。"
+                             "请另选一个输出目录（如 out/月末）")
+
+
 def _yaml_tables(p: Path) -> list[Table]:
     """YAML：顶层键为表名（村、帮扶责任人、问题、走访记录），值为记录列表。"""
     from docgen.load.yamlsrc import load_yaml
@@ -620,6 +629,10 @@ def _yaml_tables(p: Path) -> list[Table]:
             if unknown:
                 raise InputError(f"{src.location((key, i, unknown[0]), str(unknown[0]))}: {key}记录中没有“{unknown[0]}”这一项，"
                                  f"可用：{'、'.join(sorted(KNOWN[kind]))}")
+            for k, v in rec.items():  # 一项一个值：列表、映射放不进表格的一格（原来会被写成 “['示例甲村']”）
+                if isinstance(v, (list, dict)):
+                    kind_zh = "列表" if isinstance(v, list) else "映射"
+                    raise InputError(f"{src.location((key, i, k), str(k))}: 应为一个值（文字、数字或日期），这里写成了{kind_zh}")
             t.headers.update(headers)
             t.rows.append(Row(p.name, None, src.line_of((key, i)) or 0, {standard(k): v for k, v in rec.items()}, headers))
         out.append(t)

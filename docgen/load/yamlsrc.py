@@ -47,7 +47,7 @@ class YamlSource:
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader，但：不自动把 2020-13-01 之类转成日期（由模型统一校验并给出中文提示）；以 0 开头的数字
-    （份号 000123）、1:30 这样的六十进制数、0x/0o/0b 数字都按写的原文当文字读（YAML 1.1 会把 000123 读成八进制 83、
+    （份号 000123）、1:30 这样的六十进制数、0x/0o/0b 数字、yes/no/on/off 都按写的原文当文字读（YAML 1.1 会把 000123 读成八进制 83、
     把 1:30 读成 90，悄悄改了数）；不接受锚点与别名（&、*：可以写出自引用的循环或指数级展开的“炸弹”）。"""
 
     depth = 0
@@ -98,6 +98,8 @@ def _resolvers():
                 rx = re.compile(rf"^(?:{_PLAIN_INT.pattern})$")
             elif tag == "tag:yaml.org,2002:float":
                 rx = re.compile(rf"^(?:{_PLAIN_FLOAT.pattern})$")
+            elif tag == "tag:yaml.org,2002:bool":  # YAML 1.1 把 yes/no/on/off 也读成真假：只认 true/false
+                rx = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
             rs.append((tag, rx))
         out[k] = rs
     return out

@@ -17,9 +17,17 @@ ILLEGAL = set('<>:"/\\|?*')
 NAME_LIMIT_BYTES = 150  # 文件系统一个名字最多 255 字节（UTF-8 汉字 3 字节）；留出后缀与临时文件名的余量
 
 
+# 文字方向控制符（可把“gpj.exe”显示成“exe.jpg”）与零宽字符：文件名里不要
+_INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+# Windows 的保留名：CON.docx 在 Windows 上打不开、拷不走
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
 def _clean(name: str) -> str:
     s = unicodedata.normalize("NFC", str(name))
-    s = "".join("_" if c in ILLEGAL or ord(c) < 32 or c == "\x7f" else c for c in s).strip().rstrip(".")
+    s = "".join("_" if c in ILLEGAL or ord(c) < 32 or c == "\x7f" or c in _INVISIBLE else c for c in s).strip().rstrip(".")
+    if s.split(".")[0].upper() in _RESERVED:
+        s = "_" + s
     if s.startswith("."):  # 以“.”开头是隐藏文件（docgen 读文件夹时也会跳过它）
         s = "_" + s[1:]
     return "_" if s in ("", ".", "..") else s

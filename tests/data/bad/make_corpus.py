@@ -241,9 +241,10 @@ def schemes():
         "brace_3": ("{{件号}", "右大括号"), "brace_4": ("}{件号:04d}", "右大括号"), "nested": ("{件号:>{9}}", "套大括号"),
         "conversion": ("{件号!r}", "!r"), "huge_width": ("{件号:999999999d}", "不认识"), "positional": ("{}", "字段名"),
         "index": ("{0}", "字段名"), "unknown": ("{门号}", "不认识的字段"), "attr": ("{件号.real}", "不认识的字段"),
+        "twice": ("{件号:04d}{件号:04d}", "写了两次"),
     }
     for name, (frag, expect) in bad_pieces.items():
-        text = base.replace(piece, f'  件: "{{全宗号}}-{{门类}}·{{年度}}-{{期限}}-{{机构}}{{村码}}-{frag}"')
+        text = base.replace(piece, f'  件: "{{全宗号}}-{{门类}}·{{年度}}-{{期限}}-{{机构}}-{frag}"')
         scheme(f"{name}.yaml", text, expect, "11:档号.件")
     collide = base.replace(piece, '  件: "{全宗号}-{门类}·{年度}-{件号:04d}"')
     scheme("collide_1.yaml", collide, "", "11:档号.件")
