@@ -28,7 +28,7 @@ demo: setup
 	$(BIN)/python scripts/render_samples.py out
 
 test: setup test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # 两个进程并行（两核上约 5.5 分钟；单进程约 8.5 分钟）
 
 clean:
 	rm -rf out .pytest_cache
