@@ -199,3 +199,15 @@ def test_newline_in_village_name_keeps_bags_valid(tmp_path):
         bagit.Bag(str(b)).validate()
     res = CliRunner().invoke(cli, ["archive", "verify", str(out / "档案")])
     assert res.exit_code == 0, res.stdout
+
+
+def test_semicolon_and_tab_separated_exports_are_read_whole(tmp_path):
+    """有的系统导出的 CSV 用分号或制表符分隔：照样整张读进来（原来“没有认出”）。"""
+    src = (SAMPLE.parent.parent / "tests" / "data" / "bad" / "more" / "csv_quote" / "成员信息.csv").read_text(encoding="utf-8")
+    clean = src.replace('"', "")
+    for sep in (";", "\t"):
+        d = tmp_path / f"d{ord(sep)}"
+        d.mkdir()
+        (d / "成员信息.csv").write_text(clean.replace(",", sep), encoding="utf-8")
+        res = CliRunner().invoke(cli, ["check", str(d), "--period", "2020-12"])
+        assert "读作成员信息表，7 行数据" in res.stderr + res.stdout, res.stderr + res.stdout

@@ -487,8 +487,10 @@ def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | Non
         enc = csv_encoding(p)
         with open(p, encoding=enc, newline="", errors="strict") as fh:  # 逐行读，不把整个文件解码进内存
             dialect = "excel-tab" if enc == "utf-16" else "excel"  # “Unicode 文本”以制表符分隔
-            reader = csv.reader(fh, dialect)
-            rows = _csv_guarded(((i, [v if v != "" else None for v in r]) for i, r in enumerate(reader, start=1)), p.name)
+            delimiter = _delimiter([fh.readline() for _ in range(5)], "\t" if enc == "utf-16" else ",")
+            fh.seek(0)
+            reader = csv.reader(fh, dialect, delimiter=delimiter)
+            rows = _csv_guarded(_csv_records(reader, p.name, delimiter), p.name)
             sheet = _Builder(p.name, None, aliases, collector).build(rows, [])
             if sheet is not None:
                 found += 1
@@ -543,6 +545,27 @@ def _no_control(rows, file: str, sheet: str | None):
             where = ":".join(x for x in (file, sheet, str(n), get_column_letter(col + 1)) if x)
             raise InputError(f"{where}: 这一格有不可见的控制字符（U+{ord(ch):04X}），多半是从别的系统复制来的，请删除后再试")
         yield n, vals
+
+
+def _csv_records(reader, file: str, delimiter: str):
+    """(行号, 值列表)。一格里既有换行又有好几个分隔符：多半是某个引号没有闭合，后面的行都被吞进了这一格——报出起始行。"""
+    line = 0
+    for i, r in enumerate(reader, start=1):
+        start = line + 1
+        line = reader.line_num
+        for v in r:
+            if "\n" in v and v.count(delimiter) >= 2:
+                raise InputError(f"{file}:{start}: 引号不配对——这一行起的一个“\"”一直没有闭合，第 {start}–{line} 行被读成了一格。"
+                                 "请检查这一行的引号（格内要写引号时写成两个 \"\"）")
+        yield i, [v if v != "" else None for v in r]
+
+
+def _delimiter(lines: list[str], default: str) -> str:
+    """CSV 的分隔符：看前几行（可能有标题行）里逗号、分号、制表符哪个最多（有的系统导出用分号或制表符）。引号里的不算。"""
+    line = max((re.sub(r'"[^"]*"', "", x) for x in lines), key=lambda x: max(x.count(d) for d in ",;\t|"))
+    counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > max(counts[default], 0) else default
 
 
 def _csv_guarded(rows, file: str):

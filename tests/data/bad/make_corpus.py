@@ -406,6 +406,12 @@ def second_round():
         text = "户编号,户主姓名,姓名,证件号码,与户主关系,村\n6102021002010000,唐凤伟,唐凤伟" + ch + ",610202196904072061,户主,示例甲村\n"
         (d / name / "成员信息.csv").write_text(text, encoding="utf-8")
         case("more", f"{name}/成员信息.csv", None, ["check", name], "控制字符", "成员信息.csv:2:C")
+    (d / "csv_quote").mkdir(parents=True, exist_ok=True)
+    rows = ["户编号,户主姓名,姓名,证件号码,与户主关系,村"] + [
+        f"61020210020100{i:02d},户主{i},\"户主{i},6102021969040720{i:02d},户主,示例甲村" if i == 2 else
+        f"61020210020100{i:02d},户主{i},户主{i},6102021969040720{i:02d},户主,示例甲村" for i in range(1, 8)]
+    (d / "csv_quote" / "成员信息.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    case("more", "csv_quote/成员信息.csv", None, ["check", "csv_quote"], "引号不配对", "成员信息.csv:3")
     render("more", "tag_set.yaml", NOTICE + "抄送机关: !!set {甲, 乙}\n", "标签", "tag_set.yaml:11")
     render("more", "tag_binary.yaml", NOTICE + "附注: !!binary aGVsbG8=\n", "标签", "tag_binary.yaml:11")
     render("more", "tag_custom.yaml", NOTICE + "附注: !python/object:os.system ls\n", "标签", "tag_custom.yaml:11")
