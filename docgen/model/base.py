@@ -147,6 +147,11 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
             keypath = tuple(k for k in loc if isinstance(k, int) or k in _keys_in(src.data, loc))
             field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in keypath).replace(".[", "[")
             etype = err["type"]
+            if etype == "invalid_key":  # 键不是文字（如 123: x）：pydantic 把它当成了列表下标
+                key = err.get("input")
+                issues.append(Issue(src.location(tuple(loc[:-1]) + (str(key),), str(key)), f"{what}.{etype}",
+                                    f"未知的要素“{key}”：要素名应为文字（如 标题、正文）"))
+                continue
             if etype == "missing":
                 field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in loc if not _is_type_tag(k)).replace(".[", "[")
                 msg = f"缺少必填要素“{str(loc[-1])}”"

@@ -269,6 +269,7 @@ def notices():
     render("notice", "seal_jpeg_broken.yaml", NOTICE + "印章: seal.jpg\n", "图片", "seal_jpeg_broken.yaml:11:印章", fmt="pdf")
     render("notice", "missing_title.yaml", NOTICE.replace("标题: 关于做好农村危房改造工作的通知\n", ""), "缺少", "missing_title.yaml")
     render("notice", "unknown_key.yaml", NOTICE + "颜色: 红\n", "未知的要素", "unknown_key.yaml:11:颜色")
+    render("notice", "numeric_key.yaml", NOTICE + "123: x\n", "要素名应为文字", "numeric_key.yaml:11:123")
     render("notice", "date_bad.yaml", with_field("成文日期", "2020-02-30"), "日期", "date_bad.yaml:10:成文日期")
     render("notice", "body_list.yaml", NOTICE.replace("正文: |", "正文:\n  - 甲\n  - 乙\n原正文: |"), "正文", "body_list.yaml")
 
