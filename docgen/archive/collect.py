@@ -108,7 +108,15 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
                 col.households.update(stg.household_index(code))
             col.villages.update(stg.village_names())
     man = _manifest(manifest) if manifest else {}
-    name_to_code = {n: c for c, n in col.villages.items() if n}
+    from docgen.batch.plan import unit_names
+    from docgen.util.fs import safe_filename
+
+    # 认村：先按批处理写文件名时的写法（batch.plan 决定：村名里的“/”“:”换成“_”、撞名时加村代码），再按村名原文
+    forms = unit_names([(n, c) for c, n in col.villages.items() if n])
+    name_to_code = {safe_filename(forms[(n, c)]): c for c, n in col.villages.items() if n}
+    for c, n in col.villages.items():
+        if n:
+            name_to_code.setdefault(n, c)
     rx = profile.household_regex
     seen: dict[str, Path] = {}
     for root in sources:
