@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -580,7 +581,6 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     from docgen.batch.runner import run_batch
     from docgen.households.docs import kinds_for
     from docgen.households.load import collect_files
-    from docgen.load.yamlsrc import load_yaml
     from docgen.settings import load_settings
 
     def run() -> None:
@@ -721,6 +721,13 @@ def _guard(ctx: click.Context, fn) -> None:
     except KeyboardInterrupt:
         err.print("已中断。")
         sys.exit(130)
+    except sqlite3.OperationalError as exc:  # 状态库、分拣缓存写不进去（多半是磁盘满或没有写权限）
+        if verbose:
+            err.print_exception()
+        full = "full" in str(exc)
+        err.print(Text.assemble(("出错：", "red"), "磁盘满了，输出目录里的缓存与状态库写不进去，请腾出空间后再试" if full
+                                else "输出目录里的缓存或状态库读写出错（没有写权限，或被另一个 docgen 占用），请检查后再试"))
+        sys.exit(2)
     except OSError as exc:  # 读写文件时环境的问题（权限、已有同名文件、磁盘满）：说清楚是哪个文件，退出码 2
         if verbose:
             err.print_exception()

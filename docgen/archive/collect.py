@@ -112,8 +112,11 @@ def collect(sources: list[Path], profile: Profile, *, manifest: Path | None = No
     from docgen.util.fs import safe_filename
 
     # 认村：先按批处理写文件名时的写法（batch.plan 决定：村名里的“/”“:”换成“_”、撞名时加村代码），再按村名原文
-    forms = unit_names([(n, c) for c, n in col.villages.items() if n])
-    name_to_code = {safe_filename(forms[(n, c)]): c for c, n in col.villages.items() if n}
+    # 与批处理同样从各户的（村名, 村代码）算（Staging.units()），村名单里的名字只作补充
+    units = sorted({(h["village_name"], h["village"]) for h in col.households.values() if h.get("village_name")}
+                   | {(n, c) for c, n in col.villages.items() if n})
+    forms = unit_names(units)
+    name_to_code = {safe_filename(forms[u]): u[1] for u in units}
     for c, n in col.villages.items():
         if n:
             name_to_code.setdefault(n, c)

@@ -115,7 +115,9 @@ class Bundle:
         return safe_component(f"{self.village}-{self.village_name}" if self.village_name else self.village)
 
 
-safe_component = safe_filename  # 档案包内的文件夹与文件名
+def safe_component(name: str, limit: int | None = None) -> str:
+    """档案包内的文件夹与文件名：`limit` 是字数（整理方案的“命名.最长”、Excel 工作表名 31 字）。"""
+    return safe_filename(name, chars=limit) if limit else safe_filename(name)
 
 
 def safe_join(root: Path, *parts: str) -> Path:

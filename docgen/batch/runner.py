@@ -190,8 +190,14 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
 
         scratch = tempfile.TemporaryDirectory(prefix="docgen-dry-")
         cache, state_path = Path(scratch.name) / CACHE, Path(scratch.name) / STATE
-        if (out / STATE).is_file():
-            shutil.copyfile(out / STATE, state_path)
+        if (out / STATE).is_file():  # 用 SQLite 的备份接口复制：连同 WAL 里（上次被杀时）还没并进来的记录
+            src = sqlite3.connect(f"file:{out / STATE}?mode=ro", uri=True)
+            dst = sqlite3.connect(state_path)
+            try:
+                src.backup(dst)
+            finally:
+                src.close()
+                dst.close()
     else:
         out.mkdir(parents=True, exist_ok=True)
         for stale in out.rglob(".*.part"):  # 上次运行被杀时可能留下的临时文件（从未改名成正式输出）
@@ -227,9 +233,11 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
 
         s = Summary(warnings=len(stg.warnings), notes=list(stg.intake.notes))
         decisions = []
+        noted: set[str] = set(s.notes)
         for j in plan():  # 第一遍：只数（给进度条总数）；--dry-run 时记下每一项
             a = action(j)
-            if j.note and j.note not in s.notes:
+            if j.note and j.note not in noted:
+                noted.add(j.note)
                 s.notes.append(j.note)
             s.planned += 1
             s.skipped += a == "跳过"

@@ -35,6 +35,7 @@ from docgen.households.columns import (
     kind_of,
     standard,
 )
+from docgen.util.text import CONTROL as _CONTROL  # 不可见的控制字符：一处定义
 
 HEADER_SCAN = 20  # 在前多少行里找表头
 DATA_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".yaml", ".yml")
@@ -487,7 +488,11 @@ def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | Non
         enc = csv_encoding(p)
         with open(p, encoding=enc, newline="", errors="strict") as fh:  # 逐行读，不把整个文件解码进内存
             dialect = "excel-tab" if enc == "utf-16" else "excel"  # “Unicode 文本”以制表符分隔
-            delimiter = _delimiter([fh.readline() for _ in range(5)], "\t" if enc == "utf-16" else ",")
+            try:
+                delimiter = _delimiter([fh.readline() for _ in range(8)], "\t" if enc == "utf-16" else ",")
+            except UnicodeError:
+                raise InputError(f"{p.name}: 文字编码认不出（应为 UTF-8、GBK 或 Excel 的“Unicode 文本”）。请在 Excel 中另存为"
+                                 "“CSV UTF-8”或 .xlsx 后再试") from None
             fh.seek(0)
             reader = csv.reader(fh, dialect, delimiter=delimiter)
             rows = _csv_guarded(_csv_records(reader, p.name, delimiter), p.name)
@@ -529,7 +534,6 @@ def csv_encoding(p: Path) -> str:
     return "utf-8-sig"
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _no_control(rows, file: str, sheet: str | None):
@@ -550,22 +554,30 @@ def _no_control(rows, file: str, sheet: str | None):
 def _csv_records(reader, file: str, delimiter: str):
     """(行号, 值列表)。一格里既有换行又有好几个分隔符：多半是某个引号没有闭合，后面的行都被吞进了这一格——报出起始行。"""
     line = 0
+    width = 0
     for i, r in enumerate(reader, start=1):
         start = line + 1
         line = reader.line_num
+        width = width or len(r)
         for v in r:
-            if "\n" in v and v.count(delimiter) >= 2:
+            # 格里有一整行记录那么多的分隔符：是引号没闭合把后面的行吞了进来（格里正常的换行不会有这么多分隔符）
+            if "\n" in v and width > 2 and any(part.count(delimiter) >= width - 1 for part in v.split("\n")):
                 raise InputError(f"{file}:{start}: 引号不配对——这一行起的一个“\"”一直没有闭合，第 {start}–{line} 行被读成了一格。"
                                  "请检查这一行的引号（格内要写引号时写成两个 \"\"）")
         yield i, [v if v != "" else None for v in r]
 
 
 def _delimiter(lines: list[str], default: str) -> str:
-    """CSV 的分隔符：看前几行（可能有标题行）里逗号、分号、制表符哪个最多（有的系统导出用分号或制表符）。引号里的不算。"""
-    line = max((re.sub(r'"[^"]*"', "", x) for x in lines), key=lambda x: max(x.count(d) for d in ",;\t|"))
-    counts = {d: line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > max(counts[default], 0) else default
+    """CSV 的分隔符：逗号、分号、制表符、竖线中，在前几行（去掉标题行、空行）里每行出现次数都相同且最多的那个
+    （与 csv.Sniffer 的思路相同：某一格里写了“低保;五保”不会让分号胜出）。认不出时用 `default`。引号里的不算。"""
+    rows = [re.sub(r'"[^"]*"', "", x).rstrip("\r\n") for x in lines if x.strip()]
+    best, best_n = default, 0
+    for d in (",", ";", "\t", "|"):
+        counts = [x.count(d) for x in rows]
+        tail = [c for c in counts if c]  # 标题行里一般没有分隔符
+        if len(tail) >= max(1, len(rows) - 1) and len(set(tail)) == 1 and tail[0] > best_n:
+            best, best_n = d, tail[0]
+    return best
 
 
 def _csv_guarded(rows, file: str):

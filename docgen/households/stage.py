@@ -516,12 +516,18 @@ def _unplaced_problems(db: sqlite3.Connection, c: IssueCollector, problems) -> N
     """问题表里对不上的行不能悄悄消失：涉及户不在成员信息表中、或村名不在数据里（归不到任何村的台账）都报警告。"""
     if not problems:
         return
+    from docgen.households.ledger import _problem_code  # 台账、汇总归村用的同一条规则
+
     known = {hh for (hh,) in db.execute("SELECT DISTINCT hh FROM hhs")}
-    names = {v for (v,) in db.execute("SELECT DISTINCT village FROM hhs")}
+    code_name: dict[str, str] = {}
+    by_name: dict[str, set[str]] = {}
+    for hh, village in db.execute("SELECT DISTINCT hh, village FROM hhs"):
+        code_name.setdefault(hh[:12], village)
+        by_name.setdefault(village, set()).add(hh[:12])
     for p in problems:
         file, sheet, row = p.origin or ("问题表", None, None)
         missing = [hh for hh in p.households if hh not in known]
-        placed = (p.households and p.households[0] in known) or p.village in names
+        placed = _problem_code(p, code_name, by_name) is not None
         for hh in missing:
             c.warning(Location(file, sheet, row, "涉及户"), "REF003",
                       f"涉及户 {hh} 在成员信息表中没有" + ("" if placed else "：这条问题归不到任何村的台账，只在全县汇总里单列计数"))

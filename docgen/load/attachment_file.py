@@ -29,7 +29,9 @@ def read_attachment_file(path: Path, where: Location) -> list[tuple[str, object]
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise InputError(f"{where}: 附件文件 {path.name} 不是 UTF-8 编码") from None
-        bad = re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+        from docgen.util.text import CONTROL
+
+        bad = CONTROL.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
             raise InputError(f"{where}: 附件文件 {path.name} 第 {line} 行有不可见的控制字符（U+{ord(bad.group()):04X}），请删除")

@@ -47,6 +47,14 @@ def load_tasklist(path: str | Path, year: int | None = None) -> TaskList:
 
 def _validate(data: dict, where_row, fname: str, what: str = "任务清单") -> TaskList:
     """校验并把问题换算为用户位置。`where_row(i, column)` 给出第 i 行（从 0 起）的 Location。"""
+    from docgen.util.text import CONTROL
+
+    cols = data_columns(data)
+    for i, row in enumerate(data.get("行") or data.get("rows") or []):
+        for j, v in enumerate(row if isinstance(row, list) else []):
+            if isinstance(v, str) and (bad := CONTROL.search(v)):
+                col = cols[j] if j < len(cols) else None
+                raise InputError(f"{where_row(i, col)}: 这一格有不可见的控制字符（U+{ord(bad.group()):04X}），请删除")
     try:
         return TaskList.model_validate(data)
     except ValidationError as exc:

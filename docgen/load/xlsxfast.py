@@ -108,6 +108,9 @@ class FastWorkbook:
         pr = wb.find(f"{NS}workbookPr")
         # 1904 日期系统（Mac 版 Excel 的旧文件）：序号从 1904-01-01 起算
         self.epoch = EPOCH_1904 if pr is not None and pr.get("date1904") in ("1", "true") else EPOCH
+        # 写文件的程序要求“打开时全部重算”（XlsxWriter 等存的公式结果只是占位的 0）：公式格里的值不可信
+        calc = wb.find(f"{NS}calcPr")
+        self.stale_formulas = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
         rels = etree.fromstring(self.z.read("xl/_rels/workbook.xml.rels"))
         target = {r.get("Id"): r.get("Target") for r in rels}
         self.sheets: list[tuple[str, str]] = []
@@ -148,7 +151,7 @@ class FastWorkbook:
     def rows(self, sheet_path: str) -> Iterator[tuple[int, list]]:
         """逐行给出 (行号, 值列表)；空行不出现。"""
         C, V, IS, T, F = f"{NS}c", f"{NS}v", f"{NS}is", f"{NS}t", f"{NS}f"
-        shared, date_styles, epoch = self.shared, self.date_styles, self.epoch
+        shared, date_styles, epoch, stale = self.shared, self.date_styles, self.epoch, self.stale_formulas
         r = 0
         for _, row in etree.iterparse(self.z.open(sheet_path), tag=f"{NS}row", resolve_entities=False, no_network=True):
             rr = row.get("r")
@@ -194,7 +197,7 @@ class FastWorkbook:
                         first = child[0] if len(child) == 1 else None
                         val = first.text if first is not None and first.tag == T else _text(child)
                         break
-                if formula is not None and val is None and t != "str":
+                if formula is not None and (val is None or stale):
                     # 公式没有保存计算结果（程序生成、没在 Excel 里打开保存过）：当成空格就悄悄少算了钱
                     raise UncomputedFormula(r, ref or "", formula)
                 vals.append(val)

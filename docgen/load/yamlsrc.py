@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import re
-
 import yaml
 
 from docgen.errors import InputError, Issue, Location
+from docgen.util.text import CONTROL as _CONTROL  # 不可见的控制字符：一处定义
 
 KeyPath = tuple[Any, ...]
-# YAML 不允许的控制字符（制表、换行、回车之外的 C0、DEL、C1；NUL 也在其中）
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass
@@ -68,7 +66,12 @@ class _Loader(yaml.SafeLoader):
         if node.tag not in _PLAIN_TAGS:  # !!set、!!binary、!!python/… 这类标签：不按它转换，照写的原样报出
             raise _Refused(node.start_mark, f"不支持 YAML 标签“{node.tag.replace('tag:yaml.org,2002:', '!!')}”："
                            "请去掉它，直接写文字、数字或列表")
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:  # 如 !!int 0x10、!!float abc
+            if isinstance(exc, yaml.YAMLError):
+                raise
+            raise _Refused(node.start_mark, f"“{getattr(node, 'value', '')}”不是它标注的类型：请去掉 !! 标注") from None
 
 
 
@@ -83,7 +86,7 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_PLAIN_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+_PLAIN_FLOAT = re.compile(r"[-+]?((0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9_]*)[eE][-+]?[0-9]+"
                           r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 
 
@@ -92,8 +95,8 @@ def _resolvers():
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items():
         rs = []
         for tag, rx in v:
-            if tag == "tag:yaml.org,2002:timestamp":
-                continue
+            if tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"):
+                continue  # 日期由模型校验；单独一个“=”、“<<”就是文字
             if tag == "tag:yaml.org,2002:int":
                 rx = re.compile(rf"^(?:{_PLAIN_INT.pattern})$")
             elif tag == "tag:yaml.org,2002:float":

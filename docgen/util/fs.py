@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from docgen.util.text import CONTROL
+
 ILLEGAL = set('<>:"/\\|?*')
 
 
@@ -25,7 +27,7 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 
 def _clean(name: str) -> str:
     s = unicodedata.normalize("NFC", str(name))
-    s = "".join("_" if c in ILLEGAL or ord(c) < 32 or c == "\x7f" or c in _INVISIBLE else c for c in s).strip().rstrip(".")
+    s = "".join("_" if c in ILLEGAL or c in _INVISIBLE or CONTROL.match(c) or ord(c) < 32 else c for c in s).strip().rstrip(".")
     if s.split(".")[0].upper() in _RESERVED:
         s = "_" + s
     if s.startswith("."):  # 以“.”开头是隐藏文件（docgen 读文件夹时也会跳过它）
@@ -33,17 +35,20 @@ def _clean(name: str) -> str:
     return "_" if s in ("", ".", "..") else s
 
 
-def safe_filename(name: str, limit: int = NAME_LIMIT_BYTES) -> str:
+def safe_filename(name: str, limit: int = NAME_LIMIT_BYTES, *, chars: int | None = None) -> str:
     """一个路径组成部分：NFC 规范化；Windows 不允许的字符、控制字符换成“_”；不能是 . 或 ..；
-    超过 `limit` 字节（UTF-8）时缩短：保留开头、接“~”与原名的 8 位哈希，缩短后仍互不相同、看得出是谁。
+    超过 `limit` 字节（UTF-8；给了 `chars` 时另限字数，如 Excel 工作表名 31 字、整理方案的“命名.最长”）时缩短：
+    保留开头、接“~”与原名的 8 位哈希，缩短后仍互不相同、看得出是谁。
     档案包、户档、台账的文件名都用它，生成的路径不会越出输出文件夹。"""
     s = _clean(name)
-    if len(s.encode("utf-8")) <= limit:
+    if chars is not None:
+        limit = min(limit if limit != NAME_LIMIT_BYTES else 240, 240)
+    if len(s.encode("utf-8")) <= limit and (chars is None or len(s) <= chars):
         return s
     tag = "~" + hashlib.sha256(s.encode("utf-8")).hexdigest()[:8]
-    keep = s
-    while len((keep + tag).encode("utf-8")) > limit:
-        keep = keep[:-1]
+    keep = s.encode("utf-8")[: limit - len(tag)].decode("utf-8", "ignore")  # 按字节切，切在字的边界上
+    if chars is not None:
+        keep = keep[: max(1, chars - len(tag))]
     return keep.rstrip(". ") + tag
 
 
@@ -61,8 +66,11 @@ def atomic_writer(path: str | Path, durable: bool = True) -> Iterator[BinaryIO]:
     （批处理几万份户档逐个 fsync 要多花几十秒；它在结束时统一 :func:`flush_to_disk`）——改名仍是原子的，
     进程被杀也不会留下写了一半的文件。"""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, exc.filename if exc.errno == 17 else str(target.parent)) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -72,7 +80,10 @@ def atomic_writer(path: str | Path, durable: bool = True) -> Iterator[BinaryIO]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:  # 报错时说用户给的文件名，而不是隐藏的临时文件名
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
     except BaseException:
         try:
             os.unlink(tmp)
