@@ -178,8 +178,8 @@ def _break_cost(text: str, i: int) -> float | None:
     return best
 
 
-# 行末可以挤进版心的闭标点（标点挤压）：落在第 29 字位时不把前一字拉下来，而是压缩标点留在本行
-HANG = set("，。、；：？！）》〉”’」』】〕")
+# 行末可以挤进版心的点号（标点挤压）：落在第 29 字位时不把前一字拉下来，而是压缩标点留在本行
+HANG = set("，。、；：？！")  # 只有点号：LibreOffice 对落在行外的闭括号、闭引号不肯挤（把前一字拉下来），为与 Word 版一致不挤它们
 
 
 def body_lines(text: str, first_indent_em: float = 2.0, width_em: float = 28.0) -> list[tuple[int, int, bool]]:

@@ -208,3 +208,26 @@ def test_joint_issuer_marks_in_pdf_and_word(tmp_path):
         first_mid = (min(s["bbox"][1] for s in rows[tops[0]]) + min(s["bbox"][3] for s in rows[tops[0]])) / 2 * mm
         last_mid = (min(s["bbox"][1] for s in rows[tops[-1]]) + min(s["bbox"][3] for s in rows[tops[-1]])) / 2 * mm
         assert abs(mid - (first_mid + last_mid) / 2) < 1.5  # 上下居中
+
+
+def test_line_end_punctuation_same_in_word(tmp_path):
+    """行末第 29 字位上的点号（，。、；：？！）在 PDF 里挤进本行；Word 版把同样的字距写进文字块，LibreOffice 排出来
+    断行相同、标点都在（它自己悬挂的标点导出 PDF 时会丢）。闭括号、闭引号不挤：与前一字一起移到下一行。
+    最后一段三行、页末只剩一行时，三行一起移到下一页（PDF 的 orphans: 2）。"""
+    from conftest import MINIMAL
+    from wp_compare import compare_notice
+
+    from docgen.api import render_file
+
+    paras = ["一" * 26 + "二" * 28 + p + "三四五" for p in "，。、；：？！）》”"]
+    body = "正文: |\n" + "".join("  " + x + "\n" for x in paras)
+    text = re.sub(r"正文: \|\n(  .*\n)+", body, MINIMAL)
+    src = tmp_path / "h.yaml"
+    src.write_text(text, encoding="utf-8")
+    render_file(src, tmp_path / "h.docx")
+    render_file(src, tmp_path / "h.pdf")
+    r = compare_notice(tmp_path / "h.pdf", _lo_convert(tmp_path / "h.docx", tmp_path / "lo"))
+    assert r.same_pages and r.same_text and r.same_lines == r.lines, r
+    ours = pymupdf.open(tmp_path / "h.pdf")
+    ends = [ln.text.strip()[-1] for p in ours for ln in lines(p) if ln.text.strip().startswith("二二二")]
+    assert set(ends) >= set("，。、；：？！") and not set(ends) & set("）》”"), ends

@@ -29,15 +29,37 @@ EMU_PER_TWIP = 635
 NO_INDENT = {"firstLine": 0, "firstLineChars": 0}
 
 
+def _squeezed_runs(text: str, squeeze: dict[int, float], start: int = 0, end: int | None = None,
+                   style: str | None = None) -> list[etree._Element]:
+    """text[start:end] 的文字块：要挤压的字（`justify.squeezes` 给出，下标相对整段）各自一块、写明字距，其余连成一块。"""
+    end = len(text) if end is None else end
+    out, i = [], start
+    while i < end:
+        if i in squeeze:
+            out.append(run(text[i], style=style, spacing=G.char_spacing_twip + math.floor(squeeze[i] * 20)))
+            i += 1
+            continue
+        j = i + 1
+        while j < end and j not in squeeze:
+            j += 1
+        out.append(run(text[i:j], style=style))
+        i = j
+    return out
+
+
 def _block_paras(blocks: list[Block]) -> list[etree._Element]:
+    from docgen.render.justify import squeezes
+
     out = []
     for b in blocks:
         if b.level == 0:
-            out.append(para("GWBody", [run(b.text)]))
+            out.append(para("GWBody", _squeezed_runs(b.text, squeezes(b.text))))
             continue
-        runs = [run(b.number + b.text)]
+        head = b.number + b.text
+        sq = squeezes(head + (b.runin or ""))
+        runs = _squeezed_runs(head + (b.runin or ""), sq, 0, len(head))
         if b.runin:
-            runs.append(run(b.runin, style="GWBodyChar"))
+            runs += _squeezed_runs(head + b.runin, sq, len(head), style="GWBodyChar")
         p = para(f"GWHeading{b.level}", runs, keep_next=not b.runin and b.level <= 2)
         if b.runin and b.level <= 2:
             # 段中标题（“（一）强化组织领导。严格按照……”）是一整段正文，不与下段同页：样式里的“与下段同页”在这里关掉，
@@ -227,9 +249,15 @@ def _split_closing(block: Block, p: etree._Element) -> list[etree._Element]:
     breaks = body_line_breaks(block.text)
     if len(breaks) < 2:
         return [p]
+    from docgen.render.justify import squeezes
+
     cut = breaks[-2]
-    head = para("GWBody", [run(block.text[:cut])])
-    tail = para(CONTINUATION_STYLE, [run(block.text[cut:])])
+    sq = squeezes(block.text)
+    # PDF 里这一段 orphans: 2——页末至少留两行：前段只有一行时与末两行排在一起，否则前段自己至少在页末留两行
+    head = para("GWBody", _squeezed_runs(block.text, sq, 0, cut), keep_next=len(breaks) == 2)
+    if len(breaks) > 2:
+        head.find(qn("w:pPr")).insert(1, el("w:widowControl", {"val": "1"}))
+    tail = para(CONTINUATION_STYLE, _squeezed_runs(block.text, sq, cut))
     return [head, tail]
 
 

@@ -23,17 +23,17 @@ def _em(ch: str, ascii_em: Callable[[str, str | None], float], cls: str | None) 
     return ascii_em(ch, cls)
 
 
-def justify_paragraph(parts: Sequence[Part], ascii_em: Callable[[str, str | None], float],
-                      indent_em: float = 2.0) -> Markup:
-    """一段正文（可含换用字体的标题部分）排成逐行两端对齐的 HTML：每个字的字距写在 span 上，行间用 `<br>`。
-    `ascii_em(字, 类)` 给出非汉字字符在该字体中的字宽（字号为 1）。"""
+def line_spacings(parts: Sequence[Part], ascii_em: Callable[[str, str | None], float],
+                  indent_em: float = 2.0) -> list[tuple[int, int, bool, list[float]]]:
+    """一段正文每行的 (起, 止, 是否挤压行末标点, 各字的字距 pt)：提前断开的行均匀加宽；行末闭标点落在版心外时
+    先压缩行内标点、不够再均匀收紧。`ascii_em(字, 类)` 给出非汉字字符在该字体中的字宽（字号为 1）。"""
     g = GB9704
     size, cs = g.body_pt, g.char_spacing_pt
     width = g.char_pitch_pt * 28 - cs  # 28 个字位：最后一个字后面的字距不算
     text = "".join(t for t, _ in parts)
     cls = [c for t, c in parts for _ in t]
     lines = body_lines(text, indent_em, 28.0)
-    out: list[str] = []
+    out = []
     for li, (a, b, hang) in enumerate(lines):
         chars = text[a:b]
         n = len(chars)
@@ -65,6 +65,34 @@ def justify_paragraph(parts: Sequence[Part], ascii_em: Callable[[str, str | None
             step = extra / (n - 1)
             for i in range(n - 1):
                 ls[i] += step
+        out.append((a, b, hang, ls))
+    return out
+
+
+def squeezes(text: str, indent_em: float = 2.0) -> dict[int, float]:
+    """Word 版用：行末闭标点挤进版心的那些行里，哪些字要改字距、改多少（pt，相对正文字距；负数为收紧）。
+    Word 与 LibreOffice 在这里本会让标点悬挂到版心外（LibreOffice 导出 PDF 时还把悬挂的标点丢了），写明字距后
+    这一行正好 28 个字位，两种软件都不必悬挂，断行与 PDF 相同。西文按半个字算（Word 的仿宋_GB2312）。"""
+    cs = GB9704.char_spacing_pt
+    out: dict[int, float] = {}
+    for a, _, hang, ls in line_spacings([(text, None)], lambda ch, cls: 0.5, indent_em):
+        if hang:
+            out.update({a + i: v - cs for i, v in enumerate(ls) if abs(v - cs) > 1e-3})
+    return out
+
+
+def justify_paragraph(parts: Sequence[Part], ascii_em: Callable[[str, str | None], float],
+                      indent_em: float = 2.0) -> Markup:
+    """一段正文（可含换用字体的标题部分）排成逐行两端对齐的 HTML：每个字的字距写在 span 上，行间用 `<br>`。"""
+    cs = GB9704.char_spacing_pt
+    text = "".join(t for t, _ in parts)
+    cls = [c for t, c in parts for _ in t]
+    lines = line_spacings(parts, ascii_em, indent_em)
+    out: list[str] = []
+    for li, (a, b, _hang, ls) in enumerate(lines):
+        chars = text[a:b]
+        n = len(chars)
+        last = li == len(lines) - 1
         # 同一字体、同一字距的相邻字合成一个 span
         i = 0
         while i < n:
