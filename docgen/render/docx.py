@@ -35,9 +35,13 @@ def _squeezed_runs(text: str, squeeze: dict[int, float], start: int = 0, end: in
     end = len(text) if end is None else end
     out, i = [], start
     while i < end:
-        if i in squeeze:
-            out.append(run(text[i], style=style, spacing=G.char_spacing_twip + math.floor(squeeze[i] * 20)))
-            i += 1
+        if i in squeeze:  # 字距相同的相邻几个字合成一块（整行均匀收紧时就是一块）
+            tw = math.floor(squeeze[i] * 20)
+            j = i + 1
+            while j < end and j in squeeze and math.floor(squeeze[j] * 20) == tw:
+                j += 1
+            out.append(run(text[i:j], style=style, spacing=G.char_spacing_twip + tw))
+            i = j
             continue
         j = i + 1
         while j < end and j not in squeeze:
