@@ -186,10 +186,7 @@ class FontSet:
     def ascii_advances(self, key: str) -> dict[str, float]:
         """某角色 PDF 字体里 ASCII 字符的字宽（以字号为单位；汉字与全角标点都是 1）。正文逐行两端对齐要用。
         找不到字体文件或读不出度量时按半个字算。"""
-        cache = self.__dict__.setdefault("_advances", {})
-        if key not in cache:
-            cache[key] = _ascii_advances(self.resolve()[key].family, self.dirs)
-        return cache[key]
+        return _ascii_advances(self.resolve()[key].family, self.dirs)  # 按（字体、字体目录）缓存
 
     def substitutions(self) -> list[str]:
         """中文提示：哪些首选字体不在本机、PDF 用了哪个替代。"""

@@ -26,13 +26,21 @@ class Project:
     out: Path | None = None
 
 
-def parse_formats(value, where: str) -> list[str]:
-    """户档格式：列表 [docx, pdf] 或 “docx,pdf”。`where` 是出错时要指给用户的地方（选项名或 文件:行:键）。"""
+def _formats(value) -> tuple[list[str], str]:
+    """户档格式：列表 [docx, pdf] 或 “docx,pdf” → (格式, 问题说明；没有问题时为空串)。"""
     items = value if isinstance(value, list) else str(value).split(",")
     out = [str(x).strip().lower() for x in items if str(x).strip()]
     bad = [x for x in out if x not in FORMATS]
     if bad or not out:
-        raise InputError(f"{where}: 户档格式只能是 docx、pdf（可以都写），得到 {'、'.join(bad) or '空'}")
+        return out, f"户档格式只能是 docx、pdf（可以都写），得到 {'、'.join(bad) or '空'}"
+    return out, ""
+
+
+def parse_formats(value, where: str) -> list[str]:
+    """同 :func:`_formats`，有问题时抛出 InputError；`where` 是要指给用户的地方（如 --docs）。"""
+    out, problem = _formats(value)
+    if problem:
+        raise InputError(f"{where}: {problem}")
     return out
 
 
@@ -93,10 +101,10 @@ def load_project(path: str | Path) -> Project:
         if not proj.config.is_file():
             issues.append(Issue(src.location(("配置",), "配置"), "project.missing", f"配置文件“{cfg}”不存在"))
     if src.data.get("格式") is not None:
-        try:
-            proj.formats = parse_formats(src.data["格式"], str(src.location(("格式",), "格式")))
-        except InputError as exc:
-            issues.append(Issue(src.location(("格式",), "格式"), "project.format", exc.message.split(": ", 1)[1]))
+        proj.formats, problem = _formats(src.data["格式"])
+        if problem:
+            issues.append(Issue(src.location(("格式",), "格式"), "project.format", problem))
+            proj.formats = None
     if proj.templates is not None and proj.templates.is_dir():
         from docgen.households.docs import kinds_for
 

@@ -464,7 +464,7 @@ def county_summary(lines: Iterable[Assessment | SummaryLine], problems: Iterable
         by_name[name].add(code)
     unknown: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for p in problems:
-        code = _problem_code(p, names, by_name)
+        code = problem_code(p, names, by_name)
         s = stats[code] if code is not None else unknown[p.village or "（未注明村）"]
         s["问题"] += 1
         s["已销号"] += p.status == "已销号"
@@ -516,7 +516,7 @@ def _col(headers: list[str], name: str, offset: int = 0) -> str:
     return get_column_letter(headers.index(name) + 1 + offset)
 
 
-def _problem_code(p: Problem, names: dict[str, str], by_name: dict[str, set[str]]) -> str | None:
+def problem_code(p: Problem, names: dict[str, str], by_name: dict[str, set[str]]) -> str | None:
     """问题归到哪个村代码：涉及的第一户的村代码（户编号前 12 位）是已知的村时取它；否则按村名（只有一个村叫这个名字时）；
     都不行时返回 None。"""
     if p.households and p.households[0][:12] in names:

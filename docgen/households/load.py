@@ -35,6 +35,7 @@ from docgen.households.columns import (
     kind_of,
     standard,
 )
+from docgen.load.package import package_problem
 from docgen.util.text import CONTROL as _CONTROL  # 不可见的控制字符：一处定义
 
 HEADER_SCAN = 20  # 在前多少行里找表头
@@ -449,13 +450,6 @@ def _not_data(vals: list, first: bool) -> str:
 # ---------------------------------------------------------------- 文件
 
 
-def sniff(p: Path) -> str | None:
-    """看文件内容而不是扩展名：不能当 .xlsx 读时给出中文的“怎么办”（见 :mod:`docgen.load.package`）。"""
-    from docgen.load.package import package_problem
-
-    return package_problem(p, "xlsx")
-
-
 def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | None = None) -> Iterator[Sheet | Table]:
     """逐张给出文件中认出的表：Excel/CSV 给 :class:`Sheet`（行按需读取），YAML 给 :class:`Table`。
     认不出的工作表、表头一级的问题记进 `collector`；一张都认不出时报错。迭代完之前文件保持打开。"""
@@ -467,7 +461,7 @@ def iter_tables(path: str | Path, collector: IssueCollector, aliases: dict | Non
     if suffix in (".xlsx", ".xlsm"):
         from docgen.load.xlsxfast import FastWorkbook
 
-        why = sniff(p)
+        why = package_problem(p, "xlsx")
         if why:
             raise InputError(why)
         try:
@@ -604,8 +598,10 @@ def _guarded(rows, file: str, sheet: str):
         yield from _no_control(rows, file, sheet)
     except UncomputedFormula as exc:
         col = "".join(ch for ch in exc.ref if ch.isalpha())
-        raise InputError(f"{file}:{sheet}:{exc.row}:{col}: 这一格是公式（={exc.formula[:40]}），但文件里没有保存计算结果"
-                         "（多半是程序生成、没在 Excel 里打开保存过），docgen 不自己算公式。请在 Excel 或 WPS 中打开后保存一次再试") from None
+        why = ("文件要求“打开时全部重算”，里面存的结果不可信（多半是程序生成的）" if exc.stale
+               else "文件里没有保存计算结果（多半是程序生成、没在 Excel 里打开保存过）")
+        raise InputError(f"{file}:{sheet}:{exc.row}:{col}: 这一格是公式（={exc.formula[:40]}），但{why}，docgen 不自己算公式。"
+                         "请在 Excel 或 WPS 中打开后保存一次再试") from None
     except (zlib.error, zipfile.BadZipFile, EOFError, etree.XMLSyntaxError, ValueError, KeyError, IndexError,
             OverflowError) as exc:
         kind = "含有 XML 实体声明（docgen 不解析实体）" if "ntit" in str(exc) else "已损坏或不完整"
@@ -731,7 +727,7 @@ def collect_files(paths: list[Path], period: tuple[int, int] | None = None) -> D
             files.append(p)
     for f in files:
         if f.suffix.lower() in (".xlsx", ".xlsm"):
-            why = sniff(f)
+            why = package_problem(f, "xlsx")
             if why:
                 problems.append(why)
     if problems:

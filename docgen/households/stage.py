@@ -516,7 +516,7 @@ def _unplaced_problems(db: sqlite3.Connection, c: IssueCollector, problems) -> N
     """问题表里对不上的行不能悄悄消失：涉及户不在成员信息表中、或村名不在数据里（归不到任何村的台账）都报警告。"""
     if not problems:
         return
-    from docgen.households.ledger import _problem_code  # 台账、汇总归村用的同一条规则
+    from docgen.households.ledger import problem_code  # 台账、汇总归村用的同一条规则
 
     known = {hh for (hh,) in db.execute("SELECT DISTINCT hh FROM hhs")}
     code_name: dict[str, str] = {}
@@ -527,7 +527,7 @@ def _unplaced_problems(db: sqlite3.Connection, c: IssueCollector, problems) -> N
     for p in problems:
         file, sheet, row = p.origin or ("问题表", None, None)
         missing = [hh for hh in p.households if hh not in known]
-        placed = _problem_code(p, code_name, by_name) is not None
+        placed = problem_code(p, code_name, by_name) is not None
         for hh in missing:
             c.warning(Location(file, sheet, row, "涉及户"), "REF003",
                       f"涉及户 {hh} 在成员信息表中没有" + ("" if placed else "：这条问题归不到任何村的台账，只在全县汇总里单列计数"))

@@ -147,6 +147,12 @@ def _find_header(rows: list[list[str]]) -> int | None:
     return None
 
 
+def _top_rows(ws, max_cols: int | None = None) -> list[list[str]]:
+    """工作表前 15 行的文字（找表头用）。"""
+    cols = ws.max_column if max_cols is None else min(ws.max_column, max_cols)
+    return [[str(ws.cell(r, c).value or "").strip() for c in range(1, cols + 1)] for r in range(1, min(ws.max_row, 15) + 1)]
+
+
 def _from_xlsx(p: Path, year: int | None) -> TaskList:
     import openpyxl
 
@@ -156,8 +162,7 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
     except Exception as exc:
         raise InputError(f"{p.name}: {open_problem(exc, 'xlsx')}") from None
     for ws in wb.worksheets:
-        top = [[str(ws.cell(r, c).value or "").strip() for c in range(1, ws.max_column + 1)]
-               for r in range(1, min(ws.max_row, 15) + 1)]
+        top = _top_rows(ws)
         h = _find_header(top)
         if h is None:
             # 标题的合并单元格跨了好几行、把表头盖住了：不能悄悄跳过这张表去读后面的（如 docgen 写的“跟踪”表）
@@ -189,9 +194,8 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
             if extra is not None:
                 raise InputError(f"{Location(p.name, ws.title, extra.row, extra.column_letter)}: 这一格在表头右边、没有列名"
                                  f"（{str(extra.value)[:20]}）：请给这一列写上列名，或删掉这些内容")
-        others = [o.title for o in wb.worksheets[wb.worksheets.index(ws) + 1:] if o.title != "跟踪" and _find_header(
-            [[str(o.cell(r, c).value or "").strip() for c in range(1, min(o.max_column, 60) + 1)]
-             for r in range(1, min(o.max_row, 15) + 1)]) is not None]
+        others = [o.title for o in wb.worksheets[wb.worksheets.index(ws) + 1:]
+                  if o.title != "跟踪" and _find_header(_top_rows(o, 60)) is not None]
         if others:
             raise InputError(f"{p.name}: 有不止一张任务清单表（“{ws.title}”和“{'”“'.join(others)}”），docgen 一次只读一张："
                              "请把其余的另存为单独的文件分别导入")

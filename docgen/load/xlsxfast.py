@@ -26,9 +26,9 @@ EPOCH_1904 = dt.datetime(1904, 1, 1)
 class UncomputedFormula(Exception):
     """单元格是公式，但文件里没有它的计算结果。"""
 
-    def __init__(self, row: int, ref: str, formula: str):
+    def __init__(self, row: int, ref: str, formula: str, stale: bool = False):
         super().__init__(ref)
-        self.row, self.ref, self.formula = row, ref, formula
+        self.row, self.ref, self.formula, self.stale = row, ref, formula, stale
 
 
 def _col(ref: str) -> int:
@@ -199,7 +199,7 @@ class FastWorkbook:
                         break
                 if formula is not None and (val is None or stale):
                     # 公式没有保存计算结果（程序生成、没在 Excel 里打开保存过）：当成空格就悄悄少算了钱
-                    raise UncomputedFormula(r, ref or "", formula)
+                    raise UncomputedFormula(r, ref or "", formula, stale=val is not None)
                 vals.append(val)
             row.clear()
             while row.getprevious() is not None:

@@ -35,11 +35,7 @@ class YamlSource:
 
     def location(self, keypath: KeyPath, field_name: str | None = None) -> Location:
         """`keypath` 的用户位置，如 ``notice.yaml:12:发文字号``。"""
-        name = field_name
-        if name is None:
-            name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in keypath) or None
-            if name:
-                name = name.replace(".[", "[")
+        name = field_name if field_name is not None else field_path(keypath)
         return Location(self.display_name or self.path.name, row=self.line_of(keypath), field=name)
 
 
@@ -143,7 +139,8 @@ def _problem_zh(exc: yaml.MarkedYAMLError) -> str:
     return "请检查冒号后的空格、缩进、引号和括号是否配对"
 
 
-def _field(path: KeyPath) -> str | None:
+def field_path(path) -> str | None:
+    """键路径的用户写法：("附件", 0, "文件") → “附件[1].文件”（列表从 1 数）。"""
     return ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in path).replace(".[", "[") or None
 
 
@@ -155,7 +152,7 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], issues: lis
             key = knode.value if isinstance(knode, yaml.ScalarNode) else str(knode.value)
             line = knode.start_mark.line + 1
             if isinstance(key, str) and (bad := _CONTROL.search(key)):
-                issues.append(Issue(Location(fname, row=line, field=_field(path)), "yaml.control-char",
+                issues.append(Issue(Location(fname, row=line, field=field_path(path)), "yaml.control-char",
                                     f"键里有不可见的控制字符（U+{ord(bad.group()):04X}），请删除"))
             if key in seen:
                 issues.append(Issue(Location(fname, row=line, field=str(key)), "yaml.duplicate-key",
@@ -165,7 +162,7 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], issues: lis
             _walk(vnode, path + (key,), lines, issues, fname)
     elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) and (bad := _CONTROL.search(node.value)):
         # 双引号里写成转义（"\e"、"\x07"、"\0"）的控制字符：原文里看不到，解析后才出现
-        issues.append(Issue(Location(fname, row=node.start_mark.line + 1, field=_field(path)), "yaml.control-char",
+        issues.append(Issue(Location(fname, row=node.start_mark.line + 1, field=field_path(path)), "yaml.control-char",
                             f"值里有不可见的控制字符（U+{ord(bad.group()):04X}，多半是双引号里的 \\ 转义），请删除"))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from docgen.errors import InputError, Issue
-from docgen.load.yamlsrc import YamlSource
+from docgen.load.yamlsrc import YamlSource, field_path
 
 
 class Model(BaseModel):
@@ -145,7 +145,7 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
             loc = tuple(err["loc"])
             # pydantic 会在联合类型里追加类型名，去掉非数据键
             keypath = tuple(k for k in loc if isinstance(k, int) or k in _keys_in(src.data, loc))
-            field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in keypath).replace(".[", "[")
+            field_name = field_path(keypath) or ""
             etype = err["type"]
             if etype == "invalid_key":  # 键不是文字（如 123: x）：pydantic 把它当成了列表下标
                 key = err.get("input")
@@ -153,7 +153,7 @@ def validate_source(model: type[Model], src: YamlSource, what: str) -> Any:
                                     f"未知的要素“{key}”：要素名应为文字（如 标题、正文）"))
                 continue
             if etype == "missing":
-                field_name = ".".join(str(k) if not isinstance(k, int) else f"[{k + 1}]" for k in loc if not _is_type_tag(k)).replace(".[", "[")
+                field_name = field_path([k for k in loc if not _is_type_tag(k)]) or ""
                 msg = f"缺少必填要素“{str(loc[-1])}”"
             elif etype == "extra_forbidden":
                 msg = f"未知的要素“{loc[-1]}”" + _suggest(model, loc, str(loc[-1]), what)

@@ -59,11 +59,11 @@ def _block_paras(blocks: list[Block]) -> list[etree._Element]:
         if b.level == 0:
             out.append(para("GWBody", _squeezed_runs(b.text, squeezes(b.text))))
             continue
-        head = b.number + b.text
-        sq = squeezes(head + (b.runin or ""))
-        runs = _squeezed_runs(head + (b.runin or ""), sq, 0, len(head))
+        head, whole = b.number + b.text, b.number + b.text + (b.runin or "")
+        sq = squeezes(whole)
+        runs = _squeezed_runs(whole, sq, 0, len(head))
         if b.runin:
-            runs += _squeezed_runs(head + b.runin, sq, len(head), style="GWBodyChar")
+            runs += _squeezed_runs(whole, sq, len(head), style="GWBodyChar")
         p = para(f"GWHeading{b.level}", runs, keep_next=not b.runin and b.level <= 2)
         if b.runin and b.level <= 2:
             # 段中标题（“（一）强化组织领导。严格按照……”）是一整段正文，不与下段同页：样式里的“与下段同页”在这里关掉，

@@ -64,8 +64,10 @@ _ROLE_OF_CLASS = {None: "fs", "h1": "ht", "h2": "kt"}
 
 def _justifier(fonts: FontSet):
     """模板里的 justify(块)：一段正文（标题部分用标题字体）逐行两端对齐的 HTML。"""
+    widths = {cls: fonts.ascii_advances(role) for cls, role in _ROLE_OF_CLASS.items()}  # 每种字体的字宽只查一次
+
     def ascii_em(ch: str, cls: str | None) -> float:
-        return fonts.ascii_advances(_ROLE_OF_CLASS.get(cls, "fs")).get(ch, 0.5)
+        return widths.get(cls, widths[None]).get(ch, 0.5)
 
     def justify(b) -> Markup:
         if b.level == 0:
