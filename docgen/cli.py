@@ -577,44 +577,18 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     import os
     import time
 
-    from docgen.batch.project import load_project, parse_formats
+    from docgen.batch.project import resolve_batch
     from docgen.batch.runner import run_batch
-    from docgen.households.docs import kinds_for
-    from docgen.households.load import collect_files
-    from docgen.settings import load_settings
 
     def run() -> None:
-        ym = parse_period(period, "--period")
-        paths: list[Path] = []
-        templates = None
-        settings_file = None
-        docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
-        if project:
-            proj = load_project(project)
-            paths += proj.data
-            templates, settings_file = proj.templates, proj.config
-            if proj.formats:
-                docs_from_project = ",".join(proj.formats)
-            out_from_project, archive_from_project = proj.out, proj.archive
-        if data_dir:
-            if not data_dir.is_dir():
-                raise InputError(f"{data_dir}: 数据目录不存在")
-            paths.append(data_dir)
-        if not paths:
-            raise InputError("没有数据：请用 --data 指定数据目录，或在项目文件中写“数据”")
-        target = out or out_from_project
-        if target is None:
-            raise InputError("没有输出目录：请用 -o 指定，或在项目文件中写“输出目录”")
-        data = collect_files(paths, ym)
-        if not data.files:
-            raise InputError(f"没有数据文件：{'、'.join(map(str, paths))} 中没有 .xlsx、.csv 或 .yaml 文件")
+        parse_period(period, "--period")
+        job = resolve_batch(project, period=period, data_dir=data_dir, out=out, docs=docs, archive=archive,
+                            config=config)
+        data, target = job.data, job.out
         if not quiet:
             for n in data.notes:
                 err.print(Text(n))
-        fmts = parse_formats(docs, "--docs") if docs is not None else docs_from_project.split(",")
-        kinds = kinds_for(fmts)
         workers = jobs or os.cpu_count() or 1
-        settings = load_settings(config or settings_file)
         bar = None
         if not quiet and not dry_run and err.is_terminal:
             from rich.progress import (
@@ -658,10 +632,10 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             bar.start()
             task = bar.add_task("批处理", total=None)
         try:
-            decisions, summary = run_batch(data, target, period=period, kinds=tuple(kinds), workers=workers, force=force,
-                                           dry_run=dry_run, templates=templates, settings=settings,
+            decisions, summary = run_batch(data, target, period=period, kinds=job.kinds, workers=workers, force=force,
+                                           dry_run=dry_run, templates=job.templates, settings=job.settings,
                                            progress=progress, log=None if quiet else log,
-                                           archive_profile=archive or archive_from_project,
+                                           archive_profile=job.archive,
                                            on_total=on_total, on_decision=print_decision if dry_run else None)
         finally:
             if bar is not None:
@@ -681,6 +655,102 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
                 err.print(Text(f"数据有 {summary.warnings} 个警告（不影响生成；用 docgen check 逐条查看）"))
         if summary.failed:
             sys.exit(1)
+
+    _guard(ctx, run)
+
+
+@cli.command("progress", context_settings=CONTEXT)
+@click.argument("paths", metavar="跟踪表.xlsx...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--date", "date", metavar="日期", default=None, help="报告日期（判断逾期；不写时取表里的报告日期）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="结果格式。")
+@click.pass_context
+def progress_cmd(ctx, paths, date, fmt) -> None:
+    """汇总各单位填好的任务跟踪表（docgen 导出的任务清单 Excel 中的“跟踪”表）：各状态、各类别的任务数与逾期任务。例如：
+
+        docgen progress 跟踪-规划股.xlsx 跟踪-质监站.xlsx --date 2020-04-30
+    """
+    import json
+
+    from docgen.load.tracking import read_progress
+    from docgen.model.base import parse_date
+
+    def run() -> None:
+        day = None
+        if date:
+            try:
+                day = parse_date(date)
+            except ValueError:
+                raise InputError(f"--date 应为日期，如 2020-04-30，得到 {date!r}") from None
+        prog = read_progress(list(paths), day)
+        late = prog.overdue()
+        if fmt == "json":
+            click.echo(json.dumps({"报告日期": prog.report_date.isoformat() if prog.report_date else None,
+                                   "任务数": len(prog.tasks), "各状态": prog.by_status(), "各类别": prog.by_category(),
+                                   "逾期": [{"任务": t.task, "责任": t.owner, "截止日期": t.due.isoformat() if t.due else None,
+                                           "状态": t.status, "来源": t.source} for t in late],
+                                   "问题": [str(i) for i in prog.issues]}, ensure_ascii=False, indent=1))
+        else:
+            for i in prog.issues:
+                click.echo(str(i))
+            st = "，".join(f"{k} {v}" for k, v in prog.by_status().items())
+            click.echo(f"共 {len(prog.tasks)} 项任务：{st}；完成 {prog.done_ratio:.1%}。")
+            for t in late:
+                click.echo(f"逾期：{t.task}（{t.owner}，截止 {t.due}，{t.status}）")
+        if any(i.severity == "error" for i in prog.issues):
+            sys.exit(2)
+
+    _guard(ctx, run)
+
+
+@cli.command("password", context_settings=CONTEXT)
+@click.argument("user", metavar="用户名")
+@click.pass_context
+def password_cmd(ctx, user) -> None:
+    """为工作台账号生成口令散列（scrypt），把打印出的一行写进 docgen.yml 的“工作台: 账号”里。口令输入两遍，不显示。"""
+    from docgen.web.passwords import hash_password
+
+    def run() -> None:
+        pw = click.prompt("口令", hide_input=True, confirmation_prompt="再输一遍", prompt_suffix="：")
+        if len(pw) < 8:
+            raise InputError("口令太短：至少 8 个字符")
+        click.echo("工作台:\n  账号:\n    " + json_quote(user) + ": " + json_quote(hash_password(pw)))
+
+    _guard(ctx, run)
+
+
+def json_quote(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)
+
+
+@cli.command("serve", context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址。默认只有本机能打开；要让别的电脑连上（如 0.0.0.0），须先在 docgen.yml 里设账号。")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="端口。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（账号、上传上限、工作区……）；默认读当前目录的 docgen.yml。")
+@click.option("--workspace", "workspace", metavar="文件夹", type=click.Path(path_type=Path), default=None,
+              help="工作区（各账号的上传、草稿与输出）；默认为 docgen.yml 所写，或当前目录下的“docgen-工作台”。")
+@click.pass_context
+def serve_cmd(ctx, host, port, config, workspace) -> None:
+    """开办公室工作台：在浏览器里起草公文、做任务清单、校验建档立卡数据、建档案、跑月末批处理。例如：
+
+        docgen serve          然后在浏览器里打开 http://127.0.0.1:8765
+    """
+    from docgen.settings import load_settings
+
+    def run() -> None:
+        import uvicorn
+
+        from docgen.web.app import Workbench
+
+        settings = load_settings(config)
+        wb = Workbench(settings, host=host, workspace=workspace)
+        err.print(Text.assemble(("工作台已开：", "green"), f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+                                f"（工作区 {wb.root}；按 Ctrl+C 停止）"))
+        uvicorn.run(wb.app(), host=host, port=port, log_level="warning", access_log=False,
+                    server_header=False, date_header=False)
 
     _guard(ctx, run)
 

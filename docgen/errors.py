@@ -40,6 +40,7 @@ class Issue:
     code: str
     message: str
     severity: Severity = "error"
+    village: str = field(default="", compare=False)  # 逐村校验出的问题：村代码（工作台按村筛选用）
 
     def __str__(self) -> str:
         level = "错误" if self.severity == "error" else "警告"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
+
+from docgen.errors import InputError
 
 from docgen.load.tasklist import load_tasklist
 from docgen.model.tasklist import TaskList
@@ -53,3 +56,86 @@ def import_tasklist(path: str | Path, year: int | None = None) -> str:
     """读取 Word/Excel/YAML 任务清单，返回 YAML 文本。"""
     p = Path(path)
     return tasklist_to_yaml(load_tasklist(p, year), p.name)
+
+
+_LEVELS = ((re.compile(r"^[一二三四五六七八九十百]+、"), "# "), (re.compile(r"^[（(][一二三四五六七八九十百]+[）)]"), "## "),
+           (re.compile(r"^\d+[.．]"), "### "), (re.compile(r"^[（(]\d+[）)]"), "#### "))
+
+
+def _body_line(text: str) -> str:
+    """Word 里的一段正文 → 正文标记（作者写的“一、”“（一）”“1.”“（1）”换成 # 标出层级，docgen 重新编号）。"""
+    for rx, mark in _LEVELS:
+        m = rx.match(text)
+        if m:
+            return mark + text[m.end():].strip()
+    return text
+
+
+def import_notice_docx(path: Path) -> dict:
+    """把一份 Word 公文读成公文 YAML 的内容（工作台“打开 Word 公文接着改”用）。各段的要素由
+    :mod:`docgen.lint.units` 按 GB/T 9704 的次序推断（与体检认 Word 公文用的是同一套规则）；附件正文、表格不读进来
+    （附件请另行上传），认不出要素的段落按正文收下，不丢。"""
+    from docgen.lint.units import load_lint_doc
+
+    doc = load_lint_doc(Path(path))
+    if doc.kind != "docx":
+        raise InputError(f"{Path(path).name}: 不是 Word 文档")
+    out: dict = {}
+    body: list[str] = []
+    enclosed: list[str] = []
+    title: list[str] = []
+    for u in doc.units:
+        t = u.text.strip()
+        if u.role == "单元格":
+            continue
+        if u.role == "版头":
+            if re.fullmatch(r"\d{6}", t):
+                out["份号"] = t
+            elif re.match(r"^(绝密|机密|秘密)", t):
+                m = re.match(r"^(绝密|机密|秘密)\s*(?:★\s*(.+))?$", t)
+                out["密级"] = m.group(1) if m else t[:2]
+                if m and m.group(2):
+                    out["保密期限"] = m.group(2)
+            elif t in ("特急", "加急", "特提", "平急"):
+                out["紧急程度"] = t
+            elif "发文机关标志" not in out:
+                out["发文机关标志"] = t
+        elif u.role == "发文字号":
+            m = re.match(r"^(.*?号)\s*签发人[：:]\s*(.+)$", t)
+            if m:
+                out["发文字号"] = m.group(1).replace(" ", "")
+                out["签发人"] = [x for x in re.split(r"\s+", m.group(2)) if x]
+            else:
+                out["发文字号"] = t.replace(" ", "")
+        elif u.role == "标题":
+            title.append(t)
+        elif u.role == "主送机关":
+            out["主送机关"] = t.rstrip("：:")
+        elif u.role == "署名":
+            out.setdefault("发文机关署名", []).append(t)
+        elif u.role == "成文日期":
+            out["成文日期"] = t.replace(" ", "")
+        elif u.role == "附注":
+            out["附注"] = t.strip("（）()")
+        elif u.role == "抄送":
+            out["抄送机关"] = [x for x in re.split(r"[，,、]", t.split("：", 1)[-1].split(":", 1)[-1].rstrip("。")) if x.strip()]
+        elif u.role == "印发机关":
+            m = re.match(r"^(.*?)\s+(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$", t)
+            if m:
+                out["印发机关"], out["印发日期"] = m.group(1).strip(), m.group(2)
+        elif u.role == "印发文件标题":
+            out["印发文件"] = {"标题": t}
+        elif u.role in ("附件说明", "附件标识", "附件标题"):
+            continue
+        elif "印发文件" in out:
+            enclosed.append(_body_line(t))
+        else:
+            body.append(_body_line(t))
+    if title:
+        out["标题"] = "".join(title)
+    if not out.get("发文机关标志") and not out.get("发文字号") and not title:
+        raise InputError(f"{Path(path).name}: 认不出这是一份公文（找不到发文机关标志、发文字号或标题）")
+    out["正文"] = "\n".join(body) + "\n" if body else ""
+    if "印发文件" in out:
+        out["印发文件"]["正文"] = "\n".join(enclosed) + "\n"
+    return out

@@ -12,6 +12,11 @@
       成员信息: {开户银行: 忽略}
     体检:
       规则: {PU005: off}
+    工作台:                              # docgen serve
+      账号: {张三: "scrypt$…"}           # 用 docgen password 张三 生成；有账号才能在本机以外的地址上开
+      上传上限: 50                       # MB
+      工作区: /srv/docgen-工作台          # 各账号的上传、草稿与输出（默认为当前目录下的“docgen-工作台”）
+      项目: [/srv/月末/项目.yaml]         # 月末批处理页可选的项目文件
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class Settings:
     gongshi_days: int = 7
     column_aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # 表名或工作表名 → {用户表头: 标准表头}
     lint_overrides: dict[str, str] = field(default_factory=dict)
+    workbench: "Workbench" = field(default_factory=lambda: Workbench())
 
     def line(self, year: int) -> float | None:
         return self.poverty_lines.get(year)
@@ -51,6 +57,16 @@ class Settings:
         from dataclasses import replace
 
         return replace(self, reference_date=day)
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """工作台（docgen serve）的设置。"""
+
+    users: dict[str, str] = field(default_factory=dict)  # 用户名 → 口令散列（docgen password 生成）
+    upload_limit_mb: float = 50.0
+    workspace: Path | None = None
+    projects: tuple[Path, ...] = ()
 
 
 def _kind_zh(v) -> str:
@@ -103,7 +119,7 @@ class _Reader:
 
 
 TOP = {"贫困线": "", "监测线倍数": "", "刚性支出倍数": "", "身份证打码": "", "基准日期": "", "义务教育": "", "公示": "",
-       "列名映射": "", "体检": "", "lint": ""}
+       "列名映射": "", "体检": "", "lint": "", "工作台": ""}
 
 
 def load_settings(path: str | Path | None) -> Settings:
@@ -188,9 +204,49 @@ def load_settings(path: str | Path | None) -> Settings:
     kw["column_aliases"] = _aliases(r, data.get("列名映射"))
     section_key = "体检" if "体检" in data else "lint"
     kw["lint_overrides"] = _lint(r, data.get(section_key), section_key)
+    kw["workbench"] = _workbench(r, data.get("工作台"), Path(path).resolve().parent)
     if r.issues:
         raise ConfigError(f"{src.location((), None).file}: 配置有 {len(r.issues)} 处错误", r.issues)
     return Settings(**kw)
+
+
+def _workbench(r: _Reader, raw, base: Path) -> Workbench:
+    from docgen.web.passwords import hash_problem
+
+    w = r.mapping(raw, ("工作台",), {"账号": "", "上传上限": "", "工作区": "", "项目": ""})
+    kw: dict[str, Any] = {}
+    users = r.mapping(w.get("账号"), ("工作台", "账号"), {str(k): "" for k in (w.get("账号") or {})}
+                      if isinstance(w.get("账号"), dict) else {})
+    good = {}
+    for name, h in users.items():
+        why = hash_problem(h)
+        if not name.strip() or len(name) > 32 or any(c in name for c in "/\\:*?\"<>|") or name != name.strip():
+            r.bad(("工作台", "账号", name), f"用户名“{name}”不能用：最多 32 个字，不含空格开头结尾、/ \\ : * ? \" < > |", name)
+        elif why:
+            r.bad(("工作台", "账号", name), f"{why}（用 docgen password {name} 生成）", name)
+        else:
+            good[name] = h
+    kw["users"] = good
+    if "上传上限" in w:
+        v = w["上传上限"]
+        if not _is_num(v) or not 0 < v <= 4096:
+            r.bad(("工作台", "上传上限"), f"应为 MB 数（0–4096），得到 {v!r}")
+        else:
+            kw["upload_limit_mb"] = float(v)
+    if "工作区" in w:
+        v = w["工作区"]
+        if not isinstance(v, str) or not v.strip():
+            r.bad(("工作台", "工作区"), f"应为文件夹路径，得到 {v!r}")
+        else:
+            kw["workspace"] = (base / v).resolve()
+    if "项目" in w:
+        v = w["项目"]
+        v = [v] if isinstance(v, str) else v
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            r.bad(("工作台", "项目"), "应为项目文件路径的列表")
+        else:
+            kw["projects"] = tuple((base / x).resolve() for x in v)
+    return Workbench(**kw)
 
 
 def _aliases(r: _Reader, raw) -> dict[str, dict[str, str]]:

@@ -40,7 +40,7 @@ class VillageJob:
 
 def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int, date: dt.date,
                   manifest: Path | None = None, data_files: list[Path] = (), strict: bool = False,
-                  pdf: bool = True, workers: int = 1) -> dict:
+                  pdf: bool = True, workers: int = 1, progress=None, on_total=None) -> dict:
     """``docgen archive build``：清点来源（文件夹或文件），按村分好，交给 :func:`build_villages`。
     `strict` 时有缺漏即报错且不写任何文件。"""
     col = collect(sources, profile, manifest=manifest, data_files=data_files, year=year, default_date=date)
@@ -58,7 +58,8 @@ def build_archive(sources: list[Path], out: Path, profile: Profile, *, year: int
         jobs.append(VillageJob(COUNTY, "", {}, [], unknown=unknown))
     if strict:
         _refuse_gaps(jobs, out, profile, year, date)
-    stats = build_villages(jobs, out, profile, year=year, date=date, pdf=pdf, workers=workers, force=True)
+    stats = build_villages(jobs, out, profile, year=year, date=date, pdf=pdf, workers=workers, force=True,
+                           progress=progress, on_total=on_total)
     stats["unknown"] = list(col.unknown)
     return stats
 
@@ -98,9 +99,10 @@ def _arrange(job: VillageJob, out: Path, profile: Profile, year: int, date: dt.d
 
 
 def build_villages(jobs, out: Path, profile: Profile, *, year: int, date: dt.date, pdf: bool = True,
-                   workers: int = 1, force: bool = False) -> dict:
+                   workers: int = 1, force: bool = False, progress=None, on_total=None) -> dict:
     """逐村建档案。`jobs`：可迭代的 :class:`VillageJob`；给了来源指纹且与上次登记的相同、包也在时跳过该村
-    （`force` 时不跳过）。`workers` > 1 时各村分给几个进程同时建（各村互不相干，编号登记每村一个文件；结果相同）。"""
+    （`force` 时不跳过）。`workers` > 1 时各村分给几个进程同时建（各村互不相干，编号登记每村一个文件；结果相同）。
+    `on_total(村数)`、`progress()`（每建好一个村）给进度条用。"""
     from docgen.archive import outputs
 
     mkdir(out)
@@ -116,16 +118,21 @@ def build_villages(jobs, out: Path, profile: Profile, *, year: int, date: dt.dat
         if not force and job.fingerprint and state.get("来源指纹") == job.fingerprint and (out / dirname).is_dir():
             continue
         todo.append((job, out, profile, year, date, pdf))
+    if on_total:
+        on_total(len(todo))
     if workers > 1 and len(todo) > 1:
         import multiprocessing as mp
 
         # 每个进程建几个村就换新的：目录 PDF 由 Typst 排，它的版面缓存是全进程的、清不掉，随排过的村数增长
         with mp.get_context("spawn").Pool(min(workers, len(todo)), maxtasksperchild=VILLAGES_PER_PROCESS) as pool:
             for _ in pool.imap_unordered(_build_village, todo):
-                pass
+                if progress:
+                    progress()
     else:
         for t in todo:
             _build_village(t)
+            if progress:
+                progress()
     files = sorted((out / STATE_DIR).glob("*.json"))
 
     def records():  # 一次读一个村的登记（全部村的件号登记合起来随户数增长）

@@ -127,3 +127,55 @@ def load_project(path: str | Path) -> Project:
     if issues:
         raise InputError(f"{name}: 项目文件有 {len(issues)} 处问题（都改好再运行；什么都还没有做）", issues)
     return proj
+
+
+@dataclass
+class BatchRun:
+    """一次月末批处理要用的全部东西（项目文件与命令行选项合起来之后）。CLI 与工作台都由 :func:`resolve_batch` 得到它，
+    再交给 :func:`docgen.batch.runner.run_batch`。"""
+
+    data: object  # DataFiles
+    out: Path
+    period: str
+    kinds: tuple[str, ...]
+    settings: object
+    templates: Path | None
+    archive: str | None
+
+
+def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = None, out: Path | None = None,
+                  docs: str | None = None, archive: str | None = None, config: Path | None = None,
+                  settings=None) -> BatchRun:
+    """项目文件 + 选项 → :class:`BatchRun`（选项优先）。`settings` 已读好时不再读配置文件。"""
+    from docgen.households.docs import kinds_for
+    from docgen.households.load import collect_files
+    from docgen.settings import load_settings
+
+    ym = (int(period[:4]), int(period[5:7]))
+    paths: list[Path] = []
+    templates = settings_file = None
+    docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
+    if project:
+        proj = load_project(project)
+        paths += proj.data
+        templates, settings_file = proj.templates, proj.config
+        if proj.formats:
+            docs_from_project = ",".join(proj.formats)
+        out_from_project, archive_from_project = proj.out, proj.archive
+    if data_dir:
+        if not Path(data_dir).is_dir():
+            raise InputError(f"{data_dir}: 数据目录不存在")
+        paths.append(Path(data_dir))
+    if not paths:
+        raise InputError("没有数据：请用 --data 指定数据目录，或在项目文件中写“数据”")
+    target = out or out_from_project
+    if target is None:
+        raise InputError("没有输出目录：请用 -o 指定，或在项目文件中写“输出目录”")
+    data = collect_files(paths, ym)
+    if not data.files:
+        raise InputError(f"没有数据文件：{'、'.join(map(str, paths))} 中没有 .xlsx、.csv 或 .yaml 文件")
+    fmts = parse_formats(docs, "--docs") if docs is not None else docs_from_project.split(",")
+    if settings is None or config or settings_file:
+        settings = load_settings(config or settings_file)
+    return BatchRun(data, Path(target), period, tuple(kinds_for(fmts)), settings, templates,
+                    archive or archive_from_project)

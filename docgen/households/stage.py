@@ -25,7 +25,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docgen.errors import InputError, Issue, IssueCollector, Location
@@ -78,6 +78,7 @@ class Intake:
     members: int = 0
     reference: dt.date | None = None
     reference_source: str = ""
+    village_names: dict[str, str] = field(default_factory=dict)  # 村代码 → 村名（村名单里有的）
 
     @property
     def errors(self) -> list[Issue]:
@@ -366,6 +367,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
             db.execute("INSERT INTO villages VALUES (?, ?, ?, ?, ?)", (code, digest, old[0], old[1], old[2]))
             continue
         issues, n_hh, n_members, rows, blob = next(results)
+        issues = [replace(i, village=code) for i in issues]
         c.issues += issues
         intake.households += n_hh
         intake.members += n_members
@@ -384,6 +386,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     _duplicate_ids(db, c, {tbl: t for tbl, t in big}, duplicate_id_message)
     _unplaced_problems(db, c, ctx.problems)
     intake.issues = _dedupe(c.issues)
+    intake.village_names = {code: v.name for code, v in ctx.villages.items() if v.name}
     if intake.errors or not assess:
         db.close()
         return intake

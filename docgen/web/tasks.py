@@ -1,0 +1,159 @@
+"""工作台的各项任务：每个都只是把命令行所用的同一个函数放进任务队列里跑，并把结果整理成页面要显示的样子。"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import zipfile
+from pathlib import Path
+
+from docgen.util.fs import atomic_write, atomic_writer
+
+
+def _workers() -> int:
+    return os.cpu_count() or 1
+
+
+def issue_rows(issues, names: dict[str, str]) -> list[dict]:
+    """问题 → 表格行（级别、村、代码、位置、说明）。"""
+    rows = []
+    for i in sorted(issues, key=lambda i: (i.location.file, i.location.sheet or "", i.location.row or 0)):
+        rows.append({"级别": "错误" if i.severity == "error" else "警告", "村代码": i.village,
+                     "村": names.get(i.village, i.village), "代码": i.code, "位置": str(i.location),
+                     "文件": i.location.file, "工作表": i.location.sheet or "", "行": i.location.row or "",
+                     "字段": i.location.field or "", "说明": i.message})
+    return rows
+
+
+def check_households(files: list[Path], period: str | None, settings, progress, folder: Path) -> dict:
+    """`docgen check`：collect_files + check_data，与命令行相同。"""
+    from docgen.households.load import collect_files
+    from docgen.households.stage import check_data
+
+    ym = (int(period[:4]), int(period[5:7])) if period else None
+    progress.note("读表、校验")
+    data = collect_files(files, ym)
+    intake = check_data(data, settings, ym, workers=min(2, _workers()))
+    result = {"notes": intake.notes + [s.describe() for s in intake.sheets],
+              "reference": intake.reference.isoformat() if intake.reference else None,
+              "households": intake.households, "members": intake.members,
+              "errors": len(intake.errors), "warnings": len(intake.warnings)}
+    atomic_write(folder / "issues.json", json.dumps(issue_rows(intake.issues, intake.village_names), ensure_ascii=False)
+                 .encode("utf-8"))
+    return result
+
+
+def zip_folder(src: Path, target: Path, skip=lambda rel: False) -> list[str]:
+    """把 `src` 里的文件（按路径排序，时间固定为 1980-01-01：同样的文件得到同样的 zip）打成 `target`。"""
+    names = []
+    with atomic_writer(target) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(p for p in src.rglob("*") if p.is_file()):
+            rel = f.relative_to(src).as_posix()
+            if rel.startswith(".") or "/." in rel or skip(rel):
+                continue
+            info = zipfile.ZipInfo(rel, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(f, "rb") as src_fh, z.open(info, "w") as dst:
+                while chunk := src_fh.read(1 << 20):
+                    dst.write(chunk)
+            names.append(rel)
+    return names
+
+
+def summary_charts(summary_xlsx: Path) -> list[dict]:
+    """全县汇总的“各村统计”读回来画图（与汇总表里的图同一组数）。"""
+    from openpyxl import load_workbook
+
+    if not summary_xlsx.is_file():
+        return []
+    wb = load_workbook(summary_xlsx, read_only=True)
+    try:
+        ws = next((wb[n] for n in wb.sheetnames if "各村" in n), None)
+        if ws is None:
+            return []
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    head = next((i for i, r in enumerate(rows) if r and "户数" in r), None)
+    if head is None:
+        return []
+    cols = [str(c) if c is not None else "" for c in rows[head]]
+    out = []
+    for r in rows[head + 1:]:
+        if not r or r[0] in (None, "") or str(r[0]).startswith(("合计", "全县")):
+            continue
+        out.append({c: v for c, v in zip(cols, r) if c})
+    return out
+
+
+def build_ledgers(files: list[Path], period: str, docs: tuple[str, ...], settings, progress, folder: Path) -> dict:
+    """`docgen ledger`：同一个 build_ledgers；输出打成一个 zip。"""
+    from docgen.households.build import build_ledgers as build
+    from docgen.households.load import collect_files
+
+    ym = (int(period[:4]), int(period[5:7]))
+    data = collect_files(files, ym)
+    out = folder / "out"
+    progress.note("生成台账、户档与公示名单")
+    summary = build(data, out, period=period, docs=docs, settings=settings, workers=_workers(),
+                    progress=progress.advance, on_total=progress.total)
+    progress.note("打包")
+    names = zip_folder(out, folder / "台账与户档.zip")
+    summary_file = next((p for p in sorted(out.rglob("*.xlsx")) if "汇总" in p.name), None)
+    public = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and "公示" in p.name)
+    return {"files": len(names), "seconds": round(summary.seconds, 1), "warnings": summary.warnings,
+            "zip": "台账与户档.zip", "public": public,
+            "charts": summary_charts(summary_file) if summary_file else []}
+
+
+def build_archive(sources: list[Path], data_files: list[Path], profile_name: str, year: int, progress,
+                  folder: Path) -> dict:
+    """`docgen archive build`：同一个 build_archive。"""
+    from docgen.archive.build import build_archive as build
+    from docgen.archive.profile import load_profile
+
+    prof = load_profile(profile_name)
+    out = folder / "档案"
+    progress.note("编号、编目、装盒、写档案包")
+    stats = build(sources, out, prof, year=year, date=dt.date(year, 12, 31), data_files=data_files,
+                  workers=_workers(), progress=progress.advance, on_total=progress.total)
+    zips = sorted(p.name for p in out.glob("*.zip"))
+    gaps = [{"范围": g["范围"], "编号": g["编号"], "名称": g["名称"], "缺少": "、".join(g["缺少"]),
+             "重复": "、".join(g["重复"])} for g in stats["gaps"]]
+    return {"zips": zips, "gaps": gaps, "unknown": [str(Path(p).name) for p in stats["unknown"]],
+            "unhoused": [str(Path(p).name) for p in stats["unhoused"]],
+            "counts": {k: stats[k] for k in ("bundles", "items", "volumes", "volume_items", "boxes")},
+            "report": "完整性报告.xlsx" if (out / "完整性报告.xlsx").is_file() else None}
+
+
+def verify_archive(path: Path, profile_name: str, progress, folder: Path) -> dict:
+    """`docgen archive verify`：同一个 verify_archive。"""
+    from docgen.archive.profile import load_profile
+    from docgen.archive.verify import verify_archive as verify
+
+    progress.note("核对校验值、目录与档号")
+    problems = verify(path, load_profile(profile_name))
+    return {"problems": [p.as_dict() for p in problems], "ok": not problems}
+
+
+def run_batch(project: Path | None, data: list[Path], out: Path, period: str, archive: str | None, settings, progress,
+              folder: Path) -> dict:
+    """`docgen batch`：同一个 resolve_batch + run_batch。"""
+    from docgen.batch.project import resolve_batch
+    from docgen.batch.runner import run_batch as run
+
+    job = resolve_batch(project, period=period, data_dir=None, out=out if project is None else None,
+                        archive=archive, settings=settings) if project else None
+    if job is None:
+        from docgen.batch.project import BatchRun
+        from docgen.households.docs import kinds_for
+        from docgen.households.load import collect_files
+
+        job = BatchRun(collect_files(data, (int(period[:4]), int(period[5:7]))), out, period,
+                       tuple(kinds_for(["docx", "pdf"])), settings, None, archive)
+    progress.note("分拣、核算、渲染")
+    _, summary = run(job.data, job.out, period=period, kinds=job.kinds, workers=_workers(), templates=job.templates,
+                     settings=job.settings, progress=progress.advance, on_total=progress.total,
+                     archive_profile=job.archive)
+    return {"report": summary.as_dict(), "out": str(job.out)}
