@@ -104,3 +104,19 @@ def draw_png(path: Path, w: int, h: int, circle: bool) -> Path:
         page.draw_rect(pymupdf.Rect(2, 2, w - 2, h - 2), color=(1, 0, 0), width=3)
     page.get_pixmap(alpha=True, dpi=144).save(path)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """浏览器测试失败时截图（test-screenshots/测试名.png），看得到页面当时的样子。"""
+    outcome = yield
+    rep = outcome.get_result()
+    driver = getattr(item, "driver", None)
+    if rep.when == "call" and rep.failed and driver is not None:
+        shots = ROOT / "test-screenshots"
+        shots.mkdir(exist_ok=True)
+        try:
+            driver.save_screenshot(str(shots / f"{item.name}.png"))
+            (shots / f"{item.name}.html").write_text(driver.page_source, encoding="utf-8")
+        except Exception:  # noqa: BLE001 — 浏览器已经没了
+            pass

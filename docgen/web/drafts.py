@@ -104,8 +104,9 @@ def form_to_notice(form: dict, files: set[str]) -> dict:
             atts.append(item)
     if atts:
         out["附件"] = atts
-    if _lines(form.get("发文机关署名")):
-        out["发文机关署名"] = _lines(form.get("发文机关署名"))
+    signature = _lines(form.get("发文机关署名"))
+    if signature:
+        out["发文机关署名"] = signature[0] if len(signature) == 1 else signature
     if _str(form.get("成文日期")):
         out["成文日期"] = _str(form.get("成文日期"))
     seals = [s for s in _lines(form.get("印章")) if s in files]

@@ -84,7 +84,7 @@ async function issueTable(table) {
     th.setAttribute("aria-sort", asc ? "ascending" : "descending");
     draw();
   }));
-  filters.forEach(f => f.addEventListener("input", draw));
+  filters.forEach(f => { f.addEventListener("input", draw); f.addEventListener("change", draw); });
   draw();
 }
 

@@ -1,0 +1,269 @@
+"""工作台的接口与安全（不开浏览器）：CSRF、登录与限速、Host 检查、上传的路径与大小、审计、草稿 ↔ YAML。"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+from web_server import running
+
+from docgen.web.passwords import hash_problem, hash_password, verify_password
+from docgen.web.workspace import sniff
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def token(client: httpx.Client, path: str = "/") -> str:
+    r = client.get(path)
+    return re.search(r'name="csrf-token" content="([^"]+)"', r.text).group(1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running(tmp_path_factory.mktemp("wb")) as (url, wb):
+        yield url, wb
+
+
+def test_password_hash_roundtrip_and_refuses_plain_text():
+    h = hash_password("正确的口令 horse")
+    assert h.startswith("scrypt$32768$8$1$") and hash_problem(h) == ""
+    assert verify_password("正确的口令 horse", h) and not verify_password("错的", h)
+    assert hash_password("x") != hash_password("x")  # 每次加盐
+    assert "不能直接写口令" in hash_problem("123456")
+    assert "太弱" in hash_problem("scrypt$1024$8$1$" + h.split("$", 4)[4])
+
+
+def test_state_changing_requests_need_the_csrf_token(server):
+    url, _ = server
+    with httpx.Client(base_url=url) as c:
+        tok = token(c)
+        assert c.post("/draft/new").status_code == 403
+        assert c.post("/draft/new", data={"csrf": "假的"}).status_code == 403
+        assert c.post("/draft/new", headers={"X-CSRF-Token": tok + "x"}).status_code == 403
+        r = c.post("/draft/new", data={"csrf": tok})
+        assert r.status_code == 303 and r.headers["location"].startswith("/draft/")
+        # 别的网站的页面提交过来（带着 Origin）：即使令牌对也拒绝
+        assert c.post("/draft/new", data={"csrf": tok}, headers={"Origin": "http://evil.example"}).status_code == 403
+
+
+def test_new_client_without_cookie_cannot_post(server):
+    url, _ = server
+    with httpx.Client(base_url=url) as a, httpx.Client(base_url=url) as b:
+        tok = token(a)
+        assert b.post("/draft/new", data={"csrf": tok}).status_code == 403  # 令牌属于 a 的会话
+
+
+def test_cookie_is_httponly_samesite_strict(server):
+    url, _ = server
+    r = httpx.get(url + "/")
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_loopback_server_refuses_foreign_host_header(server):
+    url, _ = server
+    assert httpx.get(url + "/", headers={"Host": "evil.example:80"}).status_code == 421
+    assert httpx.get(url + "/", headers={"Host": "localhost"}).status_code == 200
+
+
+def test_upload_name_cannot_leave_the_workspace(server):
+    url, wb = server
+    with httpx.Client(base_url=url) as c:
+        tok = token(c)
+        data = (ROOT / "samples/households/户籍导出.xlsx").read_bytes()
+        r = c.post("/households/new", data={"csrf": tok, "period": "2020-12"},
+                   files={"file": ("../../x", data, "application/octet-stream")})
+        assert r.status_code == 303
+        ws = Path(wb.root)
+        hits = [p for p in ws.rglob("x.xlsx")]
+        assert len(hits) == 1 and ws in hits[0].parents
+        assert not (ws.parent / "x").exists() and not (ws.parent.parent / "x").exists()
+        # 名字里的反斜杠、点、控制字符也一样
+        r = c.post("/households/new", data={"csrf": tok},
+                   files={"file": ("..\\..\\..\\evil\x00.xlsx", data)})
+        assert r.status_code == 303
+        assert all(ws in p.parents for p in ws.rglob("*.xlsx"))
+
+
+def test_upload_is_sniffed_by_content_not_extension(server):
+    url, _ = server
+    with httpx.Client(base_url=url) as c:
+        tok = token(c)
+        r = c.post("/households/new", data={"csrf": tok}, files={"file": ("户籍.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
+        assert r.status_code == 400 and "PNG 图片" in r.json()["error"]
+        r = c.post("/households/new", data={"csrf": tok}, files={"file": ("旧表.xlsx", b"\xd0\xcf\x11\xe0" + b"0" * 100)})
+        assert r.status_code == 400 and "另存为" in r.json()["error"]
+
+
+def test_upload_size_limit(tmp_path):
+    with running(tmp_path, upload_limit_mb=0.05) as (url, _):
+        with httpx.Client(base_url=url) as c:
+            tok = token(c)
+            r = c.post("/households/new", data={"csrf": tok}, files={"file": ("大.csv", b"a,b\n" * 40_000)})
+            assert r.status_code == 413 and "上限" in r.text
+
+
+def test_non_loopback_policy_requires_login_and_throttles(tmp_path):
+    users = {"张三": hash_password("口令很长的一句话")}
+    with running(tmp_path, users=users, policy_host="0.0.0.0") as (url, wb):
+        with httpx.Client(base_url=url) as c:
+            r = c.get("/households", headers={"Accept": "text/html"})
+            assert r.status_code == 303 and r.headers["location"].startswith("/login")
+            assert c.get("/api/jobs").status_code == 401
+            tok = token(c, "/login")
+            r = c.post("/login", data={"csrf": tok, "user": "张三", "password": "错的"})
+            assert r.status_code == 401 and "用户名或口令不对" in r.text
+            old = c.cookies.get("docgen_session")
+            r = c.post("/login", data={"csrf": tok, "user": "张三", "password": "口令很长的一句话", "next": "/households"})
+            assert r.status_code == 303 and r.headers["location"] == "/households"
+            assert c.cookies.get("docgen_session") != old  # 登录后换了会话编号
+            assert c.get("/households").status_code == 200
+            tok2 = token(c, "/households")
+            assert c.post("/logout", data={"csrf": tok2}).status_code == 303
+            assert c.get("/api/jobs").status_code == 401
+        with httpx.Client(base_url=url) as c:
+            tok = token(c, "/login")
+            codes = [c.post("/login", data={"csrf": tok, "user": "张三", "password": f"错{i}"}).status_code
+                     for i in range(6)]
+            assert codes[:5] == [401] * 5 and codes[5] == 429
+            r = c.post("/login", data={"csrf": tok, "user": "张三", "password": "口令很长的一句话"})
+            assert r.status_code == 429 and "秒后再试" in r.text  # 锁定期内口令对了也不放行
+
+
+def test_open_server_without_accounts_is_refused():
+    from docgen.errors import InputError
+    from docgen.settings import Settings
+    from docgen.web.app import Workbench
+
+    with pytest.raises(InputError, match="账号"):
+        Workbench(Settings(), host="0.0.0.0")
+
+
+def test_serve_command_refuses_open_address_without_accounts(tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "docgen", "serve", "--host", "0.0.0.0", "--port", "1"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "docgen password" in r.stderr
+
+
+def test_users_are_kept_apart(tmp_path):
+    users = {"甲": hash_password("甲的口令甲的口令"), "乙": hash_password("乙的口令乙的口令")}
+    with running(tmp_path, users=users, policy_host="0.0.0.0") as (url, _):
+        def login(name):
+            c = httpx.Client(base_url=url)
+            tok = token(c, "/login")
+            c.post("/login", data={"csrf": tok, "user": name, "password": f"{name}的口令{name}的口令"})
+            return c
+
+        a, b = login("甲"), login("乙")
+        r = a.post("/draft/new", data={"csrf": token(a, "/draft")})
+        draft = r.headers["location"]
+        assert a.get(draft).status_code == 200
+        assert b.get(draft).status_code == 404
+        assert b.get("/api" + draft).status_code == 404
+
+
+def test_downloads_with_full_id_numbers_are_audited(server, tmp_path):
+    from docgen.households.sample import generate
+
+    url, wb = server
+    generate(12, 3, tmp_path / "d", 0.0, 2020)
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c)
+        files = [("file", (p.name, p.read_bytes())) for p in sorted((tmp_path / "d").iterdir()) if p.suffix != ".json"]
+        loc = c.post("/households/new", data={"csrf": tok, "period": "2020-12"}, files=files).headers["location"]
+        wait(c)
+        assert c.post(loc + "/build", data={"csrf": tok, "docs": "pdf"}).status_code == 303
+        job = wait(c)
+        assert job["state"] == "done", job["error"]
+        before = len(wb.audit.entries())
+        r = c.get(f"/jobs/{job['id']}/file/台账与户档.zip")
+        assert r.status_code == 200 and r.content[:2] == b"PK"
+        entries = wb.audit.entries()
+        assert len(entries) == before + 1 and entries[-1]["用户"] == "本机" and entries[-1]["文件"] == ["台账与户档.zip"]
+        public = job["result"]["public"][0]
+        assert c.get(f"/jobs/{job['id']}/file/{public}").status_code == 200
+        assert len(wb.audit.entries()) == before + 1  # 公示名单（已打码）不记
+        assert c.get(f"/jobs/{job['id']}/file/../../审计日志.jsonl").status_code == 404
+        assert c.get(f"/jobs/{job['id']}/file/out/户档").status_code == 404  # 只能下载结果里列出的文件
+
+
+def wait(c: httpx.Client, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        jobs = c.get("/api/jobs").json()
+        if jobs and not jobs[0]["active"]:
+            return jobs[0]
+        time.sleep(0.3)
+    raise AssertionError("任务没有结束")
+
+
+def test_cancel_a_running_batch(server, tmp_path):
+    from docgen.households.sample import generate
+
+    url, wb = server
+    generate(300, 5, tmp_path / "d", 0.0, 2020)
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c)
+        files = [("file", (p.name, p.read_bytes())) for p in sorted((tmp_path / "d").iterdir()) if p.suffix != ".json"]
+        ds = c.post("/households/new", data={"csrf": tok, "period": "2020-12"}, files=files).headers["location"]
+        wait(c)
+        r = c.post("/batch/start", data={"csrf": tok, "source": "data:" + ds.rsplit("/", 1)[1], "period": "2020-12"})
+        job_id = r.headers["location"].rsplit("/", 1)[1]
+        deadline = time.monotonic() + 120
+        while c.get(f"/api/jobs/{job_id}").json()["done"] < 5:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert c.post(f"/api/jobs/{job_id}/cancel", headers={"X-CSRF-Token": tok}).status_code == 200
+        job = wait(c)
+        assert job["id"] == job_id and job["state"] == "cancelled"
+        assert 0 < job["done"] < job["total"]
+        # 再跑一次：接着做完，前面做好的跳过
+        r = c.post("/batch/start", data={"csrf": tok, "source": "data:" + ds.rsplit("/", 1)[1], "period": "2020-12"})
+        job = wait(c)
+        rep = job["result"]["report"]
+        assert job["state"] == "done" and rep["失败"] == 0 and rep["跳过"] > 0 and rep["完成"] + rep["跳过"] == rep["计划"]
+
+
+def test_sniff():
+    assert sniff(b"\x89PNG\r\n\x1a\nxxxx") == "png"
+    assert sniff("户编号,姓名\n1,张三\n".encode("gbk")) == "csv"
+    assert sniff("标题: 通知\n正文: |\n  好\n".encode()) == "yaml"
+    assert sniff(b"\x00\x01\x02") is None
+
+
+def test_draft_form_round_trips_through_the_cli_yaml(tmp_path):
+    """打开样例公文 YAML → 表单 → 写回 YAML：与原文件读出来的数据相同（渲染结果就相同）。"""
+    from docgen.load.yamlsrc import load_yaml
+    from docgen.web import drafts
+
+    src = ROOT / "samples/tongwang-2020-108/notice.yaml"
+    data = load_yaml(src).data
+    form = drafts.notice_to_form(data)
+    (tmp_path / "tasklist.yaml").write_bytes((src.parent / "tasklist.yaml").read_bytes())
+    out = drafts.write_notice(tmp_path, form)
+    from docgen.api import load_notice
+
+    def dump(path):
+        d = load_notice(path).model_dump(mode="json")
+        for a in d["attachments"]:
+            a["file"] = Path(a["file"]).name if a["file"] else None
+        return d
+
+    assert dump(out) == dump(src)
+
+
+def test_unknown_yaml_keys_are_named_not_dropped():
+    from docgen.errors import InputError
+    from docgen.web import drafts
+
+    with pytest.raises(InputError, match="备注栏"):
+        drafts.notice_to_form({"标题": "x", "备注栏": "y"})
