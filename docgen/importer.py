@@ -84,6 +84,7 @@ def import_notice_docx(path: Path) -> dict:
     body: list[str] = []
     enclosed: list[str] = []
     title: list[str] = []
+    in_attachment = False
     for u in doc.units:
         t = u.text.strip()
         if u.role == "单元格":
@@ -120,13 +121,20 @@ def import_notice_docx(path: Path) -> dict:
         elif u.role == "抄送":
             out["抄送机关"] = [x for x in re.split(r"[，,、]", t.split("：", 1)[-1].split(":", 1)[-1].rstrip("。")) if x.strip()]
         elif u.role == "印发机关":
-            m = re.match(r"^(.*?)\s+(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$", t)
+            m = re.match(r"^(.*?)\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$", t)
             if m:
                 out["印发机关"], out["印发日期"] = m.group(1).strip(), m.group(2)
         elif u.role == "印发文件标题":
             out["印发文件"] = {"标题": t}
-        elif u.role in ("附件说明", "附件标识", "附件标题"):
-            continue
+        elif u.role == "附件说明":
+            name = re.sub(r"^附件[：:]\s*", "", t)
+            name = re.sub(r"^\d+[.．、]\s*", "", name).strip()
+            if name:
+                out.setdefault("附件", []).append({"名称": name})
+        elif u.role in ("附件标识", "附件标题"):
+            in_attachment = True
+        elif in_attachment:
+            continue  # 附件的正文不读进来（附件请另行上传或在表单里写）
         elif "印发文件" in out:
             enclosed.append(_body_line(t))
         else:

@@ -132,10 +132,11 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                 c.error(where, "TRK002", f"状态应为 {'、'.join(STATUSES)} 之一（请从下拉列表里选），得到“{status}”")
                 continue
             finished = _date(get("完成日期"))
-            if isinstance(finished, str):
+            typed = isinstance(finished, str)
+            if typed:
                 c.error(Location(p.name, SHEET, r, "完成日期"), "TRK003", f"应为日期，如 2020-05-31，得到“{finished}”")
                 finished = None
-            if status in DONE and finished is None:
+            if status in DONE and finished is None and not typed:
                 c.warning(Location(p.name, SHEET, r, "完成日期"), "TRK004", f"状态为“{status}”，却没有填完成日期")
             due = _date(get("截止日期"))
             t = TrackedTask(str(get("层级") or "").strip(), task, str(get("责任") or "").strip(),

@@ -25,6 +25,38 @@ def _init() -> None:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     _FONTS = FontSet()
     _FONTS.resolve()
+    _warm_up()
+
+
+WARM_UP = """发文机关标志: 某某县住房和城乡建设局文件
+发文字号: 某住建发〔2020〕1号
+标题: 关于预热的通知
+主送机关: 各镇人民政府
+正文: |
+  预热排版引擎（字体、字形缓存、子集化库）。
+  # 标题
+  正文。
+附件:
+  - 名称: 表
+    表格: {列: [甲, 乙, 丙, 丁, 戊], 行: [[一, 二, 三, 四, 五]]}
+发文机关署名: 某某县住房和城乡建设局
+成文日期: 2020-04-01
+抄送机关: 某某办公室
+印发机关: 某某县住房和城乡建设局办公室
+印发日期: 2020-04-01
+"""
+
+
+def _warm_up() -> None:
+    """进程起来时排一份小通知：第一次排版要加载字体、建字形缓存（约 2 秒），不让用户的第一次预览来等。"""
+    import tempfile
+
+    from docgen.api import render_document
+
+    with tempfile.TemporaryDirectory(prefix="docgen-warm-") as d:
+        p = Path(d) / "warm.yaml"
+        p.write_text(WARM_UP, encoding="utf-8")
+        render_document(p, ".pdf", _FONTS)
 
 
 def render_pages(yaml_path: str, out_dir: str, rev: int) -> dict:
@@ -54,7 +86,7 @@ def render_pages(yaml_path: str, out_dir: str, rev: int) -> dict:
             from io import BytesIO
 
             buf = BytesIO()
-            img.save(buf, "PNG", optimize=False, compress_level=3)
+            img.save(buf, "PNG", optimize=False, compress_level=1)  # 本机传输，压得少、出得快
             atomic_write(out / name, buf.getvalue(), durable=False)
             pages.append({"name": name, "width_pt": round(w, 1), "height_pt": round(h, 1)})
             page.close()
