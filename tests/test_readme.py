@@ -56,3 +56,18 @@ def test_readme_docgen_yml_example_is_valid(tmp_path):
     (tmp_path / "docgen.yml").write_text(block, encoding="utf-8")
     s = load_settings(tmp_path / "docgen.yml")
     assert s.column_aliases["家庭收入"]["劳务收入"] == "工资性收入" and s.school_ages == (6, 15)
+
+
+def test_readme_workbench_config_is_valid(tmp_path):
+    """README 里工作台的 docgen.yml 片段照抄就能读（口令散列格式对，键都认识）。"""
+    import textwrap
+
+    from docgen.settings import load_settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/docgen serve" in readme.split("## 公文 YAML")[0]  # 快速开始里就有
+    m = re.search(r"\n( *)```\n(\1工作台:\n.*?)\n\1```", readme, re.S)
+    block = m.group(2)
+    (tmp_path / "docgen.yml").write_text(textwrap.dedent(block), encoding="utf-8")
+    s = load_settings(tmp_path / "docgen.yml")
+    assert list(s.workbench.users) == ["张三"] and s.workbench.upload_limit_mb == 50
