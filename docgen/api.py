@@ -101,8 +101,9 @@ def check_image(path: Path, where: str, what: str) -> None:
                          f"请在画图或 WPS 里另存为 PNG 后再用") from None
 
 
-def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) -> bytes:
-    """把输入文件 `path` 渲染为 `fmt`（``.docx``/``.xlsx``/``.pdf``/``.html``）格式的字节。"""
+def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None, hints: dict | None = None) -> bytes:
+    """把输入文件 `path` 渲染为 `fmt`（``.docx``/``.xlsx``/``.pdf``/``.html``）格式的字节。
+    `hints`：同一份公文反复排版时（工作台预览）带着上次的排版结果，见 :func:`docgen.render.pdf.render_notice_pdf`。"""
     fmt = fmt.lower()
     path = Path(path)
     if not path.is_file():
@@ -123,7 +124,7 @@ def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None) ->
         if fmt == ".pdf":
             from docgen.render.pdf import render_notice_pdf
 
-            return render_notice_pdf(view, fonts, base)
+            return render_notice_pdf(view, fonts, base, hints)
         if fmt == ".html":
             from docgen.render.pdf import render_notice_html
 

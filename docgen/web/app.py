@@ -82,6 +82,7 @@ class Workbench:
         self.preview_workers = preview_workers
         self.workspaces: dict[str, Workspace] = {}
         self.draft_locks: dict[str, asyncio.Lock] = {}
+        self.hints: dict[str, dict] = {}  # 草稿编号 → 上次排版的提示（版记留白）：改一个字后再排省一遍
         self.env = Environment(loader=FileSystemLoader(str(HERE / "pages")), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.globals["loopback"] = self.loopback
@@ -416,7 +417,9 @@ class Workbench:
         out = folder / ".preview"
         out.mkdir(exist_ok=True)
         async with self._lock(folder.name):
-            result = await asyncio.wrap_future(self.renderer.submit(path, out, rev))
+            result = await asyncio.wrap_future(self.renderer.submit(path, out, rev, self.hints.get(folder.name)))
+        if "hints" in result:
+            self.hints[folder.name] = result.pop("hints")
         if "error" in result:
             lines = await run_in_threadpool(_safe_line_fields, path)
             for i in result.get("issues", []):
@@ -456,7 +459,7 @@ class Workbench:
         if fmt not in NOTICE_FORMATS:
             raise KeyError(fmt)
         ext, mime = NOTICE_FORMATS[fmt]
-        data = await asyncio.wrap_future(self.renderer.submit_bytes(path, ext))
+        data = await asyncio.wrap_future(self.renderer.submit_bytes(path, ext, self.hints.get(folder.name)))
         if isinstance(data, str):
             raise HTTPError(400, data)
         return Response(data, media_type=mime, headers={"Content-Disposition": content_disposition(stem + ext)})

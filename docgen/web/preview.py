@@ -59,16 +59,18 @@ def _warm_up() -> None:
         render_document(p, ".pdf", _FONTS)
 
 
-def render_pages(yaml_path: str, out_dir: str, rev: int) -> dict:
-    """排版 `yaml_path`（公文 YAML），把各页 PNG 写进 `out_dir`（文件名带修订号），返回页面清单或输入错误。"""
+def render_pages(yaml_path: str, out_dir: str, rev: int, hints: dict | None = None) -> dict:
+    """排版 `yaml_path`（公文 YAML 或任务清单），把各页 PNG 写进 `out_dir`（文件名带修订号），返回页面清单与
+    这次的排版提示（下次改一个字后再排时带回来，省一遍排版），或输入错误。"""
     from docgen.api import render_document
     from docgen.errors import InputError
     from docgen.util.fs import atomic_write
 
     if _FONTS is None:
         _init()
+    hints = dict(hints or {})
     try:
-        pdf = render_document(yaml_path, ".pdf", _FONTS)
+        pdf = render_document(yaml_path, ".pdf", _FONTS, hints)
     except InputError as exc:
         return {"error": exc.message, "issues": [{"row": i.location.row, "field": i.location.field or "",
                                                   "message": i.message, "code": i.code} for i in exc.issues]}
@@ -92,10 +94,10 @@ def render_pages(yaml_path: str, out_dir: str, rev: int) -> dict:
             page.close()
     finally:
         doc.close()
-    return {"pages": pages, "pdf_bytes": len(pdf)}
+    return {"pages": pages, "pdf_bytes": len(pdf), "hints": hints}
 
 
-def render_bytes(path: str, ext: str) -> bytes | str:
+def render_bytes(path: str, ext: str, hints: dict | None = None) -> bytes | str:
     """下载用：`path` 渲染成 `ext` 格式的字节（与 docgen render 相同）；输入有误时返回说明文字。"""
     from docgen.api import render_document
     from docgen.errors import InputError
@@ -103,7 +105,7 @@ def render_bytes(path: str, ext: str) -> bytes | str:
     if _FONTS is None:
         _init()
     try:
-        return render_document(path, ext, _FONTS)
+        return render_document(path, ext, _FONTS, dict(hints or {}) if ext == ".pdf" else None)
     except InputError as exc:
         return str(exc)
 
@@ -117,11 +119,11 @@ class Renderer:
         for f in [self.pool.submit(_noop) for _ in range(n)]:  # 先把进程起来（导入、读字体），第一次预览不用等
             f.result()
 
-    def submit(self, yaml_path: Path, out_dir: Path, rev: int):
-        return self.pool.submit(render_pages, str(yaml_path), str(out_dir), rev)
+    def submit(self, yaml_path: Path, out_dir: Path, rev: int, hints: dict | None = None):
+        return self.pool.submit(render_pages, str(yaml_path), str(out_dir), rev, hints)
 
-    def submit_bytes(self, path: Path, ext: str):
-        return self.pool.submit(render_bytes, str(path), ext)
+    def submit_bytes(self, path: Path, ext: str, hints: dict | None = None):
+        return self.pool.submit(render_bytes, str(path), ext, hints)
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
