@@ -56,6 +56,7 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "banji_numbered": banji_numbered,
         "created": v.notice.date.isoformat(),
         "justify": _justifier(fonts),
+        "fixed_table": _table_fixer(fonts),
     }
 
 
@@ -77,6 +78,68 @@ def _justifier(fonts: FontSet):
         return justify_paragraph(parts, ascii_em)
 
     return justify
+
+
+def _is_ideograph(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF
+
+
+def _longest_unbreakable_em(text: str, ascii_em: dict[str, float]) -> float:
+    """估计一格文字最长的不可断开的一段有多宽（字）：只认空白处、两个汉字之间、汉字与 ASCII 字母数字之间可以断行（实际能断的地方更多，所以只会估大）。
+    ASCII 字符按字体的字宽，汉字、全角标点算一个字，其余字符按 1.2 个字算（宁大勿小）。"""
+    longest = run = 0.0
+    prev = ""
+    for ch in text:
+        if ch.isspace():
+            run, prev = 0.0, ""
+            continue
+        if prev and (_is_ideograph(prev) and (_is_ideograph(ch) or ch.isascii() and ch.isalnum())
+                     or prev.isascii() and prev.isalnum() and _is_ideograph(ch)):
+            run = 0.0
+        run += ascii_em.get(ch, 0.5) if ord(ch) < 0x7F else (1.0 if _is_ideograph(ch) or 0x3000 <= ord(ch) <= 0x303F
+                                                             or 0xFF00 <= ord(ch) <= 0xFFEF or ch in "—…“”‘’·" else 1.2)
+        longest = max(longest, run)
+        prev = ch
+    return longest
+
+
+TABLE_PT = 12.0  # templates/html/_table.css：table.grid 的字号
+CELL_EXTRA_PT = 2 * 4 + 0.5  # 格内左右边距 4 pt + 边框（合并边框各占一半，按整条算）
+
+
+def _table_fixer(fonts: FontSet):
+    """模板里的 fixed_table(表格, 横排)：这张表能不能用固定表格布局（table-layout: fixed）而版面与自动布局完全相同。
+    自动布局（WeasyPrint）要逐格量最小/最大内容宽度，表格大时很慢；给了列宽、且每格最长的不可断开的一段都放得进
+    它的列（所以各列的最小内容宽度都不超过给定的宽度）、两位小数的各列百分比之和不超过 100% 时，自动布局得到的
+    列宽就是各列百分比按其和折算成 100%（不足的部分按比例补足），与固定布局照折算后的百分比排出的相同。
+    百分比之和超过 100% 时自动布局按各列最小内容宽度压缩，算不出来，仍用自动布局。"""
+    ascii_fs, ascii_ht = fonts.ascii_advances("fs"), fonts.ascii_advances("ht")
+
+    def fixed_table(table, landscape: bool) -> list[float] | None:
+        if not table.widths:
+            return None
+        total = sum(table.widths)
+        pcts = [round(100 * w / total, 2) for w in table.widths]  # 与 _table.html 原来的写法相同（Jinja 的 round 也是四舍五入到两位）
+        if sum(pcts) > 100 * (1 + 1e-10):
+            return None
+        width_pt = mm(GB9704.block_h_mm if landscape else GB9704.block_w_mm) - 1.0  # 表宽（减去合并边框，再留余量）
+        col_pt = [p / sum(pcts) * width_pt for p in pcts]
+        margin = 1.0  # pt：字宽估计的余量
+
+        def fits(text: str, col: int, span: int, ascii_em: dict[str, float]) -> bool:
+            room = min(col_pt[col:col + span]) - CELL_EXTRA_PT - margin  # 跨列的格子按其中最窄的一列算（宁严勿宽）
+            return _longest_unbreakable_em(text, ascii_em) * TABLE_PT * 1.02 <= room
+
+        if not all(fits(h, c, 1, ascii_ht) for c, h in enumerate(table.columns)):
+            return None
+        for cells in table.layout():
+            for c, g, text in cells:
+                if text and not fits(text, c, g.colspan, ascii_fs):
+                    return None
+        return [100 * p / sum(pcts) for p in pcts]
+
+    return fixed_table
 
 
 def render_notice_html(v: NoticeView, fonts: FontSet, **kw) -> str:

@@ -32,14 +32,15 @@ def year_keyword(tl: TaskList) -> str:
 
 def render_tasklist_html(tl: TaskList, fonts: FontSet) -> str:
     from docgen.render.env import make_env, templates_dir
-    from docgen.render.pdf import _pageno_css, font_families
+    from docgen.render.pdf import _pageno_css, _table_fixer, font_families
 
     table = tl.as_table()
     env = make_env(str(templates_dir() / "html"))
     return env.get_template("tasklist.html").render(
         g=GB9704, f=font_families(fonts), pageno_css=Markup(_pageno_css(fonts)),
         title=tl.title, title_lines=break_title(tl.title, 28.0) if tl.title else [],
-        table=table, rows=table_view(table), created=_doc_date(tl).date().isoformat())
+        table=table, rows=table_view(table), fixed_widths=_table_fixer(fonts)(table, True),
+        created=_doc_date(tl).date().isoformat())
 
 
 def render_tasklist_pdf(tl: TaskList, fonts: FontSet) -> bytes:
