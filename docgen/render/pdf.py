@@ -86,8 +86,8 @@ def _is_ideograph(ch: str) -> bool:
 
 
 def _longest_unbreakable_em(text: str, ascii_em: dict[str, float]) -> float:
-    """估计一格文字最长的不可断开的一段有多宽（字）：只认空白处、两个汉字之间、汉字与 ASCII 字母数字之间可以断行（实际能断的地方更多，所以只会估大）。
-    ASCII 字符按字体的字宽，汉字、全角标点算一个字，其余字符按 1.2 个字算（宁大勿小）。"""
+    """估计一格文字最长的不可断开的一段有多宽（字）：只认空白处、两个汉字之间、汉字与 ASCII 字母数字之间可以断行
+    （实际能断的地方更多，所以只会估大）。ASCII 字符按字体的字宽，汉字、全角标点算一个字，其余字符按 1.2 个字算（宁大勿小）。"""
     longest = run = 0.0
     prev = ""
     for ch in text:
