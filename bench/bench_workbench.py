@@ -107,7 +107,9 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=30)
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--think", default="1-3", help="每次改完、看完预览后停多久再改（秒，如 1-3）")
     a = ap.parse_args()
+    lo, hi = (float(x) for x in a.think.split("-"))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         # 基线：新开的 docgen render 进程
@@ -148,7 +150,7 @@ def main() -> None:
                     except Exception as exc:  # noqa: BLE001
                         with lock:
                             errors.append(str(exc)[:200])
-                    time.sleep(rnd.uniform(1.0, 3.0))
+                    time.sleep(rnd.uniform(lo, hi))
 
             threads = [threading.Thread(target=user_loop, args=(k,)) for k in range(a.users)]
             for t in threads:
@@ -165,7 +167,7 @@ def main() -> None:
     print(f"| 样例公文改一个字 → 保存 + 预览（全部页面 PNG） | {statistics.median(lat):.2f} | {pct(lat, 95):.2f} | "
           f"{len(lat)} | {statistics.median(lat) / b50:.2f} |")
     if results:
-        print(f"| {a.users} 人同时编辑、预览 {a.seconds:.0f} 秒（一页半的通知） | {statistics.median(results):.2f} | "
+        print(f"| {a.users} 人同时编辑、预览 {a.seconds:.0f} 秒（一页半的通知，每次停 {a.think} 秒） | {statistics.median(results):.2f} | "
               f"{pct(results, 95):.2f} | {len(results)} | {statistics.median(results) / b50:.2f} |")
     print(f"\n出错 {len(errors)} 次" + (f"：{errors[:3]}" if errors else ""))
 

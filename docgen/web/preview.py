@@ -126,7 +126,13 @@ class Renderer:
         return self.pool.submit(render_bytes, str(path), ext, hints)
 
     def shutdown(self) -> None:
+        """停掉排版进程（服务器停下时；不等在排的预览）。"""
+        procs = list(getattr(self.pool, "_processes", {}).values())
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.join(5)
 
 
 def _noop() -> None:
