@@ -41,6 +41,39 @@ def test_package_data_and_py_typed(installed):
     assert (pkg / "templates" / "html" / "notice.html").is_file()
     assert list((pkg / "templates" / "typst").glob("*.typ"))
     assert list((pkg / "archive_schema").glob("*.yaml"))
+    assert (pkg / "web" / "pages" / "draft.html").is_file() and (pkg / "web" / "static" / "app.js").is_file()
+
+
+def test_workbench_serves_from_the_installed_package(installed, tmp_path):
+    """装好的包开工作台：页面与脚本都由包里的文件提供（不靠检出目录）。"""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    env.pop("DOCGEN_TEMPLATES", None)
+    proc = subprocess.Popen([sys.executable, "-m", "docgen", "serve", "--port", str(port)], cwd=tmp_path, env=env,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/draft", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                time.sleep(0.3)
+        assert r.status_code == 200 and "公文起草" in r.text
+        js = httpx.get(f"http://127.0.0.1:{port}/static/app.js", timeout=5)
+        assert js.status_code == 200 and "draftEditor" in js.text
+        assert (tmp_path / "docgen-工作台").is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def test_render_and_batch_outside_checkout(installed, tmp_path):

@@ -10,7 +10,8 @@ from test_layout_sweep import case
 from docgen.api import render_document
 from docgen.fonts import FontSet
 
-CASES = [i for i in range(60) if case(i)[1]["banji"]][:8]
+CASES = [i for i in range(60) if case(i)[1]["banji"] and case(i)[1]["fmt"] != "信函"][:8]
+seen: list = []
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,8 @@ def test_hinted_render_is_byte_identical(i, work, monkeypatch):
     real = pdf._layout
     monkeypatch.setattr(pdf, "_layout", lambda *a, **k: passes.append(1) or real(*a, **k))
     assert render_document(src, ".pdf", fonts, dict(hints)) == first  # 用上次的留白：一遍排完，字节相同
-    assert len(passes) == (1 if hints.get("版记留白") is not None else 2)
+    assert len(passes) == (1 if hints.get("版记") else 2), hints
+    seen.append(hints.get("版记", {}) and hints["版记"]["另起"])
     # 改一个字、删掉最后一段、加一段：拿旧留白去排，与从头排的相同
     lines = text.splitlines()
     body = [k for k, ln in enumerate(lines) if ln.startswith("  ") and not ln.strip().startswith(("#", "-"))
@@ -50,3 +52,27 @@ def test_hinted_render_is_byte_identical(i, work, monkeypatch):
         src.write_text(edited, encoding="utf-8")
         fresh = render_document(src, ".pdf", fonts)
         assert render_document(src, ".pdf", fonts, dict(hints)) == fresh, (i, n)
+
+
+def test_both_placements_were_exercised():
+    """上面几份里既有版记与正文同页的，也有另起一页的（两条省一遍的路都走到了）。"""
+    if len(seen) < len(CASES):
+        pytest.skip("只跑了一部分")
+    assert True in seen and False in seen, seen
+
+
+def test_sample_notice_own_page_hint(tmp_path, monkeypatch):
+    """样例通知：正文止于奇数页，版记另起偶数页——带着提示一遍排完，字节与两遍的相同。"""
+    from conftest import SAMPLE
+
+    from docgen.render import pdf
+
+    fonts = FontSet()
+    hints: dict = {}
+    first = render_document(SAMPLE, ".pdf", fonts, hints)
+    assert hints["版记"]["另起"] is True
+    passes = []
+    real = pdf._layout
+    monkeypatch.setattr(pdf, "_layout", lambda *a, **k: passes.append(1) or real(*a, **k))
+    assert render_document(SAMPLE, ".pdf", fonts, dict(hints)) == first
+    assert len(passes) == 1

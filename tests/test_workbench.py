@@ -267,3 +267,48 @@ def test_unknown_yaml_keys_are_named_not_dropped():
 
     with pytest.raises(InputError, match="备注栏"):
         drafts.notice_to_form({"标题": "x", "备注栏": "y"})
+
+
+def test_tasklist_page_upload_edit_download_and_tracking(server, tmp_path):
+    from openpyxl import load_workbook
+
+    url, _ = server
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c, "/tasklist")
+        r = c.post("/tasklist/new", data={"csrf": tok},
+                   files={"file": ("清单.yaml", (ROOT / "samples/tongwang-2020-108/tasklist.yaml").read_bytes())})
+        assert r.status_code == 303
+        page = c.get(r.headers["location"]).text
+        assert page.count('class="page"') >= 2  # 排好的各页
+        tl = r.headers["location"]
+        x = c.get(tl + "/download/xlsx")
+        assert x.status_code == 200
+        wb = load_workbook(__import__("io").BytesIO(x.content))
+        assert wb.sheetnames == ["任务清单", "跟踪"] and wb["任务清单"].merged_cells.ranges
+        for fmt, magic in (("docx", b"PK"), ("pdf", b"%PDF")):
+            assert c.get(f"{tl}/download/{fmt}").content[:len(magic)] == magic
+        # 跟踪表：一个单位填了一行，另一个单位乱填
+        ws = wb["跟踪"]
+        ws.cell(3, 7, "已完成")
+        ws.cell(3, 8, "2020-03-30")
+        good = tmp_path / "甲.xlsx"
+        wb.save(good)
+        ws.cell(4, 7, "差不多了")
+        bad = tmp_path / "乙.xlsx"
+        wb.save(bad)
+        r = c.post(tl + "/tracking", data={"csrf": tok, "date": "2020-07-01"},
+                   files=[("file", ("甲.xlsx", good.read_bytes())), ("file", ("乙.xlsx", bad.read_bytes()))])
+        assert r.status_code == 200
+        assert "共 24 项任务" in r.text and 'id="overdue"' in r.text
+        assert "乙.xlsx:跟踪:4:状态" in r.text
+        # 在页面上改：YAML 写错时说在哪、原来的不动；改对了重排
+        r = c.post(tl + "/edit", data={"csrf": tok, "yaml": "标题: 坏\n列: [具体任务]\n行: 不是列表\n"})
+        assert r.status_code == 400 and 'id="edit-error"' in r.text and "清单.yaml" in r.text
+        r = c.post(tl + "/edit", data={"csrf": tok, "yaml": "标题: 新清单\n列: [类别, 具体任务, 完成时限]\n"
+                                                         "行:\n  - [甲, 任务一, 3月底前]\n  - [~, 任务二, 4月底前]\n"})
+        assert r.status_code == 303
+        page = c.get(tl).text
+        assert "<h1>新清单</h1>" in page and "2 行" in page
+        # 新建空白清单
+        r = c.post("/tasklist/blank", data={"csrf": tok})
+        assert r.status_code == 303 and "某某工作任务清单" in c.get(r.headers["location"]).text

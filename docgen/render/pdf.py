@@ -191,23 +191,25 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
 def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict | None = None) -> bytes:
     """两遍排版（版记第一遍被分页拆开时三遍），返回 PDF 字节。同一输入每次得到相同字节。
 
-    `hints`（工作台的实时预览用）：上一次排这份公文时版记的位置记在 ``hints["版记留白"]``。改了一个字之后版记多半
-    还在原处：先按上次的留白排一遍，量得版记末条线正好落在版心下边缘（即第一遍排版会算出同一个留白）就直接用这一遍，
-    省掉一遍排版；否则照常两遍。两条路排出的 HTML 一样，字节也一样（测试逐份比对）。"""
+    `hints`（工作台的实时预览用）：上一次排这份公文时版记的位置记在 ``hints["版记"]``（留白、是否另起一页）。改了一个字
+    之后版记多半还在原处：先按上次的位置排一遍，能证明第一遍排版会得出同样的位置（同页：版记末条线正好落在版心下边缘；
+    另起一页：正文止于奇数页、版记紧跟在偶数页、留白等于版心高减版记高）就直接用这一遍，省掉一遍排版；否则照常两遍。
+    两条路排出的 HTML 一样，字节也一样（测试逐份比对）。"""
     allowed = v.notice.images
     even = v.fmt != "信函"
-    if v.has_banji and hints is not None and hints.get("版记留白") is not None:
-        spacer = hints["版记留白"]
-        doc = _layout(render_notice_html(v, fonts, banji_spacer_pt=spacer), base_dir, fonts, allowed)
-        if _spacer_holds(doc, spacer, even):
+    hint = (hints or {}).get("版记")
+    if v.has_banji and hint is not None:
+        spacer, own = hint["留白"], hint["另起"]
+        doc = _layout(render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
+        if (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
             return _write(doc, v.notice.date)
     html = render_notice_html(v, fonts)
     doc = _layout(html, base_dir, fonts, allowed)
     if v.has_banji:
         spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(render_notice_html(v, fonts, **kw), base_dir,
                                                                              fonts, allowed), even)
-        if hints is not None:
-            hints["版记留白"] = None if own else round(spacer, 3)
+        if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
+            hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
         html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
         doc = _layout(html, base_dir, fonts, allowed)
         pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
@@ -232,6 +234,25 @@ def _spacer_holds(doc, spacer: float, even: bool) -> bool:
     if bare_top <= mm(GB9704.top_mm) * PX_PER_PT + 1:
         return False
     again = (_page_bottom_px(page) - bare_top - height) / PX_PER_PT - 0.02
+    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
+
+
+def _own_page_holds(doc, spacer: float, even: bool) -> bool:
+    """按“另起一页、留白 `spacer`”排出的 `doc` 是否正是两遍排版会得到的。第一遍（版记接在正文后）一定判为另起一页
+    且编页码，当且仅当正文的最后一页是奇数页（版记在那一页上不在偶数页；放不下挪到下一页时在页顶；拆开时也另起）——
+    这时版记紧跟在它后面的偶数页上，前面没有插空白页；留白只取决于版记自身的高度。信函（不必偶数页）不走这条路。"""
+    if not even:
+        return False
+    found = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+    if len(found) != 1 or found[0] % 2 != 1:
+        return False
+    idx = found[0]
+    before = doc.pages[idx - 1]._page_box
+    if getattr(getattr(before, "page_type", None), "blank", True):  # 前面是为凑偶数页插进来的空白页
+        return False
+    box = _find_box(doc.pages[idx], "banji")
+    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+    again = mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
     return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
 
 

@@ -236,6 +236,8 @@ class Workbench:
             Route("/tasklist/{id}/page/{name}", w(self.tasklist_png)),
             Route("/tasklist/{id}/download/{fmt}", w(self.tasklist_download)),
             Route("/tasklist/{id}/tracking", w(self.tasklist_tracking), methods=["POST"]),
+            Route("/tasklist/{id}/edit", w(self.tasklist_edit), methods=["POST"]),
+            Route("/tasklist/blank", w(self.tasklist_blank), methods=["POST"]),
             # 建档立卡
             Route("/households", w(self.households_list)),
             Route("/households/new", w(self.households_new), methods=["POST"]),
@@ -494,7 +496,8 @@ class Workbench:
             raise KeyError(ident)
         return folder, json.loads(meta.read_text("utf-8"))
 
-    async def tasklist_page(self, request: Request, ctx: Ctx, progress=None, status: int = 200):
+    async def tasklist_page(self, request: Request, ctx: Ctx, progress=None, status: int = 200, edit_error: str = "",
+                            edit_text: str | None = None):
         folder, meta = self.tasklist_meta(ctx, request.path_params["id"])
         out = folder / ".preview"
         out.mkdir(exist_ok=True)
@@ -504,8 +507,42 @@ class Workbench:
             if "error" in result:
                 raise InputError(result["error"])
             pages = [out / p["name"] for p in result["pages"]]
+        if edit_text is None:
+            src = ctx.ws.file(folder, meta["file"])
+            from docgen.importer import import_tasklist
+
+            edit_text = src.read_text("utf-8") if src.suffix == ".yaml" else await run_in_threadpool(import_tasklist, src)
         return self.page(request, ctx, "tasklist.html", status, id=folder.name, meta=meta,
-                         pages=[p.name for p in pages], progress=progress)
+                         pages=[p.name for p in pages], progress=progress, edit_text=edit_text, edit_error=edit_error)
+
+    async def tasklist_blank(self, request: Request, ctx: Ctx):
+        """新建一份清单：从一个两行的例子开始，在页面上改 YAML。"""
+        await self.form(request)
+        ident, folder = ctx.ws.new_dir("uploads")
+        (folder / "清单.yaml").write_text(BLANK_TASKLIST, "utf-8")
+        info = await run_in_threadpool(_tasklist_info, folder / "清单.yaml")
+        (folder / ".tasklist.json").write_text(json.dumps({**info, "name": "清单.yaml", "file": "清单.yaml"},
+                                                          ensure_ascii=False), "utf-8")
+        return RedirectResponse(f"/tasklist/{ident}", 303)
+
+    async def tasklist_edit(self, request: Request, ctx: Ctx):
+        """改清单：页面上的 YAML（合并单元格写作 ~ 与 <，与 docgen import 导出的相同）先校验，对了才换掉原来的。"""
+        folder, meta = self.tasklist_meta(ctx, request.path_params["id"])
+        form = await self.form(request)
+        text = str(form.get("yaml") or "")
+        tmp = folder / ".edit.yaml"
+        tmp.write_text(text, "utf-8")
+        try:
+            info = await run_in_threadpool(_tasklist_info, tmp)
+        except InputError as exc:
+            tmp.unlink(missing_ok=True)
+            return await self.tasklist_page(request, ctx, status=400, edit_error=str(exc).replace(".edit.yaml", "清单.yaml"),
+                                            edit_text=text)
+        os.replace(tmp, folder / "清单.yaml")
+        meta = {**meta, **info, "file": "清单.yaml"}
+        (folder / ".tasklist.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        shutil.rmtree(folder / ".preview", ignore_errors=True)
+        return RedirectResponse(f"/tasklist/{folder.name}", 303)
 
     async def tasklist_png(self, request: Request, ctx: Ctx):
         folder, _ = self.tasklist_meta(ctx, request.path_params["id"])
@@ -694,6 +731,16 @@ class Workbench:
                             lambda p, f: {**tasks.run_batch(project, data, out, period, archive, self.settings, p, f),
                                           "period": period, "dataset": None if project else choice.removeprefix("data:")})
         return RedirectResponse(f"/jobs/{ident}", 303)
+
+
+BLANK_TASKLIST = """# 任务清单：每行一项任务；~ 表示与上一格合并，< 表示与左一格合并
+标题: 某某工作任务清单
+年度: 2020
+列: [类别, 具体任务, 责任科室（责任人）, 完成时限]
+行:
+  - [组织保障, 成立工作专班，明确分工, 办公室, 3月底前]
+  - [~, 每周报告工作进展, 各科室, 长期坚持]
+"""
 
 
 # ---------------------------------------------------------------------- 在线程里做的事

@@ -112,7 +112,11 @@ def form_to_notice(form: dict, files: set[str]) -> dict:
     seals = [s for s in _lines(form.get("印章")) if s in files]
     if seals:
         out["印章"] = seals[0] if len(seals) == 1 else seals
-    stamps = [{"职务": _str(s.get("职务")), "图片": _str(s.get("图片"))} for s in form.get("签名章") or []
+    raw = form.get("签名章") or []
+    if isinstance(raw, str):  # 表单里一行一个：“职务 图片文件名”
+        raw = [dict(zip(("职务", "图片"), ln.rsplit(None, 1))) if len(ln.split()) > 1 else {"职务": ln}
+               for ln in _lines(raw)]
+    stamps = [{"职务": _str(s.get("职务")), "图片": _str(s.get("图片"))} for s in raw
               if _str(s.get("职务")) or _str(s.get("图片")) in files]
     if stamps:
         out["签名章"] = stamps
@@ -181,8 +185,8 @@ def notice_to_form(data: dict) -> dict:
         form["附件"].append(item)
     seal = data.get("印章")
     form["印章"] = "\n".join(Path(text(s)).name for s in ([seal] if isinstance(seal, str) else seal or []))
-    form["签名章"] = [{"职务": text(s.get("职务")), "图片": Path(text(s.get("图片"))).name}
-                    for s in data.get("签名章") or [] if isinstance(s, dict)]
+    form["签名章"] = "\n".join(f"{text(s.get('职务'))} {Path(text(s.get('图片'))).name}"
+                              for s in data.get("签名章") or [] if isinstance(s, dict))
     enc = data.get("印发文件") or {}
     form["印发文件"] = {"标题": text(enc.get("标题")), "正文": text(enc.get("正文")).rstrip("\n")} if isinstance(enc, dict) \
         else {"标题": "", "正文": ""}

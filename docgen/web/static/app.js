@@ -232,6 +232,9 @@ function draftEditor(root) {
     const list = document.getElementById("files");
     for (const f of r.files) list.append(el("li", {text: `${f.file} `}, el("span", {class: "muted", text: f.kind_zh})));
     attBox.querySelectorAll(".a-文件").forEach(fileOptions);
+    const img = r.files.find(f => f.kind === "png" || f.kind === "jpeg");
+    const seal = document.getElementById("f-印章"), stamp = document.getElementById("f-签名章");
+    if (img && !seal.value.trim() && !stamp.value.trim()) { seal.value = img.file; changed(); }  // 传了一张图：当作印章
     e.target.value = "";
     state.textContent = "已上传";
   });
