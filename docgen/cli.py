@@ -702,6 +702,92 @@ def progress_cmd(ctx, paths, date, fmt) -> None:
     _guard(ctx, run)
 
 
+@cli.group("survey", context_settings=CONTEXT)
+def survey_group() -> None:
+    """住房安全“八查”：按村生成排查表，读回填好的表，每个“否”记进问题整改台账。"""
+
+
+@survey_group.command("make", context_settings=CONTEXT)
+@click.argument("paths", metavar="数据文件或文件夹...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path), help="排查表写到哪里。")
+@click.option("--farmers", metavar="农户名单.xlsx", type=click.Path(path_type=Path), default=None,
+              help="不是建档立卡户的其他农户（农户编号、户主、村或村代码、组，可有危房等级、住房解决方式）。")
+@click.option("--period", "period", metavar="YYYY-MM", default=None, help="期别（选导出表、定基准日期）。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None, help="项目配置。")
+@click.option("-j", "--jobs", "jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为全部核心）。")
+@click.pass_context
+def survey_make_cmd(ctx, paths, out, farmers, period, config, jobs) -> None:
+    """每村一个八查排查表（Excel）：每户一行，预填户编号、户主、组、危房等级等并锁定，八项检查用下拉（不适用的预填并锁定）。例如：
+
+        docgen survey make samples/households --period 2020-12 -o out/八查
+    """
+    from docgen.campaign.survey import make_surveys
+    from docgen.households.load import collect_files
+    from docgen.settings import load_settings
+
+    def run() -> None:
+        ym = parse_period(period, "--period") if period else None
+        if farmers is not None and not farmers.is_file():
+            raise InputError(f"{farmers}: 找不到农户名单")
+        data = collect_files(list(paths), ym)
+        stats = make_surveys(data, out, settings=load_settings(config), period=ym, farmers=farmers,
+                             workers=jobs or os.cpu_count() or 1)
+        err.print(Text.assemble(("已生成 ", "green"), f"{out}：{stats['villages']} 个村的排查表，{stats['households']} 户"
+                                f"（建档立卡户 {stats['registered']}）"))
+
+    _guard(ctx, run)
+
+
+@survey_group.command("read", context_settings=CONTEXT)
+@click.argument("paths", metavar="排查表.xlsx...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ledger", "ledger", metavar="台账目录", required=True, type=click.Path(path_type=Path),
+              help="问题整改台账所在的文件夹（没有就新建；再读较新的表时更新而不重复）。")
+@click.option("--deadline", metavar="日期", default="2020-04-30", show_default=True, help="新问题的整改时限（八查：4 月底前清零销号）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="结果格式。")
+@click.pass_context
+def survey_read_cmd(ctx, paths, ledger, deadline, fmt) -> None:
+    """读回填好的八查排查表：逐格检查（“否”却没写问题、适用的填了“不适用”、不认识的户、日期不在行动期间……），
+    有错误时退出码 2、台账不动；没有错误时每个“否”记进问题整改台账（问题台账.sqlite 与 问题整改台账.xlsx）。例如：
+
+        docgen survey read out/八查/*.xlsx --ledger out/问题台账
+    """
+    import json
+
+    from docgen.campaign.problems import ProblemLedger
+    from docgen.campaign.survey import read_surveys
+    from docgen.model.base import parse_date
+
+    def run() -> None:
+        try:
+            due = parse_date(deadline)
+        except ValueError:
+            raise InputError(f"--deadline 应为日期，如 2020-04-30，得到 {deadline!r}") from None
+        result = read_surveys(list(paths))
+        pending = sum(len(v) for v in result.pending.values())
+        if result.errors:
+            for i in result.issues:
+                click.echo(str(i))
+            raise InputError(f"排查表有 {len(result.errors)} 处错误，问题台账没有改动（改好后再读）")
+        led = ProblemLedger(ledger)
+        try:
+            ch = led.apply_survey(result, due)
+            day = max((r.date for r in result.rows if r.date), default=due)
+            led.write_xlsx(day)
+        finally:
+            led.close()
+        if fmt == "json":
+            click.echo(json.dumps({"已排查户数": len(result.rows), "未排查户数": pending, "否": len(result.findings()),
+                                   "台账": ch.as_dict(), "警告": [str(i) for i in result.issues]},
+                                  ensure_ascii=False, indent=1))
+        else:
+            for i in result.issues:
+                click.echo(str(i))
+            click.echo(f"已排查 {len(result.rows)} 户（还有 {pending} 户没排查），“否” {len(result.findings())} 项；"
+                       f"台账新增 {len(ch.added)} 条、更新 {len(ch.updated)} 条、复查已达标 {len(ch.rechecked_ok)} 条。")
+
+    _guard(ctx, run)
+
+
 @cli.command("password", context_settings=CONTEXT)
 @click.argument("user", metavar="用户名")
 @click.pass_context
