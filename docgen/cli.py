@@ -788,6 +788,113 @@ def survey_read_cmd(ctx, paths, ledger, deadline, fmt) -> None:
     _guard(ctx, run)
 
 
+@cli.group("problems", context_settings=CONTEXT)
+def problems_group() -> None:
+    """问题整改台账：记各单位的整改进展与销号、导入往年问题、看每周的数（未销号、逾期、本周销号、清零进度）。"""
+
+
+def _ledger_folder(ledger: Path) -> None:
+    from docgen.campaign.problems import DB
+
+    if not (ledger / DB).is_file():
+        raise InputError(f"{ledger}: 这里还没有问题台账（先用 docgen survey read 或 docgen problems import 建）")
+
+
+@problems_group.command("update", context_settings=CONTEXT)
+@click.argument("path", metavar="问题整改台账.xlsx", type=click.Path(path_type=Path))
+@click.option("--ledger", "ledger", metavar="台账目录", required=True, type=click.Path(path_type=Path))
+@click.option("--date", "date", metavar="日期", required=True, help="这次记账的日期（没有销号日期的改动记在这一天）。")
+@click.pass_context
+def problems_update_cmd(ctx, path, ledger, date) -> None:
+    """读回各单位改过的 问题整改台账.xlsx（状态、整改措施、责任人、销号日期、佐证材料……）：先逐格检查
+    （已销号要有销号日期与佐证材料、长期坚持要写长效机制……），有错误时退出码 2、台账不动；没有错误时记进台账，每处改动记一笔经过。"""
+    from docgen.campaign.problems import ProblemLedger, read_edits
+    from docgen.model.base import parse_date
+
+    def run() -> None:
+        _ledger_folder(ledger)
+        day = _parse_day(date, "--date")
+        led = ProblemLedger(ledger)
+        try:
+            edits, issues = read_edits(path, led)
+            for i in issues:
+                click.echo(str(i))
+            if any(i.severity == "error" for i in issues):
+                raise InputError(f"{path.name}: 有 {sum(i.severity == 'error' for i in issues)} 处错误，台账没有改动（改好后再读）")
+            changed = led.apply_edits(edits, day)
+            led.write_xlsx(day)
+        finally:
+            led.close()
+        click.echo(f"记下 {len(changed)} 条问题的改动。")
+
+    _guard(ctx, run)
+
+
+def _parse_day(value: str, where: str):
+    from docgen.model.base import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise InputError(f"{where} 应为日期，如 2020-04-30，得到 {value!r}") from None
+
+
+@problems_group.command("import", context_settings=CONTEXT)
+@click.argument("path", metavar="往年问题.xlsx", type=click.Path(path_type=Path))
+@click.option("--batch", "batch", metavar="批次", required=True, help="批次，如 2018年第3批（问题编号为“往年-批次-序号”）。")
+@click.option("--ledger", "ledger", metavar="台账目录", required=True, type=click.Path(path_type=Path))
+@click.pass_context
+def problems_import_cmd(ctx, path, batch, ledger) -> None:
+    """把往年（按批次）的问题导入同一本台账，逐一核实：序号、问题描述必有，状态不写时为“整改中”；同一批再导一遍时更新而不重复。"""
+    from docgen.campaign.problems import ProblemLedger
+
+    def run() -> None:
+        if not batch.strip() or any(ch in batch for ch in "/\\"):
+            raise InputError(f"--batch 应为批次名称，如 2018年第3批，得到 {batch!r}")
+        led = ProblemLedger(ledger)
+        try:
+            done, issues = led.import_prior(path, batch.strip())
+            for i in issues:
+                click.echo(str(i))
+            if any(i.severity == "error" for i in issues):
+                led.db.rollback()
+                raise InputError(f"{path.name}: 有错误，没有导入")
+            led.write_xlsx(_parse_day("2020-03-20", "日期"))
+        finally:
+            led.close()
+        click.echo(f"导入 {len(done)} 条往年问题（{batch}）。")
+
+    _guard(ctx, run)
+
+
+@problems_group.command("status", context_settings=CONTEXT)
+@click.option("--ledger", "ledger", metavar="台账目录", required=True, type=click.Path(path_type=Path))
+@click.option("--date", "date", metavar="日期", required=True, help="截至哪一天（判断逾期、本周销号）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="结果格式。")
+@click.pass_context
+def problems_status_cmd(ctx, ledger, date, fmt) -> None:
+    """每周要看的数：各村、各责任单位的 未销号、逾期、本周销号、清零进度。"""
+    import json
+
+    from docgen.campaign.problems import ProblemLedger
+
+    def run() -> None:
+        _ledger_folder(ledger)
+        led = ProblemLedger(ledger)
+        try:
+            st = led.stats(_parse_day(date, "--date"))
+        finally:
+            led.close()
+        if fmt == "json":
+            click.echo(json.dumps(st, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"共 {st['总数']} 条：未销号 {st['未销号']}（逾期 {st['逾期']}），本周销号 {st['本周销号']}，清零进度 {st['清零进度']:.1%}")
+        for name, v in st["各村"].items():
+            click.echo(f"  {name}：{v['总数']} 条，未销号 {v['未销号']}，逾期 {v['逾期']}，清零进度 {v['清零进度']:.1%}")
+
+    _guard(ctx, run)
+
+
 @cli.command("password", context_settings=CONTEXT)
 @click.argument("user", metavar="用户名")
 @click.pass_context

@@ -95,6 +95,116 @@ class ProblemLedger:
         return [{"日期": d, "事件": e, "说明": x, "来源": o} for d, e, x, o in self.db.execute(
             "SELECT day, event, detail, origin FROM history WHERE number=? ORDER BY seq", (number,))]
 
+    def apply_edits(self, edits: list[Edit], day: dt.date) -> list[str]:
+        """把改动记进台账，每一处改动记一笔经过；返回改了的问题编号。"""
+        changed = []
+        for e in edits:
+            cur = self.db.execute(f"SELECT {', '.join(EDITABLE.values())} FROM problems WHERE number=?", (e.number,)).fetchone()
+            old = dict(zip(EDITABLE, cur))
+            diff = {k: v for k, v in e.values.items() if (old.get(k) or "") != v}
+            if not diff:
+                continue
+            sets = ", ".join(f"{EDITABLE[k]}=?" for k in diff)
+            self.db.execute(f"UPDATE problems SET {sets} WHERE number=?", (*diff.values(), e.number))
+            event = "销号" if diff.get("状态") == "已销号" else ("状态" if "状态" in diff else "更新")
+            detail = "；".join(f"{k}：{old.get(k) or '（空）'} → {v or '（空）'}" for k, v in diff.items())
+            self._event(e.number, dt.date.fromisoformat(diff["销号日期"]) if diff.get("销号日期") else day, event, detail,
+                        str(e.where))
+            changed.append(e.number)
+        self.db.commit()
+        return changed
+
+    def import_prior(self, path: Path, batch: str) -> tuple[list[str], list]:
+        """往年的问题（如“2018年第3批”）导入同一本台账：编号“往年-批次-序号”，再导一遍同一批时更新而不重复。
+        要有 序号、问题描述；状态不写时为“整改中”（要逐一核实）。返回 (导入的编号, 问题)。"""
+        from docgen.errors import InputError, IssueCollector, Location
+        from docgen.load.package import check_package
+        from docgen.load.xlsxfast import FastWorkbook
+        from docgen.model.base import parse_date
+
+        path = Path(path)
+        check_package(path, "xlsx")
+        wb = FastWorkbook(path)
+        try:
+            sheet, sp = wb.sheets[0]
+            rows = list(wb.rows(sp))
+        finally:
+            wb.close()
+        head_at = next((i for i, (_, r) in enumerate(rows[:20]) if "序号" in [str(v).strip() for v in r if v is not None]), None)
+        if head_at is None:
+            raise InputError(f"{path.name}:{sheet}: 前 20 行里找不到表头（要有 序号、问题描述）")
+        hr, head = rows[head_at]
+        cols = {}
+        c = IssueCollector()
+        for i, v in enumerate(head):
+            name = str(v or "").strip()
+            if name in PRIOR_COLUMNS:
+                cols[PRIOR_COLUMNS[name]] = i
+            elif name:
+                c.warning(Location(path.name, sheet, hr, name), "PL011", "认不出的列，没有读")
+        if "description" not in cols:
+            raise InputError(f"{path.name}:{sheet}:{hr}: 表头缺少“问题描述”")
+        done = []
+        for r, vals in rows[head_at + 1:]:
+            def get(k):
+                i = cols.get(k)
+                return _cell_text(vals[i]) if i is not None and i < len(vals) else ""
+
+            if not get("description"):
+                continue
+            seq = get("seq") or str(r)
+            number = f"往年-{batch}-{seq}"
+            status = get("status") or "整改中"
+            where = Location(path.name, sheet, r, "状态")
+            if status not in STATUSES:
+                c.error(where, "PL004", f"状态应为 {'、'.join(STATUSES)} 之一，得到“{status}”")
+                continue
+            deadline = get("deadline")
+            try:
+                deadline = parse_date(deadline).isoformat() if deadline else ""
+            except ValueError:
+                deadline = ""  # 往年的时限常写成“立行立改”“长期”：原文记进备注
+            row = {"number": number, "source": get("source") or f"往年问题（{batch}）", "category": get("category"),
+                   "description": get("description"), "household": get("household"), "head": "", "village_code": "",
+                   "village": "", "measure": get("measure"), "lead": get("lead"), "unit": get("unit"), "owner": get("owner"),
+                   "deadline": deadline, "progress": "", "status": status, "closed": get("closed"),
+                   "evidence": get("evidence"), "note": get("note") or (get("deadline") if not deadline else ""),
+                   "found": "", "batch": batch}
+            exists = self.db.execute("SELECT 1 FROM problems WHERE number=?", (number,)).fetchone()
+            self.db.execute(f"INSERT OR REPLACE INTO problems ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                            tuple(row.values()))
+            if not exists:
+                self._event(number, None, "导入", f"往年问题（{batch}）", f"{path.name}:{sheet}:{r}")
+            done.append(number)
+        self.db.commit()
+        return done, c.issues
+
+    def stats(self, on: dt.date, week_start: dt.date | None = None) -> dict:
+        """截至 `on`：各村与各责任单位的 未销号、逾期（过了整改时限仍未销号）、本周销号（`week_start` 至 `on`）、
+        清零进度（已销号 + 长期坚持 占总数）。"""
+        week_start = week_start or on - dt.timedelta(days=6)
+        out = {"总数": 0, "未销号": 0, "逾期": 0, "本周销号": 0, "长期坚持": 0, "已销号": 0, "各村": {}, "各单位": {}}
+
+        def bump(d, key, p):
+            s = d.setdefault(key or "（未填）", {"总数": 0, "未销号": 0, "逾期": 0, "本周销号": 0, "已销号": 0, "长期坚持": 0})
+            for k, v in p.items():
+                s[k] += v
+
+        for p in self.problems():
+            closed = p["status"] == "已销号"
+            open_ = p["status"] in OPEN
+            late = open_ and bool(p["deadline"]) and p["deadline"] < on.isoformat()
+            week = closed and bool(p["closed"]) and week_start.isoformat() <= p["closed"] <= on.isoformat()
+            d = {"总数": 1, "未销号": int(open_), "逾期": int(late), "本周销号": int(week), "已销号": int(closed),
+                 "长期坚持": int(p["status"] == "长期坚持")}
+            for k, v in d.items():
+                out[k] += v
+            bump(out["各村"], p["village"], d)
+            bump(out["各单位"], p["unit"] or p["owner"], d)
+        for group in (out, *out["各村"].values(), *out["各单位"].values()):
+            group["清零进度"] = round((group["已销号"] + group["长期坚持"]) / group["总数"], 4) if group["总数"] else 1.0
+        return out
+
     def write_xlsx(self, stamp: dt.date) -> Path:
         """问题整改台账.xlsx：一张台账（domain.md §5 的列，状态下拉）与一张“经过”（每条问题的每一笔）。"""
         from openpyxl import Workbook
@@ -138,4 +248,118 @@ class ProblemLedger:
         path = self.folder / XLSX
         atomic_write(path, workbook_bytes(wb, dt.datetime(stamp.year, stamp.month, stamp.day)))
         return path
+
+
+# ---------------------------------------------------------------------- 整改经过：读回改过的台账
+
+@dataclass
+class Edit:
+    number: str
+    values: dict[str, str]  # 列名 → 新值（只含台账里可以改的列）
+    where: object  # 这一行的 Location
+
+
+EDITABLE = {"整改措施": "measure", "牵头单位": "lead", "责任单位": "unit", "责任人": "owner", "整改时限": "deadline",
+            "整改进度": "progress", "状态": "status", "销号日期": "closed", "佐证材料": "evidence", "备注": "note"}
+
+
+def _cell_text(v) -> str:
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return "" if v is None else str(v).strip()
+
+
+def read_edits(path: Path, ledger: "ProblemLedger") -> tuple[list[Edit], list]:
+    """读各单位改过的 问题整改台账.xlsx（状态、销号日期、佐证材料……）。返回 (改动, 问题)；问题都带 文件:工作表:行:列。
+    规则：状态只能是五种之一；已销号须有销号日期（不早于发现日期）和佐证材料；长期坚持须写整改措施（长效机制）；
+    问题编号须是台账里有的（新问题请从排查表或往年问题导入，不在台账表里手加）。"""
+    from docgen.errors import InputError, IssueCollector, Location
+    from docgen.load.package import check_package
+    from docgen.load.xlsxfast import FastWorkbook
+    from docgen.model.base import parse_date
+
+    path = Path(path)
+    check_package(path, "xlsx")
+    wb = FastWorkbook(path)
+    try:
+        sheets = dict(wb.sheets)
+        if "问题整改台账" not in sheets:
+            raise InputError(f"{path.name}: 没有“问题整改台账”工作表（应为 docgen 写出的 问题整改台账.xlsx）")
+        rows = list(wb.rows(sheets["问题整改台账"]))
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"{path.name}:问题整改台账: 是空的")
+    head_row, head = rows[0]
+    cols = {str(v).strip(): i for i, v in enumerate(head) if v is not None}
+    if "问题编号" not in cols or "状态" not in cols:
+        raise InputError(f"{path.name}:问题整改台账:{head_row}: 表头缺少“问题编号”或“状态”")
+    c = IssueCollector()
+    known = {p["number"]: p for p in ledger.problems()}
+    edits = []
+    seen: dict[str, int] = {}
+    for r, vals in rows[1:]:
+        def get(name):
+            i = cols.get(name)
+            return _cell_text(vals[i]) if i is not None and i < len(vals) else ""
+
+        number = get("问题编号")
+        where = lambda f: Location(path.name, "问题整改台账", r, f)  # noqa: E731
+        if not number:
+            if any(v not in (None, "") for v in vals):
+                c.error(where("问题编号"), "PL001", "这一行没有问题编号：新问题请从八查排查表或往年问题导入，不要在台账里手加")
+            continue
+        if number not in known:
+            c.error(where("问题编号"), "PL002", f"台账里没有问题 {number}（编号被改过？）")
+            continue
+        if number in seen:
+            c.error(where("问题编号"), "PL003", f"问题 {number} 出现了两次（第 {seen[number]} 行已有）")
+            continue
+        seen[number] = r
+        vals_new = {k: get(k) for k in EDITABLE if k in cols}
+        st = vals_new.get("状态", "")
+        if st not in STATUSES:
+            c.error(where("状态"), "PL004", f"状态应为 {'、'.join(STATUSES)} 之一（请从下拉列表里选），得到“{st}”")
+            continue
+        for k in ("销号日期", "整改时限"):
+            if vals_new.get(k):
+                try:
+                    vals_new[k] = parse_date(vals_new[k]).isoformat()
+                except ValueError:
+                    c.error(where(k), "PL005", f"应为日期，如 2020-04-30，得到“{vals_new[k]}”")
+                    vals_new[k] = None
+        if any(v is None for v in vals_new.values()):
+            continue
+        found = known[number]["found"]
+        if st == "已销号":
+            if not vals_new.get("销号日期"):
+                c.error(where("销号日期"), "PL006", "已销号的问题要填销号日期")
+                continue
+            if not vals_new.get("佐证材料"):
+                c.error(where("佐证材料"), "PL007", "销号要有佐证材料（写明材料名称或档号）")
+                continue
+            if found and vals_new["销号日期"] < found:
+                c.error(where("销号日期"), "PL008", f"销号日期 {vals_new['销号日期']} 早于发现日期 {found}")
+                continue
+        elif vals_new.get("销号日期"):
+            c.error(where("销号日期"), "PL009", f"状态是“{st}”却填了销号日期：销号请把状态改为“已销号”")
+            continue
+        if st == "长期坚持" and not vals_new.get("整改措施"):
+            c.error(where("整改措施"), "PL010", "长期坚持的问题要写明长效机制（整改措施）")
+            continue
+        edits.append(Edit(number, vals_new, where(None)))
+    return edits, c.issues
+
+
+# ---------------------------------------------------------------------- 往年问题
+
+PRIOR_COLUMNS = {"序号": "seq", "问题来源": "source", "问题类别": "category", "问题描述（表现）": "description",
+                 "问题描述": "description", "涉及户（户编号）": "household", "涉及户": "household", "整改措施": "measure",
+                 "牵头单位": "lead", "责任单位": "unit", "责任人": "owner", "整改时限": "deadline", "状态": "status",
+                 "销号日期": "closed", "佐证材料": "evidence", "备注": "note"}
+
+
+# ---------------------------------------------------------------------- 每周要看的数
 
