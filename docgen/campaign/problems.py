@@ -228,8 +228,6 @@ class ProblemLedger:
                     p["measure"], p["lead"], p["unit"], p["owner"], p["deadline"], p["progress"], p["status"], p["closed"],
                     p["evidence"], p["note"]]
             ws.append(vals)
-            for c in ws[ws.max_row]:
-                literal(c)
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False)
         dv.add(f"O2:O{max(2, len(items) + 1)}")
         ws.add_data_validation(dv)
@@ -241,7 +239,9 @@ class ProblemLedger:
         for p in items:
             for h in self.history(p["number"]):
                 hist.append([p["number"], h["日期"], h["事件"], h["说明"], h["来源"]])
-                for c in hist[hist.max_row]:
+        for sheet in (ws, hist):  # 用户写的文字以“=”开头时不变成公式（逐行取 ws[行] 会每次重算最大列，几万行时很慢）
+            for row in sheet.iter_rows(min_row=2):
+                for c in row:
                     literal(c)
         wb.properties.creator = "docgen"
         wb.properties.title = "问题整改台账"

@@ -242,7 +242,8 @@ def write_survey(items: list[SurveyHousehold], code: str, village: str, target: 
     hid.append([MARK, code, village, start.isoformat(), end.isoformat()])
     for hh in items:
         hid.append(hh.row_facts())
-        for cell in hid[hid.max_row]:
+    for row in hid.iter_rows(min_row=2):
+        for cell in row:
             literal(cell)
     wb.properties.creator = "docgen"
     wb.properties.title = f"{village}农村住房安全“八查”排查表"
