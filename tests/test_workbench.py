@@ -96,9 +96,17 @@ def test_upload_is_sniffed_by_content_not_extension(server):
     with httpx.Client(base_url=url) as c:
         tok = token(c)
         r = c.post("/households/new", data={"csrf": tok}, files={"file": ("户籍.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
-        assert r.status_code == 400 and "PNG 图片" in r.json()["error"]
+        assert r.status_code == 400 and "PNG 图片" in r.text and 'id="error-message"' in r.text  # 表单提交：说明页
         r = c.post("/households/new", data={"csrf": tok}, files={"file": ("旧表.xlsx", b"\xd0\xcf\x11\xe0" + b"0" * 100)})
-        assert r.status_code == 400 and "另存为" in r.json()["error"]
+        assert r.status_code == 400 and "另存为" in r.text
+        r = c.post("/households/new", data={"csrf": tok}, files={"file": ("户籍.xlsx", "户编号,姓名\n1,张三\n".encode())})
+        assert r.status_code == 400 and "内容却是文字" in r.text
+        r = c.post("/households/new", data={"csrf": tok}, files={"file": ("空.csv", b"")})
+        assert r.status_code == 400 and "空文件" in r.text
+        # 页面脚本（fetch）得到 JSON
+        r = c.post("/households/new", data={"csrf": tok}, files={"file": ("户籍.xlsx", b"\x89PNG\r\n\x1a\n0")},
+                   headers={"Accept": "application/json"})
+        assert r.status_code == 400 and "PNG 图片" in r.json()["error"]
 
 
 def test_upload_size_limit(tmp_path):
@@ -231,6 +239,19 @@ def test_cancel_a_running_batch(server, tmp_path):
         job = wait(c)
         rep = job["result"]["report"]
         assert job["state"] == "done" and rep["失败"] == 0 and rep["跳过"] > 0 and rep["完成"] + rep["跳过"] == rep["计划"]
+        page = c.get(f"/jobs/{job['id']}").text
+        assert "/tmp" not in page and 'id="batch-zip"' in page  # 不露出服务器上的路径；可以打包下载
+        r = c.post(f"/jobs/{job['id']}/zip", data={"csrf": tok})
+        z = wait(c)
+        assert z["kind"] == "zip" and z["state"] == "done", z["error"]
+        before = len(wb.audit.entries())
+        r = c.get(f"/jobs/{z['id']}/file/批处理输出.zip")
+        import io
+        import zipfile
+
+        names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+        assert any(n.endswith(".pdf") for n in names) and not any(".docgen" in n for n in names)
+        assert len(wb.audit.entries()) == before + 1
 
 
 def test_sniff():
@@ -312,3 +333,35 @@ def test_tasklist_page_upload_edit_download_and_tracking(server, tmp_path):
         # 新建空白清单
         r = c.post("/tasklist/blank", data={"csrf": tok})
         assert r.status_code == 303 and "某某工作任务清单" in c.get(r.headers["location"]).text
+
+
+def test_bad_requests_get_chinese_answers_not_500(server):
+    url, _ = server
+    with httpx.Client(base_url=url) as c:
+        tok = token(c, "/draft")
+        draft = c.post("/draft/new", data={"csrf": tok}).headers["location"].rsplit("/", 1)[1]
+        h = {"X-CSRF-Token": tok}
+        assert c.get(f"/draft/{draft}/download/yaml").status_code == 400  # 还没保存
+        r = c.get(f"/draft/{draft}/download/pdf")
+        assert r.status_code == 400 and "还没有保存" in r.text and "/tmp" not in r.text
+        for body in ("not json", "[1, 2]"):
+            r = c.post(f"/api/draft/{draft}/save", content=body.encode(), headers={**h, "Content-Type": "application/json"})
+            assert r.status_code == 400 and r.json()["error"], body
+        r = c.post(f"/api/draft/{draft}/save", json={"正文": 123, "附件": "x"}, headers=h)
+        assert r.status_code == 400 and "附件" in r.json()["error"]
+        r = c.post(f"/api/draft/{draft}/save", json={"正文": 123, "标题": "关于某事的通知"}, headers=h)
+        assert r.status_code == 200
+        r = c.post(f"/api/draft/{draft}/preview", json={"rev": "abc"}, headers=h)
+        assert r.status_code == 400 and "rev" in r.json()["error"]
+        r = c.post(f"/api/draft/{draft}/save", data={"csrf": tok})  # 表单编码送到只收 JSON 的地址
+        assert r.status_code == 415 and "JSON" in r.text
+        r = c.post(f"/api/draft/{draft}/preview", json={"rev": 1}, headers=h)
+        issues = r.json()["issues"]
+        assert {i["target"] for i in issues} >= {"发文机关", "成文日期"}  # 指到表单里没填的格子
+        assert all("/tmp" not in i["message"] for i in issues)
+        for path, code in (("/没有这页", 404), ("/draft", 405)):
+            r = c.request("PUT" if code == 405 else "GET", path, headers={"X-CSRF-Token": tok} if code == 405 else {})
+            assert r.status_code == code and ("没有这个页面" in r.text or "不接受" in r.text)
+            assert "default-src 'self'" in r.headers["content-security-policy"]
+        for host in ("localhost:1@evil.example", "[::1]evil", "127.0.0.1.evil.example"):
+            assert c.get("/", headers={"Host": host}).status_code == 421, host

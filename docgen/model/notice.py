@@ -41,6 +41,13 @@ class IssuerMark(Model):
     organs: StrList = zh("机关", "organs", min_length=1)
     wenjian: bool = zh("文件", "with_wenjian", default=False)
 
+    @field_validator("organs")
+    @classmethod
+    def _organs(cls, v: list[str]) -> list[str]:
+        if any(not str(o).strip() for o in v):
+            raise ValueError("发文机关标志不能为空：写发文机关的全称或规范化简称，如“某某县住房和城乡建设局”")
+        return v
+
 
 def _issuer_mark(value: Any) -> Any:
     if isinstance(value, str):

@@ -97,8 +97,9 @@ class Workbench:
         return ws
 
     def page(self, request: Request, ctx: Ctx | None, name: str, status: int = 200, **kw) -> Response:
+        given = kw.pop("csrf", "")
         html = self.env.get_template(name).render(request=request, user=ctx.user if ctx else None,
-                                                  csrf=(ctx.session.csrf if ctx else kw.pop("csrf", "")), **kw)
+                                                  csrf=ctx.session.csrf if ctx else given, **kw)
         return self.secure(Response(html, status, media_type="text/html; charset=utf-8"))
 
     @staticmethod
@@ -152,10 +153,17 @@ class Workbench:
             return self.secure(resp)
         return (Ctx(s.user, s, self.workspace(s.user)) if s.user else s), fresh
 
-    def refuse(self, request: Request, status: int, message: str) -> Response:
+    def refuse(self, request: Request, status: int, message: str, got=None) -> Response:
+        """出错的回答：页面里的脚本（fetch，带 X-CSRF-Token 或要 JSON）得到 JSON；浏览器提交表单得到一个说明页。"""
         if "application/json" in request.headers.get("accept", "") or request.headers.get("x-csrf-token") is not None:
             return self.secure(JSONResponse({"error": message}, status))
-        return self.secure(Response(message, status, media_type="text/plain; charset=utf-8"))
+        ctx = got if isinstance(got, Ctx) else None
+        csrf = got.csrf if isinstance(got, security.Session) else ""
+        return self.page(request, ctx, "error.html", status, message=message, status_code=status, csrf=csrf)
+
+    def shown(self, message: str, got) -> str:
+        """给用户看的说明里不露出服务器上的文件夹（工作区的路径换成“工作区”）。"""
+        return message.replace(str(self.root) + "/", "").replace(str(self.root), "工作区")
 
     def wrap(self, fn, auth: bool = True):
         async def endpoint(request: Request):
@@ -166,11 +174,16 @@ class Workbench:
             try:
                 resp = await fn(request, got)
             except HTTPError as exc:
-                resp = self.refuse(request, exc.status, exc.message)
+                resp = self.refuse(request, exc.status, exc.message, got)
             except KeyError:
-                resp = self.refuse(request, 404, "找不到（或不是你的）")
+                resp = self.refuse(request, 404, "找不到（或不是你的）", got)
             except InputError as exc:
-                resp = self.secure(JSONResponse({"error": str(exc)}, 400))
+                resp = self.refuse(request, 400, self.shown(str(exc), got), got)
+            except Exception as exc:  # noqa: BLE001 — 内部错误：说一句中文，调用栈写进服务器的日志
+                import traceback
+
+                traceback.print_exc()
+                resp = self.refuse(request, 500, f"内部错误（{type(exc).__name__}），已记在服务器的日志里；请把这一步怎么做的告诉管理员", got)
             if fresh is not None:
                 self.set_cookie(resp, request, fresh)
             return self.secure(resp)
@@ -219,6 +232,7 @@ class Workbench:
             Route("/api/jobs/{id}/cancel", w(self.api_cancel), methods=["POST"]),
             Route("/jobs/{id}", w(self.job_page)),
             Route("/jobs/{id}/file/{name:path}", w(self.job_file)),
+            Route("/jobs/{id}/zip", w(self.job_zip), methods=["POST"]),
             # 公文起草
             Route("/draft", w(self.draft_list)),
             Route("/draft/new", w(self.draft_new), methods=["POST"]),
@@ -274,7 +288,13 @@ class Workbench:
             finally:
                 await shutdown()
 
-        return Starlette(routes=self.routes(), lifespan=lifespan)
+        from starlette.exceptions import HTTPException
+
+        async def not_found(request: Request, exc: HTTPException):
+            text = {404: "没有这个页面", 405: "这个地址不接受这种请求"}.get(exc.status_code, "请求不对")
+            return self.refuse(request, exc.status_code, text)
+
+        return Starlette(routes=self.routes(), lifespan=lifespan, exception_handlers={404: not_found, 405: not_found})
 
     # ------------------------------------------------------------------ 登录
     async def login_page(self, request: Request, got):
@@ -339,6 +359,23 @@ class Workbench:
     def submit(self, ctx: Ctx, kind: str, title: str, fn, ref: str = "") -> str:
         return self.queue.submit(ctx.user, kind, title, ctx.ws.root / "jobs", fn, ref).id
 
+    async def job_zip(self, request: Request, ctx: Ctx):
+        """把一次批处理（用上传的数据跑的）的输出打成 zip（另一个任务：几千户要一会儿）。"""
+        await self.form(request)
+        job = self.queue.get(ctx.user, request.path_params["id"])
+        if job.kind != "batch" or job.state != "done" or not job.result.get("dataset"):
+            raise HTTPError(400, "只有用上传的数据跑完的批处理可以打包下载")
+        out = ctx.ws.inside(Path(job.result["out"]))
+        skip = lambda rel: rel.startswith((".docgen", "档案/.")) or rel == "批处理报告.json"  # noqa: E731
+
+        def pack(progress, folder):
+            progress.note("打包")
+            names = tasks.zip_folder(out, folder / "批处理输出.zip", skip)
+            return {"zip": "批处理输出.zip", "files": len(names), "of": job.id}
+
+        ident = self.submit(ctx, "zip", f"打包：{job.title}", pack, ref=job.id)
+        return RedirectResponse(f"/jobs/{ident}", 303)
+
     async def job_file(self, request: Request, ctx: Ctx):
         job = self.queue.get(ctx.user, request.path_params["id"])
         name = request.path_params["name"]
@@ -346,8 +383,8 @@ class Workbench:
         if name not in allowed:
             raise KeyError(name)
         path = ctx.ws.file(job.folder, allowed[name])
-        if job.kind in ("ledger", "batch", "archive") and not _public(name):
-            self.audit.record(ctx.user, f"{job.title}（{job.kind}）", [name],
+        if job.kind in ("ledger", "batch", "archive", "zip") and not _public(name):
+            self.audit.record(ctx.user, job.title, [name],
                               request.client.host if request.client else "")
         return FileResponse(path, headers={"Content-Disposition": content_disposition(Path(name).name)})
 
@@ -402,17 +439,18 @@ class Workbench:
     async def draft_save(self, request: Request, ctx: Ctx):
         """保存表单 → 写出 notice.yaml → 体检；返回体检结果（指到表单的格子）与标题的编号。"""
         folder = self.draft_dir(ctx, request.path_params["id"])
-        form = await request.json()
-        if not isinstance(form, dict):
-            raise HTTPError(400, "表单应为 JSON 对象")
+        form = drafts.clean_form(await _json(request))
         async with self._lock(folder.name):
             result = await run_in_threadpool(_save_and_lint, folder, form, self.settings)
         return JSONResponse(result)
 
     async def draft_preview(self, request: Request, ctx: Ctx):
         folder = self.draft_dir(ctx, request.path_params["id"])
-        body = await request.json()
-        rev = int(body.get("rev", 0)) if isinstance(body, dict) else 0
+        body = await _json(request)
+        try:
+            rev = int(body.get("rev", 0)) if isinstance(body, dict) else 0
+        except (TypeError, ValueError):
+            raise HTTPError(400, "rev 应为整数") from None
         path = folder / drafts.NOTICE
         if not path.is_file():
             raise HTTPError(400, "草稿还没有保存")
@@ -424,8 +462,9 @@ class Workbench:
             self.hints[folder.name] = result.pop("hints")
         if "error" in result:
             lines = await run_in_threadpool(_safe_line_fields, path)
+            result["error"] = self.shown(result["error"], ctx)
             for i in result.get("issues", []):
-                i["target"] = lines.get(i.get("row") or 0, "")
+                i["target"] = drafts.field_target(i.get("field", ""), i.get("row"), lines)
         else:
             keep = {p["name"] for p in result["pages"]}
             for old in out.glob("p*.jpg"):
@@ -449,6 +488,8 @@ class Workbench:
         folder = self.draft_dir(ctx, request.path_params["id"])
         fmt = request.path_params["fmt"]
         path = folder / drafts.NOTICE
+        if not path.is_file():
+            raise HTTPError(400, "草稿还没有保存：先在表单里填写（改动会自动保存）")
         form = self.draft_form(folder)
         stem = _stem(form.get("标题") or form.get("发文字号") or "公文")
         if fmt == "yaml":
@@ -463,7 +504,7 @@ class Workbench:
         ext, mime = NOTICE_FORMATS[fmt]
         data = await asyncio.wrap_future(self.renderer.submit_bytes(path, ext, self.hints.get(folder.name)))
         if isinstance(data, str):
-            raise HTTPError(400, data)
+            raise HTTPError(400, self.shown(data, ctx))
         return Response(data, media_type=mime, headers={"Content-Disposition": content_disposition(stem + ext)})
 
     # ------------------------------------------------------------------ 任务清单
@@ -611,7 +652,10 @@ class Workbench:
                 from docgen.cli import parse_period
 
                 parse_period(period, "期别")
-            label = (fields.get("label") or "").strip()[:60] or "、".join(u.name for u in ups)[:60]
+            from docgen.web.workspace import display_name
+
+            label = display_name((fields.get("label") or "").replace("/", "／")).strip()[:60] \
+                if (fields.get("label") or "").strip() else "、".join(u.name for u in ups)[:60]
             (folder / ".dataset.json").write_text(json.dumps({"label": label, "period": period}, ensure_ascii=False),
                                                   "utf-8")
         except BaseException:
@@ -745,6 +789,16 @@ BLANK_TASKLIST = """# 任务清单：每行一项任务；~ 表示与上一格�
 
 # ---------------------------------------------------------------------- 在线程里做的事
 
+async def _json(request: Request):
+    """页面脚本送来的 JSON：要声明 application/json、能解析。"""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise HTTPError(415, "这个地址只收 JSON（页面脚本送来的）")
+    try:
+        return await request.json()
+    except ValueError:
+        raise HTTPError(400, "送来的不是有效的 JSON") from None
+
+
 def _make_renderer(workers):
     from docgen.web.preview import Renderer
 
@@ -824,6 +878,8 @@ def _downloadable(job) -> dict[str, str]:
     """任务结果里可以下载的文件：下载名 → 任务文件夹里的相对路径（只由服务器自己的结果给出）。"""
     r = job.result or {}
     out: dict[str, str] = {}
+    if job.kind == "zip" and r.get("zip"):
+        out[r["zip"]] = r["zip"]
     if job.kind == "ledger" and r.get("zip"):
         out[r["zip"]] = r["zip"]
         for p in r.get("public", []):

@@ -29,7 +29,38 @@ def _lines(v: Any) -> list[str]:
         return []
     if isinstance(v, str):
         return [x.strip() for x in v.splitlines() if x.strip()]
+    if not isinstance(v, (list, tuple)):
+        return [str(v).strip()] if str(v).strip() else []
     return [str(x).strip() for x in v if str(x).strip()]
+
+
+def clean_form(form: Any) -> dict:
+    """浏览器送来的表单：只留认得的键，值只能是文字、是/否或（附件、签名章）对象的列表；别的写法说清楚。"""
+    if not isinstance(form, dict):
+        raise InputError("表单应为“要素: 内容”的对象")
+    known = set(TEXT_FIELDS) | set(LIST_FIELDS) | {"加文件", "附件", "印章", "签名章", "印发文件"}
+    out: dict[str, Any] = {}
+    for k, v in form.items():
+        if k not in known:
+            continue
+        if k == "附件":
+            if not isinstance(v, list) or not all(isinstance(a, dict) for a in v):
+                raise InputError("表单里的“附件”应为附件的列表")
+            out[k] = [{kk: vv if isinstance(vv, bool) else ("" if vv is None else str(vv)) for kk, vv in a.items()}
+                      for a in v]
+        elif k == "印发文件":
+            out[k] = {kk: "" if vv is None else str(vv) for kk, vv in v.items()} if isinstance(v, dict) else {}
+        elif k == "签名章" and isinstance(v, list):
+            out[k] = [a for a in v if isinstance(a, dict)]
+        elif isinstance(v, bool) or v is None:
+            out[k] = v
+        elif isinstance(v, (str, int, float)):
+            out[k] = str(v)
+        elif isinstance(v, list):
+            out[k] = [str(x) for x in v if isinstance(x, (str, int, float))]
+        else:
+            raise InputError(f"表单里的“{k}”写法不对")
+    return out
 
 
 def _str(v: Any) -> str:
@@ -68,7 +99,9 @@ def form_to_notice(form: dict, files: set[str]) -> dict:
         if _str(form.get(k)):
             out[k] = _str(form.get(k))
     organs = _lines(form.get("发文机关"))
-    if organs:
+    if not organs:  # 没填时也写上这个键：让校验指出“发文机关标志”没填，而不是说认不出是什么文书
+        out["发文机关标志"] = ""
+    else:
         wenjian = bool(form.get("加文件"))
         out["发文机关标志"] = organs[0] + ("文件" if wenjian else "") if len(organs) == 1 else \
             {"机关": organs, "文件": wenjian}
@@ -243,3 +276,24 @@ def outline(body: str) -> list[dict]:
     except ValueError as exc:
         return [{"line": 0, "level": 0, "text": str(exc)}]
     return [{"line": b.line, "level": b.level, "text": b.heading} for b in blocks if b.level]
+
+
+FORM_IDS = set(TEXT_FIELDS) | set(LIST_FIELDS) | {"印章", "签名章", "印发文件.标题", "印发文件.正文"}
+
+
+def field_target(field_name: str, row: int | None, lines: dict[int, str]) -> str:
+    """输入错误的位置（要素名，如“附件[1].名称”，或 YAML 行号）→ 表单字段 id。要素名认得时按要素名，否则按行号。"""
+    import re as _re
+
+    name = (field_name or "").strip()
+    m = _re.match(r"^附件\[(\d+)\](?:\.(\S+))?", name)
+    if m:
+        return f"附件.{int(m.group(1)) - 1}" + (f".{m.group(2)}" if m.group(2) else "")
+    m = _re.match(r"^印发文件\.(标题|正文)", name)
+    if m:
+        return f"印发文件.{m.group(1)}"
+    top = _re.split(r"[.\[]", name, maxsplit=1)[0]
+    top = FIELD_OF_KEY.get(top, top)
+    if top in FORM_IDS:
+        return top
+    return lines.get(row or 0, "")

@@ -95,12 +95,9 @@ def host_allowed(host_header: str | None, loopback: bool) -> bool:
         return True
     if not host_header:
         return False
-    h = host_header.strip().lower()
-    if h.startswith("["):
-        name = h[: h.find("]") + 1]
-    else:
-        name = h.rsplit(":", 1)[0] if ":" in h else h
-    return name in LOOPBACK_HOSTS
+    import re
+
+    return re.fullmatch(r"(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?", host_header.strip().lower()) is not None
 
 
 def is_loopback(host: str) -> bool:

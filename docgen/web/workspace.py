@@ -75,6 +75,16 @@ REFUSED = {"ole": "旧版 Office 文件（.xls/.doc）或加了打开密码的�
            "ods": "OpenDocument 表格（.ods）：请另存为 Excel 工作簿（.xlsx）后再传"}
 
 
+def display_name(name: str) -> str:
+    """浏览器给的文件名 → 只用来显示的名字：去掉路径、控制字符与文字方向控制符（“\u202egpj.xlsx”不会显示成别的扩展名）。"""
+    from docgen.util.fs import _INVISIBLE
+    from docgen.util.text import CONTROL
+
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c not in _INVISIBLE and not CONTROL.match(c) and ord(c) >= 32).strip()
+    return base[:120] or "未命名"
+
+
 @dataclass
 class Upload:
     id: str
@@ -130,7 +140,12 @@ class Workspace:
         with open(data_path, "rb") as fh:
             head = fh.read(4096)
         kind = sniff(head, data_path)
-        shown = (name or "").replace("\\", "/").rsplit("/", 1)[-1] or "未命名"
+        shown = display_name(name)
+        if not head:
+            raise InputError(f"{shown}: 是空文件")
+        claimed = shown.rsplit(".", 1)[-1].lower() if "." in shown else ""
+        if kind in ("csv", "yaml") and claimed in ("xlsx", "xlsm", "docx", "zip", "png", "jpg", "jpeg", "pdf"):
+            raise InputError(f"{shown}: 文件名是 .{claimed}，内容却是文字（按内容判断）：请上传真正的 .{claimed} 文件")
         if kind in REFUSED:
             raise InputError(f"{shown}: 是{REFUSED[kind]}")
         if kind not in allowed:
