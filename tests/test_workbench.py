@@ -365,3 +365,60 @@ def test_bad_requests_get_chinese_answers_not_500(server):
             assert "default-src 'self'" in r.headers["content-security-policy"]
         for host in ("localhost:1@evil.example", "[::1]evil", "127.0.0.1.evil.example"):
             assert c.get("/", headers={"Host": host}).status_code == 421, host
+
+
+def test_campaign_pages_survey_to_ledger_to_closure(server, tmp_path):
+    """八查与问题台账页：生成排查表 → 下载 → 填一个“否” → 读回进台账 → 改台账销号 → 页面上的数。"""
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from docgen.campaign.survey import COLUMNS
+    from docgen.households.sample import generate
+
+    url, _ = server
+    generate(20, 21, tmp_path / "d", 0.0, 2020)
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c, "/campaign")
+        files = [("file", (p.name, p.read_bytes())) for p in sorted((tmp_path / "d").iterdir()) if p.suffix != ".json"]
+        ds = c.post("/households/new", data={"csrf": tok, "period": "2020-12"}, files=files).headers["location"]
+        wait(c)
+        c.post("/campaign/survey", data={"csrf": tok, "dataset": ds.rsplit("/", 1)[1]})
+        job = wait(c)
+        assert job["state"] == "done" and job["result"]["households"] == 20, job["error"]
+        z = zipfile.ZipFile(io.BytesIO(c.get(f"/jobs/{job['id']}/file/八查排查表.zip").content))
+        name = sorted(z.namelist())[0]
+        wb = load_workbook(io.BytesIO(z.read(name)))
+        ws = wb["八查"]
+        ws.cell(3, COLUMNS.index("查1") + 1, "否")  # 没写问题说明：先错一次
+        bad = io.BytesIO()
+        wb.save(bad)
+        c.post("/campaign/read", data={"csrf": tok}, files={"file": (name, bad.getvalue())})
+        job = wait(c)
+        assert job["result"]["errors"] == 1
+        rows = c.get(f"/api/jobs/{job['id']}/issues").json()
+        assert any(r["位置"] == f"{name}:八查:3:问题说明" for r in rows)
+        ws.cell(3, COLUMNS.index("问题说明") + 1, "证件丢失")
+        ws.cell(3, COLUMNS.index("排查日期") + 1, "2020-04-10")
+        good = io.BytesIO()
+        wb.save(good)
+        c.post("/campaign/read", data={"csrf": tok}, files={"file": (name, good.getvalue())})
+        job = wait(c)
+        assert job["result"].get("changes", {}).get("新增") == 1, job
+        page = c.get("/campaign?date=2020-04-20").text
+        assert "共 1 条：未销号 1" in page
+        led = load_workbook(io.BytesIO(c.get("/campaign/问题整改台账.xlsx").content))
+        lw = led["问题整改台账"]
+        head = {cell.value: cell.column for cell in lw[1]}
+        lw.cell(2, head["状态"], "已销号")
+        lw.cell(2, head["销号日期"], "2020-04-25")
+        lw.cell(2, head["佐证材料"], "补发的认定证件")
+        buf = io.BytesIO()
+        led.save(buf)
+        c.post("/campaign/ledger", data={"csrf": tok, "date": "2020-04-26"},
+               files={"file": ("问题整改台账.xlsx", buf.getvalue())})
+        job = wait(c)
+        assert job["result"] == {"errors": 0, "changed": 1}, job
+        page = c.get("/campaign?date=2020-04-26").text
+        assert "本周销号 1" in page and "清零进度 100.0%" in page

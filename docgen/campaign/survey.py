@@ -54,14 +54,14 @@ class SurveyHousehold:
 
 
 def survey_households(data, settings=None, period: tuple[int, int] | None = None,
-                      farmers: Path | None = None) -> dict[tuple[str, str], list[SurveyHousehold]]:
+                      farmers: Path | None = None, workers: int = 1) -> dict[tuple[str, str], list[SurveyHousehold]]:
     """全部要排查的农户，按 (村代码, 村名) 分组：导出表里的建档立卡户（与 check / batch 同一条读表、校验流水线），
     加上农户名单里的其他农户。数据有错误时抛出 InputError（与 docgen check 报的相同）。"""
     from docgen.households.stage import staged
 
     out: dict[tuple[str, str], list[SurveyHousehold]] = {}
     names: dict[str, str] = {}
-    with staged(data, settings, period) as stg:
+    with staged(data, settings, period, workers=workers) as stg:
         names = stg.village_names()
         for a in stg.all_assessments():
             h = a.household
@@ -283,7 +283,7 @@ def make_surveys(data, out: Path, *, settings=None, period: tuple[int, int] | No
     from docgen.batch.plan import unit_names
     from docgen.util.fs import safe_filename
 
-    groups = survey_households(data, settings, period, farmers)
+    groups = survey_households(data, settings, period, farmers, workers)
     names = unit_names([(v, c) for c, v in groups])
     out.mkdir(parents=True, exist_ok=True)
     tasks = [(items, code, village, out / f"八查-{safe_filename(names[(village, code)])}.xlsx", campaign)

@@ -215,9 +215,9 @@ def check_data(data: DataFiles, settings, period: tuple[int, int] | None = None,
 
 
 @contextmanager
-def staged(data, settings=None, period: tuple[int, int] | None = None):
+def staged(data, settings=None, period: tuple[int, int] | None = None, workers: int = 1):
     """一次性的分拣结果（临时文件夹里，用完即删）：档案整理认户、测试取核算结果都用它——与批处理同一条流水线。
-    `data`：DataFiles 或文件、文件夹的列表。数据有错误时抛出 :class:`DataError`。"""
+    `data`：DataFiles 或文件、文件夹的列表。数据有错误时抛出 :class:`DataError`。`workers`：各村的校验与核算分给几个进程。"""
     from docgen import __version__
     from docgen.households.load import collect_files
     from docgen.settings import Settings
@@ -227,7 +227,7 @@ def staged(data, settings=None, period: tuple[int, int] | None = None):
     folder = Path(tempfile.mkdtemp(prefix="docgen-stage-"))
     stg = None
     try:
-        stg = Staging.open_or_build(data, settings or Settings(), folder, __version__, period)
+        stg = Staging.open_or_build(data, settings or Settings(), folder, __version__, period, workers=workers)
         yield stg
     finally:
         if stg is not None:

@@ -263,6 +263,12 @@ class Workbench:
             Route("/archive", w(self.archive_page)),
             Route("/archive/build", w(self.archive_build), methods=["POST"]),
             Route("/archive/verify", w(self.archive_verify), methods=["POST"]),
+            # 八查与问题台账
+            Route("/campaign", w(self.campaign_page)),
+            Route("/campaign/survey", w(self.campaign_survey), methods=["POST"]),
+            Route("/campaign/read", w(self.campaign_read), methods=["POST"]),
+            Route("/campaign/ledger", w(self.campaign_ledger), methods=["POST"]),
+            Route("/campaign/问题整改台账.xlsx", w(self.campaign_xlsx)),
             # 月末批处理
             Route("/batch", w(self.batch_page)),
             Route("/batch/start", w(self.batch_start), methods=["POST"]),
@@ -741,6 +747,83 @@ class Workbench:
                           lambda p, f: tasks.verify_archive(path, profile, p, f))
         return RedirectResponse(f"/jobs/{job}", 303)
 
+    # ------------------------------------------------------------------ 八查与问题台账
+    def ledger_dir(self, ctx: Ctx) -> Path:
+        return ctx.ws.inside(ctx.ws.root / "campaign" / "问题台账")
+
+    async def campaign_page(self, request: Request, ctx: Ctx):
+        from docgen.campaign.problems import DB, ProblemLedger
+
+        stats = None
+        day = request.query_params.get("date") or ""
+        if (self.ledger_dir(ctx) / DB).is_file():
+            from docgen.model.base import parse_date
+
+            try:
+                on = parse_date(day) if day else None
+            except ValueError:
+                raise HTTPError(400, f"日期应写作 2020-04-26，得到“{day}”") from None
+            led = ProblemLedger(self.ledger_dir(ctx))
+            try:
+                items = led.problems()
+                on = on or max((dt_from(p["found"]) for p in items if p["found"]), default=None)
+                stats = led.stats(on) if on else None
+            finally:
+                led.close()
+            day = on.isoformat() if on else day
+        jobs = [j.as_dict() for j in self.queue.list(ctx.user) if j.kind in ("survey", "survey-read", "ledger-update")]
+        return self.page(request, ctx, "campaign.html", datasets=self.datasets(ctx), stats=stats, day=day, jobs=jobs)
+
+    async def campaign_survey(self, request: Request, ctx: Ctx):
+        form = await self.form(request)
+        dfolder, meta = self.dataset(ctx, str(form.get("dataset") or ""))
+        files = [dfolder / u["file"] for u in ctx.ws.uploads(dfolder)]
+        period = meta.get("period") or None
+        ident = self.submit(ctx, "survey", f"八查排查表（{meta.get('label', '')}）",
+                            lambda p, f: tasks.make_surveys(files, period, self.settings, p, f))
+        return RedirectResponse(f"/jobs/{ident}", 303)
+
+    async def campaign_read(self, request: Request, ctx: Ctx):
+        from docgen.model.base import parse_date
+
+        ident, folder = ctx.ws.new_dir("uploads")
+        ups, fields = await self.receive_files(request, ctx, folder, ("xlsx",))
+        if not ups:
+            raise HTTPError(400, "请选择填好的八查排查表（Excel，可多选）")
+        try:
+            deadline = parse_date((fields.get("deadline") or "2020-04-30").strip())
+        except ValueError:
+            raise HTTPError(400, f"整改时限应写作 2020-04-30，得到“{fields.get('deadline')}”") from None
+        books, led = [u.path for u in ups], self.ledger_dir(ctx)
+        job = self.submit(ctx, "survey-read", f"读回排查表（{len(books)} 份）",
+                          lambda p, f: tasks.read_surveys(books, led, deadline, p, f))
+        return RedirectResponse(f"/jobs/{job}", 303)
+
+    async def campaign_ledger(self, request: Request, ctx: Ctx):
+        from docgen.campaign.problems import DB
+        from docgen.model.base import parse_date
+
+        if not (self.ledger_dir(ctx) / DB).is_file():
+            raise HTTPError(400, "还没有问题台账：先读回八查排查表")
+        ident, folder = ctx.ws.new_dir("uploads")
+        ups, fields = await self.receive_files(request, ctx, folder, ("xlsx",))
+        if len(ups) != 1:
+            raise HTTPError(400, "请选一份改过的 问题整改台账.xlsx")
+        try:
+            day = parse_date((fields.get("date") or "").strip())
+        except ValueError:
+            raise HTTPError(400, f"记账日期应写作 2020-04-26，得到“{fields.get('date')}”") from None
+        path, led = ups[0].path, self.ledger_dir(ctx)
+        job = self.submit(ctx, "ledger-update", f"记台账（{ups[0].name}）",
+                          lambda p, f: tasks.update_ledger(path, led, day, p, f))
+        return RedirectResponse(f"/jobs/{job}", 303)
+
+    async def campaign_xlsx(self, request: Request, ctx: Ctx):
+        from docgen.campaign.problems import XLSX
+
+        path = ctx.ws.file(self.ledger_dir(ctx), XLSX)
+        return FileResponse(path, headers={"Content-Disposition": content_disposition(XLSX)})
+
     # ------------------------------------------------------------------ 月末批处理
     async def batch_page(self, request: Request, ctx: Ctx):
         runs = [j.as_dict() for j in self.queue.list(ctx.user, "batch")]
@@ -797,6 +880,12 @@ async def _json(request: Request):
         return await request.json()
     except ValueError:
         raise HTTPError(400, "送来的不是有效的 JSON") from None
+
+
+def dt_from(text: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
 
 
 def _make_renderer(workers):
@@ -878,7 +967,7 @@ def _downloadable(job) -> dict[str, str]:
     """任务结果里可以下载的文件：下载名 → 任务文件夹里的相对路径（只由服务器自己的结果给出）。"""
     r = job.result or {}
     out: dict[str, str] = {}
-    if job.kind == "zip" and r.get("zip"):
+    if job.kind in ("zip", "survey") and r.get("zip"):
         out[r["zip"]] = r["zip"]
     if job.kind == "ledger" and r.get("zip"):
         out[r["zip"]] = r["zip"]

@@ -157,3 +157,52 @@ def run_batch(project: Path | None, data: list[Path], out: Path, period: str, ar
                      settings=job.settings, progress=progress.advance, on_total=progress.total,
                      archive_profile=job.archive)
     return {"report": summary.as_dict(), "out": str(job.out)}
+
+
+def make_surveys(files: list[Path], period: str | None, settings, progress, folder: Path) -> dict:
+    """`docgen survey make`：同一个 make_surveys；各村的排查表打成一个 zip。"""
+    from docgen.campaign.survey import make_surveys as make
+
+    ym = (int(period[:4]), int(period[5:7])) if period else None
+    progress.note("读表、校验，按村生成排查表")
+    stats = make(files, folder / "八查", settings=settings, period=ym, workers=_workers())
+    zip_folder(folder / "八查", folder / "八查排查表.zip")
+    return {**{k: v for k, v in stats.items() if k != "files"}, "zip": "八查排查表.zip"}
+
+
+def read_surveys(books: list[Path], ledger_dir: Path, deadline, progress, folder: Path) -> dict:
+    """`docgen survey read`：同一个 read_surveys + ProblemLedger.apply_survey；有错误时台账不动。"""
+    from docgen.campaign.problems import ProblemLedger
+    from docgen.campaign.survey import read_surveys as read
+
+    progress.note("逐格检查排查表")
+    result = read(books)
+    atomic_write(folder / "issues.json", json.dumps(issue_rows(result.issues, {}), ensure_ascii=False).encode("utf-8"))
+    out = {"rows": len(result.rows), "pending": sum(len(v) for v in result.pending.values()),
+           "no": len(result.findings()), "errors": len(result.errors), "warnings": len(result.issues) - len(result.errors)}
+    if result.errors:
+        return out
+    led = ProblemLedger(ledger_dir)
+    try:
+        ch = led.apply_survey(result, deadline)
+        led.write_xlsx(max((r.date for r in result.rows if r.date), default=deadline))
+    finally:
+        led.close()
+    return {**out, "changes": ch.as_dict()}
+
+
+def update_ledger(path: Path, ledger_dir: Path, day, progress, folder: Path) -> dict:
+    """`docgen problems update`：同一个 read_edits + apply_edits；有错误时台账不动。"""
+    from docgen.campaign.problems import ProblemLedger, read_edits
+
+    led = ProblemLedger(ledger_dir)
+    try:
+        edits, issues = read_edits(path, led)
+        atomic_write(folder / "issues.json", json.dumps(issue_rows(issues, {}), ensure_ascii=False).encode("utf-8"))
+        if any(i.severity == "error" for i in issues):
+            return {"errors": sum(i.severity == "error" for i in issues), "changed": 0}
+        changed = led.apply_edits(edits, day)
+        led.write_xlsx(day)
+    finally:
+        led.close()
+    return {"errors": 0, "changed": len(changed)}
