@@ -42,6 +42,10 @@ def test_package_data_and_py_typed(installed):
     assert list((pkg / "templates" / "typst").glob("*.typ"))
     assert list((pkg / "archive_schema").glob("*.yaml"))
     assert (pkg / "web" / "pages" / "draft.html").is_file() and (pkg / "web" / "static" / "app.js").is_file()
+    # 每个子包都装上了（pyproject 里的包是逐个列的：新加的子包忘了列，检出目录里能用、装好的包里就没有）
+    src = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "docgen").rglob("__init__.py")}
+    got = {p.parent.relative_to(installed).as_posix() for p in pkg.rglob("__init__.py")}
+    assert src <= got, sorted(src - got)
 
 
 def test_workbench_serves_from_the_installed_package(installed, tmp_path):
