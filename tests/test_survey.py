@@ -252,3 +252,38 @@ def test_survey_commands(books, tmp_path):
                         str(tmp_path / "台账")], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr + r.stdout
     assert "台账新增 1 条" in r.stdout and (tmp_path / "台账" / "问题整改台账.xlsx").is_file()
+
+
+def test_farmers_list_adds_other_rural_households(books, tmp_path):
+    """农户名单（不是建档立卡户的农户）：标题行之下的表头、别名列、各种错都指到格子；对的户进排查表（建档立卡户为“否”）。"""
+    from openpyxl import Workbook
+
+    from docgen.campaign.survey import survey_households
+    from docgen.errors import InputError
+
+    d, _ = books
+    code = next(iter(load_workbook(sorted((d / "八查").glob("*.xlsx"))[0])["docgen"].iter_rows(max_row=1, values_only=True)))[1]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "农户"
+    ws.append(["某村农户名单（示例）"])
+    ws.append(["农户编号", "户主姓名", "村代码", "组", "危房等级", "住房解决方式"])
+    ws.append(["NH001", "甲（示例）", code, "1组", "A", "自有"])
+    ws.append(["NH002", "乙（示例）", code, "2组", "C", "租赁"])
+    good = tmp_path / "农户名单.xlsx"
+    wb.save(good)
+    groups = survey_households([d / "data"], period=(2020, 12), farmers=good)
+    added = {h.hh_id: h for items in groups.values() for h in items if not h.facts.registered}
+    assert set(added) == {"NH001", "NH002"} and added["NH002"].facts.way == "租赁"
+    ws.append(["NH001", "丙", code, "3组", None, None])  # 编号重复
+    ws.append(["NH003", "丁", "不是代码", None, None, None])  # 认不出的村
+    ws.append(["NH004", "戊", code, None, "E", None])  # 危房等级写错
+    ws.append([None, "己", code, None, None, None])  # 没有编号
+    bad = tmp_path / "错的农户名单.xlsx"
+    wb.save(bad)
+    with pytest.raises(InputError) as e:
+        survey_households([d / "data"], period=(2020, 12), farmers=bad)
+    got = {(str(i.location), i.code) for i in e.value.issues}
+    f = "错的农户名单.xlsx:农户"
+    assert got == {(f"{f}:5:农户编号", "FRM002"), (f"{f}:6:村代码", "FRM003"), (f"{f}:7:危房等级", "FRM006"),
+                   (f"{f}:8:农户编号", "FRM001")}
