@@ -283,3 +283,20 @@ def test_upload_named_dot_dot_lands_inside_the_workspace(browser, tmp_path):
         hits = list(ws.rglob("x.xlsx"))
         assert len(hits) == 1 and ws in hits[0].resolve().parents
         assert not list(tmp_path.glob("x*")) and not list(ws.parent.glob("x*"))
+
+
+def test_open_an_existing_yaml_and_upload_what_it_refers_to(browser, tmp_path):
+    """打开已有的公文 YAML 接着改：它引用的附件文件还没上传时页面说出来；传上来就选上并重排。"""
+    expected = len(pymupdf.open(stream=__import__("docgen.api", fromlist=["x"]).render_document(SAMPLE / "notice.yaml", ".pdf"),
+                                filetype="pdf"))
+    with running(tmp_path) as (url, _):
+        b = browser
+        b.get(url + "/draft")
+        b.find_element("id", "open-file").send_keys(str(SAMPLE / "notice.yaml"))
+        b.find_element("id", "open-draft").click()
+        wait_for(lambda: "tasklist.yaml" in b.find_element("id", "missing-files").text, what="缺少附件文件的提示")
+        assert b.find_element("id", "f-发文字号").get_attribute("value") == "铜王住建发〔2020〕108号"
+        b.find_element("id", "upload").send_keys(str(SAMPLE / "tasklist.yaml"))
+        wait_for(lambda: b.find_element("id", "save-state").text == f"已保存 · {expected} 页", 300, "预览")
+        assert b.find_element("id", "missing-files").text == ""
+        assert "没有发现问题" in b.find_element("id", "findings").text

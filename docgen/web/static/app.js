@@ -105,10 +105,19 @@ function draftEditor(root) {
     if (f.type === "checkbox") f.checked = !!v; else f.value = v ?? "";
   };
   const fileOptions = sel => {
-    const cur = sel.value;
+    const cur = sel.value || sel.dataset.want || "";  // 打开已有的公文时，它引用的文件可能还没上传：记着，传上来就选上
     sel.replaceChildren(el("option", {value: "", text: "（选择上传的文件）"}),
       ...files.filter(f => ["xlsx", "docx", "yaml"].includes(f.kind)).map(f => el("option", {value: f.file, text: f.file})));
     sel.value = cur;
+    if (sel.value !== cur) sel.dataset.want = cur; else delete sel.dataset.want;
+  };
+  const missingFiles = () => {  // 公文里引用了、还没上传的文件
+    const have = new Set(files.map(f => f.file));
+    const want = [...attBox.querySelectorAll(".a-文件")].map(s => s.value || s.dataset.want || "")
+      .concat(document.getElementById("f-印章").value.split("\n")).map(x => x.trim()).filter(Boolean);
+    const box = document.getElementById("missing-files");
+    const gone = [...new Set(want.filter(x => !have.has(x)))];
+    box.textContent = gone.length ? `这份公文用到的文件还没上传：${gone.join("、")}（在下面“文件”一栏上传）` : "";
   };
   const showKind = box => {
     const k = box.querySelector(".a-类型").value;
@@ -118,7 +127,8 @@ function draftEditor(root) {
     const box = tpl.content.firstElementChild.cloneNode(true);
     attBox.append(box);
     fileOptions(box.querySelector(".a-文件"));
-    for (const k of ["名称", "类型", "正文", "表格", "文件"]) if (a[k] !== undefined) box.querySelector(`.a-${k}`).value = a[k];
+    for (const k of ["名称", "类型", "正文", "表格"]) if (a[k] !== undefined) box.querySelector(`.a-${k}`).value = a[k];
+    if (a["文件"]) { const sel = box.querySelector(".a-文件"); sel.dataset.want = a["文件"]; fileOptions(sel); }
     box.querySelector(".a-类型").addEventListener("change", () => showKind(box));
     box.querySelector(".remove").addEventListener("click", () => { box.remove(); number(); changed(); });
     showKind(box); number();
@@ -136,6 +146,7 @@ function draftEditor(root) {
     out["附件"] = [...attBox.querySelectorAll(".attachment")].map(b => {
       const a = {};
       for (const k of ["名称", "类型", "正文", "表格", "文件"]) a[k] = b.querySelector(`.a-${k}`).value;
+      if (!a["文件"]) a["文件"] = b.querySelector(".a-文件").dataset.want || "";
       return a;
     });
     return out;
@@ -164,7 +175,7 @@ function draftEditor(root) {
       if (t) t.classList.add("flagged");
       const li = el("li", {class: `finding ${f.severity}`, "data-target": f.target || ""},
         el("span", {class: "sev", text: f.severity_zh || "错误"}), " ",
-        el("span", {class: "where", text: f.target || ""}), " ",
+        el("span", {class: "where", text: (f.target || "").replace(/^附件\.(\d+)(\.)?/, (m, n, dot) => `附件 ${Number(n) + 1}${dot ? " " : ""}`)}), " ",
         el("span", {class: "msg", text: f.message + (f.text ? `：「${f.text}」` : "") + (f.suggestion ? ` → ${f.suggestion}` : "")}));
       if (t) li.addEventListener("click", () => { t.scrollIntoView({block: "center"}); t.focus(); });
       list.append(li);
@@ -216,6 +227,7 @@ function draftEditor(root) {
     if (f["印发文件"] && (f["印发文件"]["标题"] || f["印发文件"]["正文"])) document.getElementById("enclosed").open = true;
     (f["附件"] || []).forEach(addAttachment);
     fmt();
+    missingFiles();
     if (f["正文"] || f["标题"]) run();
   })();
   form.addEventListener("input", changed);
@@ -236,7 +248,8 @@ function draftEditor(root) {
     const seal = document.getElementById("f-印章"), stamp = document.getElementById("f-签名章");
     if (img && !seal.value.trim() && !stamp.value.trim()) { seal.value = img.file; changed(); }  // 传了一张图：当作印章
     e.target.value = "";
-    state.textContent = "已上传";
+    missingFiles();
+    changed();  // 传上来的附件、印章马上排进预览
   });
 }
 
