@@ -672,16 +672,9 @@ def progress_cmd(ctx, paths, date, fmt) -> None:
     import json
 
     from docgen.load.tracking import read_progress
-    from docgen.model.base import parse_date
 
     def run() -> None:
-        day = None
-        if date:
-            try:
-                day = parse_date(date)
-            except ValueError:
-                raise InputError(f"--date 应为日期，如 2020-04-30，得到 {date!r}") from None
-        prog = read_progress(list(paths), day)
+        prog = read_progress(list(paths), _parse_day(date, "--date") if date else None)
         late = prog.overdue()
         if fmt == "json":
             click.echo(json.dumps({"报告日期": prog.report_date.isoformat() if prog.report_date else None,
@@ -809,7 +802,6 @@ def problems_update_cmd(ctx, path, ledger, date) -> None:
     """读回各单位改过的 问题整改台账.xlsx（状态、整改措施、责任人、销号日期、佐证材料……）：先逐格检查
     （已销号要有销号日期与佐证材料、长期坚持要写长效机制……），有错误时退出码 2、台账不动；没有错误时记进台账，每处改动记一笔经过。"""
     from docgen.campaign.problems import ProblemLedger, read_edits
-    from docgen.model.base import parse_date
 
     def run() -> None:
         _ledger_folder(ledger)

@@ -145,8 +145,9 @@ class BatchRun:
 
 def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = None, out: Path | None = None,
                   docs: str | None = None, archive: str | None = None, config: Path | None = None,
-                  settings=None) -> BatchRun:
-    """项目文件 + 选项 → :class:`BatchRun`（选项优先）。`settings` 已读好时不再读配置文件。"""
+                  settings=None, data_files: list[Path] = ()) -> BatchRun:
+    """项目文件 + 选项 → :class:`BatchRun`（选项优先）。`settings` 已读好时不再读配置文件。
+    `data_files`：直接给的数据文件（工作台上传的那一份数据）。"""
     from docgen.households.docs import kinds_for
     from docgen.households.load import collect_files
     from docgen.settings import load_settings
@@ -162,6 +163,7 @@ def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = 
         if proj.formats:
             docs_from_project = ",".join(proj.formats)
         out_from_project, archive_from_project = proj.out, proj.archive
+    paths += [Path(p) for p in data_files]
     if data_dir:
         if not Path(data_dir).is_dir():
             raise InputError(f"{data_dir}: 数据目录不存在")

@@ -25,6 +25,7 @@ from docgen.campaign.checks import (
     normalise_answer,
 )
 from docgen.errors import InputError, Issue, IssueCollector, Location
+from docgen.model.base import cell_date
 
 SHEET = "八查"
 HIDDEN = "docgen"
@@ -479,8 +480,8 @@ def _read_sheet(file: str, sheet: str, head_row: int, header: list[str], rows, m
             c.error(where("问题说明"), "BC007", "有检查选了“否”，要在“问题说明”里写清是什么问题（问题台账要用）")
             bad = True
         raw_date = get("排查日期")
-        day = _date(raw_date)
-        if raw_date not in (None, "") and day is None:
+        day = cell_date(raw_date)
+        if isinstance(day, str):
             c.error(where("排查日期"), "BC012", f"应为日期，如 2020-04-15，得到“{raw_date}”")
             bad = True
         elif day is not None and not campaign[0] <= day <= campaign[1]:
@@ -511,21 +512,6 @@ def _why(no: int, f: HouseFacts) -> str:
     if no == 7:
         return f"危房等级 {f.grade or '未填'}"
     return "每户都要查"
-
-
-def _date(v) -> dt.date | None:
-    from docgen.model.base import parse_date
-
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if v in (None, ""):
-        return None
-    try:
-        return parse_date(str(v).strip())
-    except ValueError:
-        return None
 
 
 def problem_number(hh_id: str, no: int) -> str:

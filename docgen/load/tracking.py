@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import InputError, Issue, IssueCollector, Location
+from docgen.model.base import cell_date
 from docgen.model.tasklist import STATUSES
 
 SHEET = "跟踪"
@@ -62,21 +63,6 @@ class Progress:
         return sum(t.status in DONE for t in self.tasks) / len(self.tasks) if self.tasks else 0.0
 
 
-def _date(v) -> dt.date | None | str:
-    from docgen.model.base import parse_date
-
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    try:
-        return parse_date(str(v).strip())
-    except ValueError:
-        return str(v)
-
-
 def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Progress:
     """读几份跟踪表，合成进度。`report_date` 不给时取各表 B1 的报告日期中最晚的一个（都没有时不判断逾期）。
     表本身读不了（不是 Excel、没有“跟踪”工作表、表头被改掉）时抛出 InputError；逐格的问题收在 `issues` 里。"""
@@ -112,7 +98,7 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
         if missing:
             raise InputError(f"{p.name}:{SHEET}:{head + 1}: 表头缺少 {'、'.join(missing)}")
         if head >= 1 and rows[0] and str(rows[0][0] or "").strip() == "报告日期" and len(rows[0]) > 1:
-            d = _date(rows[0][1])
+            d = cell_date(rows[0][1])
             if isinstance(d, dt.date):
                 dates.append(d)
         for r, row in enumerate(rows[head + 1:], start=head + 2):
@@ -131,14 +117,14 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
             if status not in STATUSES:
                 c.error(where, "TRK002", f"状态应为 {'、'.join(STATUSES)} 之一（请从下拉列表里选），得到“{status}”")
                 continue
-            finished = _date(get("完成日期"))
+            finished = cell_date(get("完成日期"))
             typed = isinstance(finished, str)
             if typed:
                 c.error(Location(p.name, SHEET, r, "完成日期"), "TRK003", f"应为日期，如 2020-05-31，得到“{finished}”")
                 finished = None
             if status in DONE and finished is None and not typed:
                 c.warning(Location(p.name, SHEET, r, "完成日期"), "TRK004", f"状态为“{status}”，却没有填完成日期")
-            due = _date(get("截止日期"))
+            due = cell_date(get("截止日期"))
             t = TrackedTask(str(get("层级") or "").strip(), task, str(get("责任") or "").strip(),
                             str(get("完成时限") or "").strip(), due if isinstance(due, dt.date) else None, status,
                             finished, str(get("备注") or "").strip(), f"{p.name}:{SHEET}:{r}")

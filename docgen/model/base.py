@@ -34,6 +34,17 @@ _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*
 _ISO_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
+def cell_date(value: Any) -> dt.date | None | str:
+    """表格里的一格日期：空为 None；Excel 的日期、“2020-04-15”“2020年4月15日”都认；认不出时原样返回文字（由调用者指出位置）。
+    跟踪表、八查排查表、问题台账的读回都用它。"""
+    if value is None or value == "":
+        return None
+    try:
+        return parse_date(value if isinstance(value, dt.date) else str(value).strip())
+    except ValueError:
+        return str(value)
+
+
 def parse_date(value: Any) -> dt.date:
     """接受 ``2020-03-24``、``2020年3月24日`` 或 YAML 日期；其他形式报错。"""
     if isinstance(value, dt.datetime):

@@ -403,12 +403,8 @@ class Workbench:
         return json.loads(f.read_text("utf-8")) if f.is_file() else {}
 
     def drafts(self, ctx: Ctx) -> list[dict]:
-        out = []
-        for d in sorted((ctx.ws.root / "drafts").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
-            if d.is_dir():
-                form = self.draft_form(d)
-                out.append({"id": d.name, "title": form.get("标题") or "（无标题）", "number": form.get("发文字号") or ""})
-        return out
+        return [{"id": d.name, "title": form.get("标题") or "（无标题）", "number": form.get("发文字号") or ""}
+                for d, form in ctx.ws.folders("drafts", "form.json")]
 
     async def draft_list(self, request: Request, ctx: Ctx):
         return self.page(request, ctx, "draft_list.html", drafts=self.drafts(ctx))
@@ -515,11 +511,7 @@ class Workbench:
 
     # ------------------------------------------------------------------ 任务清单
     async def tasklist_list(self, request: Request, ctx: Ctx):
-        items = []
-        for d in sorted((ctx.ws.root / "uploads").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
-            meta = d / ".tasklist.json"
-            if meta.is_file():
-                items.append({"id": d.name, **json.loads(meta.read_text("utf-8"))})
+        items = [{"id": d.name, **meta} for d, meta in ctx.ws.folders("uploads", ".tasklist.json")]
         return self.page(request, ctx, "tasklist_list.html", items=items)
 
     async def tasklist_new(self, request: Request, ctx: Ctx):
@@ -637,12 +629,7 @@ class Workbench:
         return folder, json.loads(meta.read_text("utf-8"))
 
     def datasets(self, ctx: Ctx) -> list[dict]:
-        out = []
-        for d in sorted((ctx.ws.root / "uploads").iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
-            if (d / ".dataset.json").is_file():
-                out.append({"id": d.name, **json.loads((d / ".dataset.json").read_text("utf-8")),
-                            "files": ctx.ws.uploads(d)})
-        return out
+        return [{"id": d.name, **meta, "files": ctx.ws.uploads(d)} for d, meta in ctx.ws.folders("uploads", ".dataset.json")]
 
     async def households_list(self, request: Request, ctx: Ctx):
         return self.page(request, ctx, "households_list.html", datasets=self.datasets(ctx))
@@ -766,7 +753,7 @@ class Workbench:
             led = ProblemLedger(self.ledger_dir(ctx))
             try:
                 items = led.problems()
-                on = on or max((dt_from(p["found"]) for p in items if p["found"]), default=None)
+                on = on or max((parse_date(p["found"]) for p in items if p["found"]), default=None)
                 stats = led.stats(on) if on else None
             finally:
                 led.close()
@@ -880,12 +867,6 @@ async def _json(request: Request):
         return await request.json()
     except ValueError:
         raise HTTPError(400, "送来的不是有效的 JSON") from None
-
-
-def dt_from(text: str):
-    import datetime as dt
-
-    return dt.date.fromisoformat(text)
 
 
 def _make_renderer(workers):

@@ -143,15 +143,7 @@ def run_batch(project: Path | None, data: list[Path], out: Path, period: str, ar
     from docgen.batch.project import resolve_batch
     from docgen.batch.runner import run_batch as run
 
-    job = resolve_batch(project, period=period, data_dir=None, out=out if project is None else None,
-                        archive=archive, settings=settings) if project else None
-    if job is None:
-        from docgen.batch.project import BatchRun
-        from docgen.households.docs import kinds_for
-        from docgen.households.load import collect_files
-
-        job = BatchRun(collect_files(data, (int(period[:4]), int(period[5:7]))), out, period,
-                       tuple(kinds_for(["docx", "pdf"])), settings, None, archive)
+    job = resolve_batch(project, period=period, out=out, archive=archive, settings=settings, data_files=data)
     progress.note("分拣、核算、渲染")
     _, summary = run(job.data, job.out, period=period, kinds=job.kinds, workers=_workers(), templates=job.templates,
                      settings=job.settings, progress=progress.advance, on_total=progress.total,

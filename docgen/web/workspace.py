@@ -123,6 +123,16 @@ class Workspace:
         d.mkdir(parents=True)
         return ident, d
 
+    def folders(self, sub: str, marker: str | None = None):
+        """`sub` 下服务器建的各个文件夹（最近改过的在前）；给了 `marker` 时只要有这个记录文件的，连同读出的记录。"""
+        for d in sorted((self.root / sub).iterdir(), key=lambda p: p.stat().st_mtime, reverse=True):
+            if not d.is_dir():
+                continue
+            if marker is None:
+                yield d, {}
+            elif (d / marker).is_file():
+                yield d, json.loads((d / marker).read_text("utf-8"))
+
     def dir(self, sub: str, ident: str) -> Path:
         """由编号找目录：编号只能是服务器生成的 16 位十六进制。"""
         if not (isinstance(ident, str) and len(ident) == 16 and all(c in "0123456789abcdef" for c in ident)):
