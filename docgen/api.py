@@ -52,6 +52,8 @@ def _notice_from(src: YamlSource) -> Notice:
         check_image(stamp.image, src.location(("签名章", i, "图片"), f"签名章[{i + 1}].图片"), "签名章图片")
     atts = []
     for i, a in enumerate(notice.attachments):
+        if a.image is not None:
+            check_image(a.image, src.location(("附件", i, "图片"), f"附件[{i + 1}].图片"), "附件图片")
         if a.file is not None:
             where = src.location(("附件", i, "文件"), f"附件[{i + 1}].文件")
             if not a.file.is_file():

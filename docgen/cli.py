@@ -887,6 +887,47 @@ def problems_status_cmd(ctx, ledger, date, fmt) -> None:
     _guard(ctx, run)
 
 
+@cli.group("report", context_settings=CONTEXT)
+def report_group() -> None:
+    """冲刺行动的报告：每周进展情况报告（上行文“报告”，Word 与 PDF）。"""
+
+
+@report_group.command("week", context_settings=CONTEXT)
+@click.argument("paths", metavar="跟踪表.xlsx...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ledger", "ledger", metavar="台账目录", required=True, type=click.Path(path_type=Path),
+              help="问题整改台账所在的文件夹（docgen survey read 建的那个）；本期的数也记在这里，下周比较用。")
+@click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path), help="报告写到哪里。")
+@click.option("--date", "date", metavar="日期", default=None, help="报告日期（截至哪一天；不写时取跟踪表里的报告日期）。")
+@click.option("--number", "number", metavar="发文字号", default=None, help="这一期的发文字号（不写时按 docgen.yml“周报”里的写法）。")
+@click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
+              help="项目配置（“周报”一节写版头与版记，“冲刺行动”写起止日期）。")
+@click.option("--font-dir", "font_dirs", metavar="目录", multiple=True, type=click.Path(path_type=Path),
+              help="另找字体的文件夹（可写几次）。")
+@click.pass_context
+def report_week_cmd(ctx, paths, ledger, out, date, number, config, font_dirs) -> None:
+    """由各单位填回的任务跟踪表、问题整改台账与八查结果排出本周的进展情况报告（第几周从行动开始算）：总体进展与较上期的变化、
+    逾期任务、各村住房安全排查与问题整改、逐周清零进度图、下周工作。例如：
+
+        docgen report week 跟踪/*.xlsx --ledger out/问题台账 --date 2020-04-02 -o out/周报
+    """
+    from docgen.campaign.report import weekly_report
+    from docgen.fonts import FontSet
+    from docgen.settings import load_settings
+
+    def run() -> None:
+        day = _parse_day(date, "--date") if date else None
+        if number is not None and not number.strip():
+            raise InputError("--number 不能是空的")
+        rep, written = weekly_report(list(paths), ledger, out, day=day, settings=load_settings(config),
+                                     fonts=FontSet([str(d) for d in font_dirs]), number=number)
+        for i in rep.figures.issues:
+            click.echo(str(i))
+        err.print(Text.assemble(("已生成 ", "green"), f"第{rep.figures.week}周进展情况报告："
+                                f"{'、'.join(str(p) for p in written.values())}"))
+
+    _guard(ctx, run)
+
+
 @cli.command("password", context_settings=CONTEXT)
 @click.argument("user", metavar="用户名")
 @click.pass_context

@@ -188,6 +188,21 @@ class FontSet:
         找不到字体文件或读不出度量时按半个字算。"""
         return _ascii_advances(self.resolve()[key].family, self.dirs)  # 按（字体、字体目录）缓存
 
+    def font_file(self, key: str) -> tuple[str, int]:
+        """某角色解析到的字体文件与其在字体集（.ttc）里的序号：画统计图（PIL）用同一款字。"""
+        r = self.resolve()[key]
+        env = dict(os.environ)
+        conf = self.fontconfig_file
+        if conf:
+            env["FONTCONFIG_FILE"] = conf
+        pattern = f"{r.family}:bold" if r.bold else r.family
+        out = subprocess.run(["fc-match", "-f", "%{file}|%{index}", pattern], capture_output=True, text=True, env=env,
+                             check=False, timeout=30).stdout.strip()
+        path, _, index = out.partition("|")
+        if not path or not Path(path).is_file():
+            raise ConfigError(f"找不到{r.role.label}字体“{r.family}”的字体文件（fc-match 没有给出）")
+        return path, int(index or 0)
+
     def substitutions(self) -> list[str]:
         """中文提示：哪些首选字体不在本机、PDF 用了哪个替代。"""
         msgs = []

@@ -17,6 +17,14 @@
       上传上限: 50                       # MB
       工作区: /srv/docgen-工作台          # 各账号的上传、草稿与输出（默认为当前目录下的“docgen-工作台”）
       项目: [/srv/月末/项目.yaml]         # 月末批处理页可选的项目文件
+    冲刺行动: {名称: "“三排查三清零”百日冲刺行动", 开始: 2020-03-20, 结束: 2020-06-30}   # 八查日期、周报周次
+    周报:                                # docgen report week：每周进展报告（上行文）的版头与版记
+      发文机关标志: 某某县住房和城乡建设局文件
+      发文字号: 某住建报〔{年}〕{周}号    # 可写占位 {年}、{周}（按字面替换）；也可每次用 --number 给
+      签发人: [张三]
+      主送机关: 县脱贫攻坚领导小组办公室
+      发文机关署名: 某某县住房和城乡建设局
+      印章: 印章.png                     # 可选；抄送机关、印发机关、标题（可写 {周}、{行动}）也可写
 """
 
 from __future__ import annotations
@@ -49,6 +57,9 @@ class Settings:
     column_aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # 表名或工作表名 → {用户表头: 标准表头}
     lint_overrides: dict[str, str] = field(default_factory=dict)
     workbench: "Workbench" = field(default_factory=lambda: Workbench())
+    campaign_name: str = "“三排查三清零”百日冲刺行动"
+    campaign: tuple[dt.date, dt.date] = (dt.date(2020, 3, 20), dt.date(2020, 6, 30))
+    weekly: dict[str, Any] | None = None  # 周报的版头与版记（已校验；印章为绝对路径）
 
     def line(self, year: int) -> float | None:
         return self.poverty_lines.get(year)
@@ -119,7 +130,7 @@ class _Reader:
 
 
 TOP = {"贫困线": "", "监测线倍数": "", "刚性支出倍数": "", "身份证打码": "", "基准日期": "", "义务教育": "", "公示": "",
-       "列名映射": "", "体检": "", "lint": "", "工作台": ""}
+       "列名映射": "", "体检": "", "lint": "", "工作台": "", "冲刺行动": "", "周报": ""}
 
 
 def load_settings(path: str | Path | None) -> Settings:
@@ -205,6 +216,23 @@ def load_settings(path: str | Path | None) -> Settings:
     section_key = "体检" if "体检" in data else "lint"
     kw["lint_overrides"] = _lint(r, data.get(section_key), section_key)
     kw["workbench"] = _workbench(r, data.get("工作台"), Path(path).resolve().parent)
+    camp = r.mapping(data.get("冲刺行动"), ("冲刺行动",), {"名称": "", "开始": "", "结束": ""})
+    if "名称" in camp:
+        if not isinstance(camp["名称"], str) or not camp["名称"].strip():
+            r.bad(("冲刺行动", "名称"), f"应为行动名称，得到 {camp['名称']!r}")
+        else:
+            kw["campaign_name"] = camp["名称"].strip()
+    if "开始" in camp or "结束" in camp:
+        start = r.date(camp.get("开始"), ("冲刺行动", "开始")) or Settings.campaign[0]
+        end = r.date(camp.get("结束"), ("冲刺行动", "结束")) or Settings.campaign[1]
+        if end < start:
+            r.bad(("冲刺行动", "结束"), f"结束日期 {end} 早于开始日期 {start}")
+        else:
+            kw["campaign"] = (start, end)
+    if data.get("周报") is not None:
+        from docgen.campaign.report import check_head
+
+        kw["weekly"] = check_head(src, ("周报",), r.issues)
     if r.issues:
         raise ConfigError(f"{src.location((), None).file}: 配置有 {len(r.issues)} 处错误", r.issues)
     return Settings(**kw)

@@ -67,7 +67,60 @@ def main(out_dir: str = "out") -> int:
             for p in problems:
                 print(f"  {p}", file=sys.stderr)
             failed += bool(problems)
+        failed += _campaign_week(out, hh)
     return 1 if failed else 0
+
+
+def _campaign_week(out: Path, hh: Path) -> int:
+    """冲刺行动的一周：生成八查排查表 → 像排查人那样填好（示例）→ 读回记进问题台账 → 城乡建设科销号两条 →
+    两个单位填回任务跟踪表 → 排出第 2 周进展情况报告。命令行的 survey make / survey read / problems update / report week
+    走的是同样的函数。"""
+    import datetime as dt
+
+    from docgen.api import render_document
+    from docgen.campaign.problems import XLSX, ProblemLedger, read_edits
+    from docgen.campaign.report import weekly_report
+    from docgen.campaign.sample import close_problems, fill_surveys, fill_tracking
+    from docgen.campaign.survey import make_surveys, read_surveys
+    from docgen.households.load import collect_files
+    from docgen.settings import load_settings
+
+    settings = load_settings(ROOT / "samples" / "campaign" / "docgen.yml")
+    try:
+        stats = make_surveys(collect_files([hh], (2020, 12)), out / "八查", settings=settings, period=(2020, 12))
+        planted = fill_surveys(sorted((out / "八查").glob("*.xlsx")), out / "八查-填好（示例）", seed=7, rate=0.04)
+        result = read_surveys(sorted((out / "八查-填好（示例）").glob("*.xlsx")))
+        ledger = out / "问题台账"
+        led = ProblemLedger(ledger)
+        try:
+            led.apply_survey(result, dt.date(2020, 4, 30))
+            led.write_xlsx(dt.date(2020, 3, 26))
+            numbers = [p["number"] for p in led.problems()][:2]
+            edited = close_problems(ledger / XLSX, out / "问题整改台账-城乡建设科填（示例）.xlsx",
+                                    {n: (dt.date(2020, 3, 31), "补办的认定证件复印件") for n in numbers})
+            edits, issues = read_edits(edited, led)
+            led.apply_edits(edits, dt.date(2020, 4, 1))
+            led.write_xlsx(dt.date(2020, 4, 1))
+        finally:
+            led.close()
+        blank = out / "跟踪" / "任务清单.xlsx"
+        blank.parent.mkdir(parents=True, exist_ok=True)
+        blank.write_bytes(render_document(ROOT / "samples" / "tongwang-2020-108" / "tasklist.yaml", ".xlsx"))
+        day = dt.date(2020, 4, 2)
+        sheets = [fill_tracking(blank, out / "跟踪" / "城乡建设科.xlsx",
+                                {3: ("进行中", None), 9: ("已完成", dt.date(2020, 3, 30)), 10: ("进行中", None)}, day),
+                  fill_tracking(blank, out / "跟踪" / "村镇建设股.xlsx",
+                                {4: ("已销号", dt.date(2020, 3, 28)), 11: ("进行中", None)}, day)]
+        rep, written = weekly_report(sheets, ledger, out / "周报", settings=settings)
+    except DocgenError as exc:
+        print(f"失败 冲刺行动示例: {exc}", file=sys.stderr)
+        for i in getattr(exc, "issues", []):
+            print(f"  {i}", file=sys.stderr)
+        return 1
+    print(f"已生成 out/八查：{stats['villages']} 个村的八查排查表，{stats['households']} 户；示例填写埋下 "
+          f"{sum(len(v) for v in planted.values())} 个“否”，台账 {len(result.findings())} 条问题，销号 2 条")
+    print(f"已生成 第{rep.figures.week}周进展情况报告：{'、'.join(str(p.relative_to(ROOT)) for p in written.values())}")
+    return 0
 
 
 if __name__ == "__main__":

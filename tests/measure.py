@@ -115,3 +115,51 @@ def line_ink(page: pymupdf.Page) -> list[tuple[str, float, float, float]]:
         width = 0.5 if squeezed or ord(ch) < 0x2000 else 1.0
         out.append((text, cs[0][1], x + width * size, base))
     return out
+
+
+PAGE_NUMBER = r"— \d+ —"
+
+
+def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文件", banji: bool = False,
+                        where: object = "") -> None:
+    """一份公文 PDF 的 GB/T 9704 几何检查（版面扫描与各种生成的公文共用）：正文各页 22 行且都在行距网格上、除署名前一页外
+    排满；续行之前的一行两端对齐到版心右缘；该编页码的页都编了且页码对；版记末条线压在偶数页版心下边缘（信函：最后一面
+    版心内最下方）。`date_text`：成文日期（找署名所在页）。"""
+    import re
+
+    bottom = BLOCK_BOTTOM
+    body_pages = []
+    for p in pdf:
+        if p.rect.width > p.rect.height:
+            break
+        body_pages.append([ln for ln in lines(p) if not ln.vertical and 36 < ln.em_top < bottom - 1
+                           and not re.fullmatch(PAGE_NUMBER, ln.text.strip())])
+    first = 1 if len(body_pages) > 1 else 0  # 首页有版头，从第 2 页起查
+    date_page = next(k for k, pg in enumerate(body_pages) if any(date_text in ln.text.replace(" ", "") for ln in pg))
+    chunk = [pg for pg in body_pages[first:date_page] if any(abs(ln.size - 16) < 0.3 for ln in pg)]
+    if len(chunk) > 1:
+        check_body_flow(chunk)
+    for p in pdf[:len(body_pages)]:
+        rows = [r for r in line_ink(p) if 36 < r[3] < bottom]
+        for (text, x0, x1, base), (_, nx0, _, nbase) in zip(rows, rows[1:]):
+            if abs(nbase - base - PITCH_MM) < 0.3 and abs(nx0 - 28) < 0.3 and x0 < 40 and len(text) > 10:
+                assert abs(x1 - 183.65) < 0.5, (where, text, x1)
+    for k, p in enumerate(pdf):
+        num = [ln for ln in lines(p) if re.fullmatch(PAGE_NUMBER, ln.text.strip())]
+        if fmt == "信函" and k == 0:
+            assert not num, where
+            continue
+        blank = not [ln for ln in lines(p) if not re.fullmatch(PAGE_NUMBER, ln.text.strip())]
+        if num:
+            assert num[0].text.strip() == f"— {k + 1} —", (where, k)
+        else:
+            assert blank or k == len(pdf) - 1, (where, k)
+    if banji:
+        last = pdf[-1]
+        if fmt == "信函":
+            cc = next(ln for ln in lines(last) if ln.text.startswith("抄送"))
+            assert cc.em_top + 14 * 25.4 / 72 < bottom + 1, where
+        else:
+            assert len(pdf) % 2 == 0, (where, len(pdf))  # 版记在偶数页
+            rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]
+            assert rules and abs(max(r.y1 for r in rules) * 25.4 / 72 - bottom) < 0.6, where

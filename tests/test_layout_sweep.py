@@ -5,17 +5,15 @@
 from __future__ import annotations
 
 import random
-import re
 
 import pymupdf
 import pytest
 from conftest import draw_png
-from measure import check_body_flow, line_ink, lines
+from measure import check_notice_layout
 from wp_compare import SOFFICE, render_and_compare
 
 from docgen.api import render_file
 
-BOTTOM = 262.0
 N = 200
 PARA = "为做好农村住房安全有保障工作，各单位要按照“三排查三清零”的要求逐户核实、逐项整改，确保不漏一户、不落一人。"
 
@@ -100,45 +98,7 @@ def test_sweep(i, images, tmp_path):
         render_file(src, tmp_path / f"n{j}.pdf")
         pdf = pymupdf.open(tmp_path / f"n{j}.pdf")
         portrait = [p for p in pdf if p.rect.width < p.rect.height]
-        # 正文各页（横排附件页之前）：22 行、网格、分页规则
-        body_pages = []
-        for p in pdf:
-            if p.rect.width > p.rect.height:
-                break
-            body_pages.append([ln for ln in lines(p) if not ln.vertical and 36 < ln.em_top < BOTTOM - 1
-                               and not re.fullmatch(r"— \d+ —", ln.text.strip())])
-        first = 1 if len(body_pages) > 1 else 0  # 首页有版头，从第 2 页起查
-        # 署名（日期）所在页之前的各页：除紧挨着它的一页（末段随署名换页时可以不满）外都排满 22 行
-        date_page = next(k for k, pg in enumerate(body_pages) if any("2020年4月1日" in ln.text for ln in pg))
-        chunk = [pg for pg in body_pages[first:date_page] if any(abs(ln.size - 16) < 0.3 for ln in pg)]
-        if len(chunk) > 1:
-            check_body_flow(chunk)
-        # 两端对齐：同一段的续行之前那一行排到版心右边缘
-        for p in pdf[:len(body_pages)]:
-            rows = [r for r in line_ink(p) if 36 < r[3] < BOTTOM]
-            for (text, x0, x1, base), (_, nx0, _, nbase) in zip(rows, rows[1:]):
-                if abs(nbase - base - 28.95 * 25.4 / 72) < 0.3 and abs(nx0 - 28) < 0.3 and x0 < 40 and len(text) > 10:
-                    assert abs(x1 - 183.65) < 0.5, (j, text, x1)
-        # 页码：每页都有，除了信函首页与版记前有空页时的空页和版记页
-        for k, p in enumerate(pdf):
-            num = [ln for ln in lines(p) if re.fullmatch(r"— \d+ —", ln.text.strip())]
-            if info["fmt"] == "信函" and k == 0:
-                assert not num, (j, text)
-                continue
-            blank = not [ln for ln in lines(p) if not re.fullmatch(r"— \d+ —", ln.text.strip())]
-            if num:
-                assert num[0].text.strip() == f"— {k + 1} —", (j, k)
-            else:
-                assert blank or k == len(pdf) - 1, (j, k, text)
-        if info["banji"]:
-            last = pdf[-1]
-            if info["fmt"] == "信函":
-                cc = next(ln for ln in lines(last) if ln.text.startswith("抄送"))
-                assert cc.em_top + 14 * 25.4 / 72 < BOTTOM + 1, j
-            else:
-                assert len(pdf) % 2 == 0, (j, len(pdf))  # 版记在偶数页
-                rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]
-                assert rules and abs(max(r.y1 for r in rules) * 25.4 / 72 - BOTTOM) < 0.6, j
+        check_notice_layout(pdf, "2020年4月1日", info["fmt"], info["banji"], (j, text))
         assert portrait
 
 

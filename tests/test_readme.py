@@ -20,6 +20,7 @@ def test_readme_notice_renders(tmp_path):
     page = doc.new_page(width=100, height=100)
     page.draw_circle((50, 50), 45, color=(1, 0, 0), width=3)
     page.get_pixmap(dpi=144).save(tmp_path / "公章.png")
+    page.get_pixmap(dpi=300).save(tmp_path / "进度图.png")
     d = Document()
     d.add_paragraph("原有方案的内容。")
     d.save(tmp_path / "原有方案.docx")
@@ -32,6 +33,7 @@ def test_readme_notice_renders(tmp_path):
         assert needle in text.replace("\n", ""), needle
     assert "#" not in text and "段中标题" not in text  # README 的注释不会混进公文
     assert len(pdf) % 2 == 0
+    assert any(p.get_image_info() and "进度图" in p.get_text() for p in pdf)  # 图片附件
 
 
 def test_readme_tasklist_renders(tmp_path):
@@ -71,3 +73,14 @@ def test_readme_workbench_config_is_valid(tmp_path):
     (tmp_path / "docgen.yml").write_text(textwrap.dedent(block), encoding="utf-8")
     s = load_settings(tmp_path / "docgen.yml")
     assert list(s.workbench.users) == ["张三"] and s.workbench.upload_limit_mb == 50
+
+
+def test_readme_weekly_report_config_is_valid(tmp_path):
+    """README 里周报的 docgen.yml 片段照抄就能读（版头按公文模型校验过）。"""
+    from docgen.settings import load_settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.startswith("冲刺行动:"))
+    (tmp_path / "docgen.yml").write_text(block, encoding="utf-8")
+    s = load_settings(tmp_path / "docgen.yml")
+    assert s.weekly["签发人"] == ["某某某"] and s.campaign[0].isoformat() == "2020-03-20"

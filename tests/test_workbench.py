@@ -422,3 +422,32 @@ def test_campaign_pages_survey_to_ledger_to_closure(server, tmp_path):
         assert job["result"] == {"errors": 0, "changed": 1}, job
         page = c.get("/campaign?date=2020-04-26").text
         assert "本周销号 1" in page and "清零进度 100.0%" in page
+        # 4. 周报：传两份跟踪表，版头在页面上填（服务器没有配置“周报”）
+        from docgen.api import render_document
+
+        blank = render_document(ROOT / "samples/tongwang-2020-108/tasklist.yaml", ".xlsx")
+        tw = load_workbook(io.BytesIO(blank))
+        tw["跟踪"].cell(3, 7, "已完成")
+        tw["跟踪"].cell(3, 8, "2020-04-22")
+        one = io.BytesIO()
+        tw.save(one)
+        head = {"发文机关标志": "某某县住房和城乡建设局文件", "发文字号": "某住建报〔{年}〕{周}号", "签发人": "张某某",
+                "主送机关": "县脱贫攻坚领导小组办公室", "发文机关署名": "某某县住房和城乡建设局"}
+        r = c.post("/campaign/report", data={"csrf": tok, "date": "2020-04-26", **{**head, "签发人": ""}},
+                   files=[("file", ("城乡建设科.xlsx", one.getvalue()))])
+        assert r.status_code == 400 and "签发人" in r.text  # 上行文没有签发人：页面上说清楚
+        c.post("/campaign/report", data={"csrf": tok, "date": "2020-04-26", **head},
+               files=[("file", ("城乡建设科.xlsx", one.getvalue())), ("file", ("质监站.xlsx", blank))])
+        job = wait(c)
+        r = job["result"]
+        assert job["state"] == "done" and r["errors"] == 0 and r["week"] == 6, job
+        assert r["problems"]["已销号"] == 1 and r["tasks"]["已完成"] == 1
+        page = c.get(f"/jobs/{job['id']}").text
+        assert "第 6 周" in page and 'id="weekly-chart"' in page
+        docx = c.get(f"/jobs/{job['id']}/file/{r['files']['docx']}").content
+        from docx import Document
+
+        text = "\n".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)
+        assert "第6周（4月24日至4月26日）" in text and "某住建报〔2020〕6号" in text
+        assert c.get(f"/jobs/{job['id']}/file/{r['files']['pdf']}").content.startswith(b"%PDF")
+        assert c.get(f"/jobs/{job['id']}/file/{r['files']['png']}").content.startswith(b"\x89PNG")

@@ -300,3 +300,65 @@ def test_open_an_existing_yaml_and_upload_what_it_refers_to(browser, tmp_path):
         wait_for(lambda: b.find_element("id", "save-state").text == f"已保存 · {expected} 页", 300, "预览")
         assert b.find_element("id", "missing-files").text == ""
         assert "没有发现问题" in b.find_element("id", "findings").text
+
+
+def test_campaign_week_from_survey_to_report(browser, tmp_path):
+    """冲刺行动的一周在浏览器里：上传数据 → 生成八查排查表并下载 → 填好（埋两个“否”）上传 → 传两个单位的跟踪表、
+    在页面上填版头 → 排出周报，页面上看到清零进度图，下载的 Word 里是本周的数。"""
+    import datetime as dt
+    import random
+
+    from docx import Document
+    from openpyxl import load_workbook
+    from test_survey import fill
+    from test_tracking import filled
+
+    from docgen.api import render_document
+    from docgen.households.sample import generate
+
+    generate(20, 6, tmp_path / "data", 0.0, 2020)
+    with running(tmp_path) as (url, _):
+        b = browser
+        b.get(url + "/households")
+        b.find_element("id", "data-files").send_keys("\n".join(str(p) for p in sorted((tmp_path / "data").iterdir())
+                                                             if p.suffix != ".json"))
+        type_into(b, "data-period", "2020-12")
+        b.find_element("id", "data-upload").click()
+        wait_for(lambda: b.find_element("id", "build-ledgers"), 300, "数据上传")
+        b.get(url + "/campaign")
+        b.find_element("id", "survey-make").click()
+        wait_for(lambda: b.find_element("id", "survey-download"), 300, "排查表").click()
+        z = downloaded(b, ".zip")
+        books = tmp_path / "books"
+        with zipfile.ZipFile(z) as zf:
+            zf.extractall(books)
+        done = []
+        for book in sorted(books.rglob("*.xlsx")):
+            ws = load_workbook(book)["八查"]
+            first = ws.cell(3, 2).value
+            out = tmp_path / "填好" / book.name
+            out.parent.mkdir(exist_ok=True)
+            fill(book, out, {(first, 1): "证件丢失"}, random.Random(1), day=dt.date(2020, 3, 25))
+            done.append(out)
+        b.get(url + "/campaign")
+        b.find_element("id", "survey-files").send_keys("\n".join(map(str, done)))
+        b.find_element("id", "survey-read").click()
+        wait_for(lambda: b.find_element("id", "read-ok"), 300, "读回结果")
+        blank = tmp_path / "清单.xlsx"
+        blank.write_bytes(render_document(SAMPLE / "tasklist.yaml", ".xlsx"))
+        t1 = filled(blank, tmp_path / "城乡建设科.xlsx", {3: ("已完成", dt.date(2020, 3, 30))}, dt.date(2020, 4, 2))
+        t2 = filled(blank, tmp_path / "村镇建设股.xlsx", {4: ("进行中", None)})
+        b.get(url + "/campaign")
+        b.find_element("id", "weekly-files").send_keys(f"{t1}\n{t2}")
+        for k, v in (("发文机关标志", "某某县住房和城乡建设局文件"), ("发文字号", "某住建报〔{年}〕{周}号"), ("签发人", "张某某"),
+                     ("主送机关", "县脱贫攻坚领导小组办公室"), ("发文机关署名", "某某县住房和城乡建设局")):
+            type_into(b, f"weekly-{k}", v)
+        b.find_element("id", "weekly-make").click()
+        ok = wait_for(lambda: b.find_element("id", "weekly-ok"), 300, "周报")
+        assert f"问题 {len(done)} 项" in ok.text and "第 2 周" in ok.text
+        chart = b.find_element("id", "weekly-chart")
+        assert wait_for(lambda: b.execute_script("return arguments[0].naturalWidth", chart), 60, "清零进度图") > 1000
+        b.find_element("id", "weekly-docx").click()
+        docx = downloaded(b, ".docx")
+        text = "\n".join(p.text for p in Document(docx).paragraphs)
+        assert "第2周（3月27日至4月2日）" in text and "某住建报〔2020〕2号" in text

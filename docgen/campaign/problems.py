@@ -25,8 +25,12 @@ CREATE TABLE IF NOT EXISTS problems (number TEXT PRIMARY KEY, source TEXT, categ
   unit TEXT DEFAULT '', owner TEXT DEFAULT '', deadline TEXT, progress TEXT DEFAULT '', status TEXT,
   closed TEXT, evidence TEXT DEFAULT '', note TEXT DEFAULT '', found TEXT, batch TEXT DEFAULT '');
 CREATE TABLE IF NOT EXISTS history (number TEXT, seq INTEGER, day TEXT, event TEXT, detail TEXT, origin TEXT,
-  PRIMARY KEY (number, seq));
+  status TEXT, PRIMARY KEY (number, seq));
+CREATE TABLE IF NOT EXISTS surveyed (household TEXT PRIMARY KEY, village_code TEXT, village TEXT, day TEXT,
+  answers TEXT, findings INTEGER, origin TEXT);
+CREATE TABLE IF NOT EXISTS villages (code TEXT PRIMARY KEY, name TEXT, households INTEGER);
 """
+CLEARED = ("已销号", "长期坚持")  # 清零：已销号，或需长期整改的已建立长效机制
 
 
 @dataclass
@@ -45,21 +49,33 @@ class ProblemLedger:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.folder / DB)
         self.db.executescript(SCHEMA)
+        if "status" not in {r[1] for r in self.db.execute("PRAGMA table_info(history)")}:  # 早先建的台账：经过里没有状态
+            self.db.execute("ALTER TABLE history ADD COLUMN status TEXT")
 
     def close(self) -> None:
         self.db.close()
 
     def _event(self, number: str, day: dt.date | None, event: str, detail: str, origin: str) -> None:
+        """记一笔经过（在改过台账之后调用：连同这笔之后的状态一起记，逐周的清零进度由此重算）。"""
         seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM history WHERE number=?", (number,)).fetchone()[0]
-        self.db.execute("INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)",
-                        (number, seq, day.isoformat() if day else "", event, detail, origin))
+        status = self.db.execute("SELECT status FROM problems WHERE number=?", (number,)).fetchone()
+        self.db.execute("INSERT INTO history (number, seq, day, event, detail, origin, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (number, seq, day.isoformat() if day else "", event, detail, origin, status[0] if status else None))
 
     def apply_survey(self, result, deadline: dt.date) -> Changes:
         """把读回的排查结果记进台账（见模块说明）。`deadline`：新问题的整改时限（八查：4 月底前清零销号）。"""
         from docgen.campaign.survey import problem_number
 
+        import json
+
         ch = Changes()
+        for code, (name, n) in sorted(getattr(result, "villages", {}).items()):
+            self.db.execute("INSERT OR REPLACE INTO villages VALUES (?, ?, ?)", (code, name, n))
         for row in result.rows:
+            self.db.execute("INSERT OR REPLACE INTO surveyed VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (row.hh_id, row.village_code, row.village, row.date.isoformat() if row.date else "",
+                             json.dumps({str(k): v for k, v in sorted(row.answers.items())}, ensure_ascii=False),
+                             sum(a == "否" for a in row.answers.values()), str(row.where)))
             for no, answer in sorted(row.answers.items()):
                 number = problem_number(row.hh_id, no)
                 old = self.db.execute("SELECT description, status FROM problems WHERE number=?", (number,)).fetchone()
@@ -203,6 +219,43 @@ class ProblemLedger:
             bump(out["各单位"], p["unit"] or p["owner"], d)
         for group in (out, *out["各村"].values(), *out["各单位"].values()):
             group["清零进度"] = round((group["已销号"] + group["长期坚持"]) / group["总数"], 4) if group["总数"] else 1.0
+        return out
+
+    def housing(self) -> list[dict]:
+        """各村的八查：农户数（排查表里的户数）、已排查、未排查、发现问题户（最近一次排查有“否”的户）。"""
+        rows = {code: {"村代码": code, "村": name, "农户数": n, "已排查": 0, "问题户": 0}
+                for code, name, n in self.db.execute("SELECT code, name, households FROM villages ORDER BY code")}
+        for code, village, done, bad in self.db.execute(
+                "SELECT village_code, MAX(village), COUNT(*), SUM(findings > 0) FROM surveyed GROUP BY village_code"):
+            r = rows.setdefault(code, {"村代码": code, "村": village, "农户数": done, "已排查": 0, "问题户": 0})
+            r["已排查"], r["问题户"] = done, bad or 0
+        for r in rows.values():
+            r["未排查"] = max(0, r["农户数"] - r["已排查"])
+        return [rows[k] for k in sorted(rows)]
+
+    def series(self, start: dt.date, ends: list[dt.date]) -> list[dict]:
+        """逐周（每个 `ends` 日期）截至那天的 问题累计数、已清零数（已销号 + 长期坚持）、清零进度：按每条问题的经过重放，
+        不依赖那周是否出过周报。没有日期的经过（往年问题的导入）算在行动开始之前。"""
+        events: dict[str, list[tuple[str, int, str | None]]] = {}
+        for number, seq, day, status in self.db.execute("SELECT number, seq, day, status FROM history ORDER BY number, seq"):
+            events.setdefault(number, []).append((day or "", seq, status))
+        current = dict(self.db.execute("SELECT number, status FROM problems"))
+        found_day = dict(self.db.execute("SELECT number, found FROM problems"))
+        out = []
+        for end in ends:
+            e = end.isoformat()
+            found = cleared = 0
+            for number, status_now in current.items():
+                evs = [x for x in events.get(number, []) if x[0] <= e]
+                first = (found_day.get(number) or (evs[0][0] if evs else "")) or start.isoformat()
+                if first > e or (not evs and number in events):
+                    continue
+                found += 1
+                known = [x for x in sorted(evs) if x[2]]
+                status = known[-1][2] if known else status_now if not events.get(number) else None
+                cleared += status in CLEARED
+            out.append({"截至": end, "问题数": found, "已清零": cleared,
+                        "清零进度": round(cleared / found, 4) if found else 1.0})
         return out
 
     def write_xlsx(self, stamp: dt.date) -> Path:

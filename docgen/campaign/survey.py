@@ -24,6 +24,7 @@ from docgen.campaign.checks import (
     applicability,
     normalise_answer,
 )
+from docgen.campaign.period import CAMPAIGN
 from docgen.errors import InputError, Issue, IssueCollector, Location
 from docgen.model.base import cell_date
 
@@ -34,7 +35,6 @@ FIXED = ("序号", "户编号", "户主", "组", "建档立卡户", "危房等�
 CHECK_COLS = tuple(f"查{c.no}" for c in CHECKS)
 TAIL = ("问题说明", "排查人", "排查日期")
 COLUMNS = FIXED + CHECK_COLS + TAIL
-CAMPAIGN = (dt.date(2020, 3, 20), dt.date(2020, 6, 30))  # 百日冲刺行动的起止（campaign.md §1）
 
 
 @dataclass(frozen=True)
@@ -279,10 +279,12 @@ def _instructions(ws, village: str, campaign: tuple[dt.date, dt.date]) -> None:
 
 
 def make_surveys(data, out: Path, *, settings=None, period: tuple[int, int] | None = None, farmers: Path | None = None,
-                 campaign: tuple[dt.date, dt.date] = CAMPAIGN, workers: int = 1) -> dict:
-    """`docgen survey make`：每村一个排查表，写进 `out`（八查-村名.xlsx）。返回统计。"""
+                 campaign: tuple[dt.date, dt.date] | None = None, workers: int = 1) -> dict:
+    """`docgen survey make`：每村一个排查表，写进 `out`（八查-村名.xlsx）。`campaign` 不给时取配置里冲刺行动的起止。返回统计。"""
     from docgen.batch.plan import unit_names
     from docgen.util.fs import safe_filename
+
+    campaign = campaign or (settings.campaign if settings is not None else CAMPAIGN)
 
     groups = survey_households(data, settings, period, farmers, workers)
     names = unit_names([(v, c) for c, v in groups])
@@ -323,6 +325,7 @@ class SurveyResult:
     rows: list[SurveyRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     pending: dict[str, list[str]] = field(default_factory=dict)  # 村代码 → 还没有排查的户编号（没填或表里删掉了的）
+    villages: dict[str, tuple[str, int]] = field(default_factory=dict)  # 村代码 → (村名, 排查表里的户数)
 
     @property
     def errors(self) -> list[Issue]:
@@ -342,6 +345,7 @@ def read_surveys(paths: list[Path], campaign: tuple[dt.date, dt.date] | None = N
     c = IssueCollector()
     best: dict[str, SurveyRow] = {}
     generated: dict[str, dict[str, HouseFacts]] = {}
+    names: dict[str, str] = {}
     for p in map(Path, paths):
         check_package(p, "xlsx")
         try:
@@ -362,6 +366,7 @@ def read_surveys(paths: list[Path], campaign: tuple[dt.date, dt.date] | None = N
                 r = [("" if v is None else str(v)) for v in r] + [""] * 8
                 facts[r[0]] = HouseFacts(r[3] == "是", r[4], r[5], r[6], r[7])
             generated.setdefault(code, {}).update(facts)
+            names[code] = village
             survey_sheets = []
             for name, path in wb.sheets:
                 if name == HIDDEN:
@@ -382,6 +387,7 @@ def read_surveys(paths: list[Path], campaign: tuple[dt.date, dt.date] | None = N
         _read_sheet(p.name, name, head_row, header, rows, merges, code, village, facts, (start, end), c, best)
     result = SurveyResult(sorted(best.values(), key=lambda r: (r.village_code, r.hh_id)), c.issues)
     for code, facts in generated.items():
+        result.villages[code] = (names[code], len(facts))
         gone = sorted(set(facts) - {r.hh_id for r in best.values()})
         if gone:
             result.pending[code] = gone

@@ -61,12 +61,13 @@ def _issuer_mark(value: Any) -> Any:
 
 
 class Attachment(Model):
-    """附件：名称，加正文、表格或已有文件之一。"""
+    """附件：名称，加正文、表格、已有文件或图片（PNG/JPEG，如统计图）之一。"""
 
     name: str = zh("名称", "name", min_length=1)
     body: BodyText | None = zh("正文", "body", default=None)
     table: Table | None = zh("表格", "table", default=None)
     file: Path | None = zh("文件", "file", default=None)
+    image: Path | None = zh("图片", "image", default=None)
     landscape: bool | None = zh("横排", "landscape", default=None)
 
     @field_validator("name")
@@ -78,11 +79,12 @@ class Attachment(Model):
 
     @model_validator(mode="after")
     def _one_content(self) -> "Attachment":
-        given = [k for k, v in (("正文", self.body), ("表格", self.table), ("文件", self.file)) if v is not None]
+        given = [k for k, v in (("正文", self.body), ("表格", self.table), ("文件", self.file), ("图片", self.image))
+                 if v is not None]
         if len(given) > 1:
-            raise ValueError(f"附件“{self.name}”只能有正文、表格、文件之一，得到 {'、'.join(given)}")
+            raise ValueError(f"附件“{self.name}”只能有正文、表格、文件、图片之一，得到 {'、'.join(given)}")
         if not given:
-            raise ValueError(f"附件“{self.name}”缺少内容：请写“正文”“表格”或“文件”之一")
+            raise ValueError(f"附件“{self.name}”缺少内容：请写“正文”“表格”“文件”或“图片”之一")
         return self
 
     _file_parts: tuple = PrivateAttr(default=())  # 由“文件”读入的内容（加载时填入，用户不能直接写）
@@ -94,11 +96,13 @@ class Attachment(Model):
 
     @property
     def contents(self) -> list[tuple[str, Any]]:
-        """附件内容片段：("text", 正文标记) 或 ("table", Table)。"""
+        """附件内容片段：("text", 正文标记)、("table", Table) 或 ("image", 图片路径)。"""
         if self.body is not None:
             return [("text", self.body)]
         if self.table is not None:
             return [("table", self.table)]
+        if self.image is not None:
+            return [("image", self.image)]
         return list(self._file_parts)
 
     @property
@@ -318,8 +322,9 @@ class Notice(Model):
 
     @property
     def images(self) -> list[Path]:
-        """文中用到的图片（印章、签名章）：渲染时只许读这些文件。"""
-        return list(self.seal or []) + [s.image for s in self.stamps or []]
+        """文中用到的图片（印章、签名章、图片附件）：渲染时只许读这些文件。"""
+        return list(self.seal or []) + [s.image for s in self.stamps or []] + \
+            [a.image for a in self.attachments if a.image is not None]
 
     @property
     def year(self) -> int:
@@ -338,6 +343,9 @@ class Notice(Model):
         for a in self.attachments:
             if a.file is not None and not a.file.is_absolute():
                 atts.append(a.model_copy(update={"file": base / a.file}))
+                changed = True
+            elif a.image is not None and not a.image.is_absolute():
+                atts.append(a.model_copy(update={"image": base / a.image}))
                 changed = True
             else:
                 atts.append(a)

@@ -15,11 +15,14 @@ from docgen.model.notice import Attachment, Notice
 
 @dataclass
 class Part:
-    """附件内容的一段：正文段落（blocks）或表格（table + 单元格 rows）。"""
+    """附件内容的一段：正文段落（blocks）、表格（table + 单元格 rows）或图片（image，排出的宽高 mm）。"""
 
     blocks: list[Block] = field(default_factory=list)
     table: Any = None
     rows: list[list[dict]] = field(default_factory=list)
+    image: Any = None
+    w_mm: float = 0.0
+    h_mm: float = 0.0
 
 
 @dataclass
@@ -219,18 +222,42 @@ def table_view(table) -> list[list[dict]]:
     return rows
 
 
+def image_box_mm(path, landscape: bool, title_lines: int) -> tuple[float, float]:
+    """图片附件排出的宽高（mm）：占满版心宽；太高时按比例缩到附件标识、标题之下余下的版心高（再留一行）里。
+    读不出尺寸时按 4 : 3。"""
+    from PIL import Image
+
+    g = GB9704
+    try:
+        with Image.open(path) as im:
+            ratio = im.width / im.height
+    except (OSError, ValueError, ZeroDivisionError):
+        ratio = 4 / 3
+    w_block, h_block = (g.block_h_mm, g.block_w_mm) if landscape else (g.block_w_mm, g.block_h_mm)
+    pitch = g.line_pitch_pt * 25.4 / 72
+    room = h_block - (4 + title_lines) * pitch  # 附件标识一行、标题上下各空一行、标题各行，再留一行
+    w = w_block
+    if w / ratio > room:
+        w = room * ratio
+    return round(w, 2), round(w / ratio, 2)
+
+
 def _attachment_view(i: int, total: int, a: Attachment) -> AttachmentView:
+    title_lines = break_title(a.name, TITLE_MAX_EM if not a.is_landscape else 28.0)
     parts = []
     for kind, content in a.contents:
         if kind == "text":
             parts.append(Part(blocks=parse_body(content)))
+        elif kind == "image":
+            w, h = image_box_mm(content, a.is_landscape, len(title_lines))
+            parts.append(Part(image=content, w_mm=w, h_mm=h))
         else:
             parts.append(Part(table=content, rows=table_view(content)))
     return AttachmentView(
         index=i,
         label=f"附件{i}" if total > 1 else "附件",
         name=a.name,
-        title_lines=break_title(a.name, TITLE_MAX_EM if not a.is_landscape else 28.0),
+        title_lines=title_lines,
         landscape=a.is_landscape,
         parts=parts,
     )

@@ -241,6 +241,17 @@ def _anchored_picture(doc, image_path: Path, x: int, y: int, cx: int, cy: int, p
     return etree.fromstring(xml)
 
 
+def _figure_para(doc, part) -> etree._Element:
+    """图片附件：居中的嵌入式图片，段落行高随图片（不对齐网格，固定行距会把图片裁掉）。"""
+    from docx.shared import Emu
+
+    inline = doc.part.new_pic_inline(str(part.image), Emu(int(part.w_mm * 36000)), Emu(int(part.h_mm * 36000)))
+    for side in ("distT", "distB", "distL", "distR"):  # 不写时 LibreOffice 四周各留 0.32 cm，图片就越出版心
+        inline.set(side, "0")
+    r = el("w:r", None, el("w:drawing", None, inline))
+    return para(None, [r], jc="center", line=240, line_rule="auto", snap=False, before=0, after=0, ind=NO_INDENT)
+
+
 def _split_closing(block: Block, p: etree._Element) -> list[etree._Element]:
     """正文最后一段：末两行与署名、日期同页（7.3.5.5，PDF 里是 widows/orphans: 2）。字处理软件的“与下段同页”
     会把整段都挪到下一页（前一页空出半页），所以按 28 字网格上的断行（`body_line_breaks`，与 PDF 一致）把末两行
@@ -546,6 +557,8 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
             add(*_block_paras(part.blocks))
             if part.table is not None:
                 add(_table(part.table, twip(mm(block_w))))
+            if part.image is not None:
+                add(_figure_para(doc, part))
     # 版记
     if v.has_banji:
         own = banji_own_page or segments[-1][0] == "landscape"

@@ -148,14 +148,32 @@ def render_notice_html(v: NoticeView, fonts: FontSet, **kw) -> str:
     return env.get_template("notice.html").render(**html_context(v, fonts, **kw))
 
 
-def _url_fetcher_for(allowed: list[Path]):
+def _content_uris(allowed: list[Path]) -> dict[str, str]:
+    """每个允许读的图片：真实的 file: 地址 → 按内容取的地址（file:///docgen-image/<sha256>.png）。WeasyPrint 按地址给
+    PDF 里的图片取名，换成按内容取名后，同一份公文在哪个文件夹里排都得到同样的字节（周报的统计图画在临时文件夹里）。"""
+    import hashlib
+
+    out = {}
+    for p in allowed:
+        real = p.resolve()
+        try:
+            digest = hashlib.sha256(real.read_bytes()).hexdigest()
+        except OSError:
+            continue
+        out[real.as_uri()] = f"file:///docgen-image/{digest}{real.suffix.lower()}"
+    return out
+
+
+def _url_fetcher_for(allowed: list[Path], virtual: dict[str, str] | None = None):
     """只允许读取明确给出的本地文件（印章图片等），其余一律拒绝（不联网、不读任意文件）。"""
     from weasyprint.urls import URLFetcher
 
     allowed_uris = {p.resolve().as_uri() for p in allowed}
+    real_of = {v: k for k, v in (virtual or {}).items()}
 
     class _Restricted(URLFetcher):
         def fetch(self, url, headers=None):
+            url = real_of.get(url, url)
             if url in allowed_uris:
                 return super().fetch(url, headers)
             raise ValueError(f"模板引用了不允许的外部资源：{url}")
@@ -184,7 +202,10 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
     if conf:
         os.environ["FONTCONFIG_FILE"] = conf
     fc = FontConfiguration()
-    doc = HTML(string=html, base_url=str(base_dir), url_fetcher=_url_fetcher_for(allowed)).render(font_config=fc)
+    virtual = _content_uris(allowed)
+    for real, name in virtual.items():
+        html = html.replace(f'"{real}"', f'"{name}"')
+    doc = HTML(string=html, base_url=str(base_dir), url_fetcher=_url_fetcher_for(allowed, virtual)).render(font_config=fc)
     return doc
 
 

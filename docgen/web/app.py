@@ -269,6 +269,7 @@ class Workbench:
             Route("/campaign/read", w(self.campaign_read), methods=["POST"]),
             Route("/campaign/ledger", w(self.campaign_ledger), methods=["POST"]),
             Route("/campaign/问题整改台账.xlsx", w(self.campaign_xlsx)),
+            Route("/campaign/report", w(self.campaign_report), methods=["POST"]),
             # 月末批处理
             Route("/batch", w(self.batch_page)),
             Route("/batch/start", w(self.batch_start), methods=["POST"]),
@@ -758,8 +759,38 @@ class Workbench:
             finally:
                 led.close()
             day = on.isoformat() if on else day
-        jobs = [j.as_dict() for j in self.queue.list(ctx.user) if j.kind in ("survey", "survey-read", "ledger-update")]
-        return self.page(request, ctx, "campaign.html", datasets=self.datasets(ctx), stats=stats, day=day, jobs=jobs)
+        jobs = [j.as_dict() for j in self.queue.list(ctx.user)
+                if j.kind in ("survey", "survey-read", "ledger-update", "weekly")]
+        head = self.settings.weekly or {}
+        weekly = {k: "、".join(v) if isinstance(v, list) else str(v or "") for k, v in head.items() if k in REPORT_FIELDS}
+        return self.page(request, ctx, "campaign.html", datasets=self.datasets(ctx), stats=stats, day=day, jobs=jobs,
+                         weekly=weekly, weekly_configured=bool(head), report_fields=REPORT_FIELDS)
+
+    async def campaign_report(self, request: Request, ctx: Ctx):
+        from docgen.campaign.problems import DB
+        from docgen.campaign.report import head_from_form
+        from docgen.model.base import parse_date
+
+        if not (self.ledger_dir(ctx) / DB).is_file():
+            raise HTTPError(400, "还没有问题台账：先读回八查排查表")
+        ident, folder = ctx.ws.new_dir("uploads")
+        ups, fields = await self.receive_files(request, ctx, folder, ("xlsx",))
+        if not ups:
+            raise HTTPError(400, "请选择各单位填回的任务跟踪表（Excel，可多选）")
+        text = (fields.get("date") or "").strip()
+        try:
+            day = parse_date(text) if text else None
+        except ValueError:
+            raise HTTPError(400, f"报告日期应写作 2020-04-02，得到“{text}”") from None
+        try:
+            head = head_from_form({k: str(fields.get(k) or "") for k in REPORT_FIELDS}, self.settings.weekly)
+        except InputError as exc:
+            raise HTTPError(400, "；".join(f"{i.location.field or ''}：{i.message}" for i in exc.issues) or exc.message) from None
+        number = None  # 发文字号（可写 {年}、{周}）在版头里
+        paths, led = [u.path for u in ups], self.ledger_dir(ctx)
+        job = self.submit(ctx, "weekly", f"周进展情况报告（{len(paths)} 份跟踪表）",
+                          lambda p, f: tasks.weekly_report(paths, led, day, number, head, self.settings, p, f))
+        return RedirectResponse(f"/jobs/{job}", 303)
 
     async def campaign_survey(self, request: Request, ctx: Ctx):
         form = await self.form(request)
@@ -939,6 +970,9 @@ def _stem(text: str) -> str:
     return safe_filename(str(text).replace("\n", ""), 120)
 
 
+REPORT_FIELDS = ("发文机关标志", "发文字号", "签发人", "主送机关", "发文机关署名", "抄送机关", "印发机关")
+
+
 def _safe_next(value) -> str:
     v = str(value or "/")
     return v if v.startswith("/") and not v.startswith("//") and "\\" not in v else "/"
@@ -954,6 +988,9 @@ def _downloadable(job) -> dict[str, str]:
         out[r["zip"]] = r["zip"]
         for p in r.get("public", []):
             out[p] = f"out/{p}"
+    if job.kind == "weekly":
+        for name in (r.get("files") or {}).values():
+            out[name] = f"周报/{name}"
     if job.kind == "archive":
         for z in r.get("zips", []):
             out[z] = f"档案/{z}"

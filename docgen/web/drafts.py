@@ -123,8 +123,8 @@ def form_to_notice(form: dict, files: set[str]) -> dict:
         name = _str(a.get("名称"))
         kind = a.get("类型") or "正文"
         item: dict[str, Any] = {"名称": name}
-        if kind == "文件" and _str(a.get("文件")) in files:
-            item["文件"] = _str(a.get("文件"))
+        if kind in ("文件", "图片") and _str(a.get("文件")) in files:
+            item[kind] = _str(a.get("文件"))
         elif kind == "表格":
             t = parse_tsv(a.get("表格") or "")
             if t:
@@ -205,8 +205,9 @@ def notice_to_form(data: dict) -> dict:
         if not isinstance(a, dict):
             continue
         item = {"名称": text(a.get("名称")), "类型": "正文", "正文": "", "表格": "", "文件": ""}
-        if "文件" in a:
-            item["类型"], item["文件"] = "文件", Path(text(a["文件"])).name
+        if "文件" in a or "图片" in a:
+            kind = "文件" if "文件" in a else "图片"
+            item["类型"], item["文件"] = kind, Path(text(a[kind])).name
         elif "表格" in a and isinstance(a["表格"], dict):
             t = a["表格"]
             item["类型"] = "表格"

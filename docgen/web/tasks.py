@@ -198,3 +198,25 @@ def update_ledger(path: Path, ledger_dir: Path, day, progress, folder: Path) -> 
     finally:
         led.close()
     return {"errors": 0, "changed": len(changed)}
+
+
+def weekly_report(tracking: list[Path], ledger_dir: Path, day, number: str | None, head: dict, settings, progress,
+                  folder: Path) -> dict:
+    """`docgen report week`：同一个 weekly_report；跟踪表有错误时列出位置、不出报告。"""
+    from docgen.campaign.report import weekly_report as run
+    from docgen.errors import InputError
+
+    progress.note("读跟踪表与问题台账，排周报")
+    try:
+        rep, written = run(tracking, ledger_dir, folder / "周报", day=day, settings=settings, number=number, head=head)
+    except InputError as exc:
+        if not exc.issues:
+            raise
+        atomic_write(folder / "issues.json", json.dumps(issue_rows(exc.issues, {}), ensure_ascii=False).encode("utf-8"))
+        return {"errors": sum(i.severity == "error" for i in exc.issues), "message": exc.message}
+    atomic_write(folder / "issues.json", json.dumps(issue_rows(rep.figures.issues, {}), ensure_ascii=False).encode("utf-8"))
+    f = rep.figures
+    return {"errors": 0, "week": f.week, "first": f.first.isoformat(), "day": f.day.isoformat(),
+            "files": {k.lstrip("."): p.name for k, p in written.items()},
+            "problems": {k: f.problems[k] for k in ("总数", "已销号", "长期坚持", "未销号", "逾期", "本周销号", "清零进度")},
+            "tasks": f.tasks.by_status(), "overdue": len(f.tasks.overdue())}

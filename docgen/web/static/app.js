@@ -121,7 +121,7 @@ function draftEditor(root) {
   };
   const showKind = box => {
     const k = box.querySelector(".a-类型").value;
-    for (const n of ["正文", "表格", "文件"]) box.querySelector(`.a-${n}-box`).hidden = n !== k;
+    for (const n of ["正文", "表格", "文件"]) box.querySelector(`.a-${n}-box`).hidden = n !== (k === "图片" ? "文件" : k);
   };
   const addAttachment = (a = {}) => {
     const box = tpl.content.firstElementChild.cloneNode(true);
