@@ -17,6 +17,7 @@
       上传上限: 50                       # MB
       工作区: /srv/docgen-工作台          # 各账号的上传、草稿与输出（默认为当前目录下的“docgen-工作台”）
       项目: [/srv/月末/项目.yaml]         # 月末批处理页可选的项目文件
+    核对: {收入容差: 100}                 # 库册实证说核对：家庭纯收入相差多少元以内算一致（默认 1）
     冲刺行动: {名称: "“三排查三清零”百日冲刺行动", 开始: 2020-03-20, 结束: 2020-06-30}   # 八查日期、周报周次
     周报:                                # docgen report week：每周进展报告（上行文）的版头与版记
       发文机关标志: 某某县住房和城乡建设局文件
@@ -60,6 +61,7 @@ class Settings:
     campaign_name: str = "“三排查三清零”百日冲刺行动"
     campaign: tuple[dt.date, dt.date] = (dt.date(2020, 3, 20), dt.date(2020, 6, 30))
     weekly: dict[str, Any] | None = None  # 周报的版头与版记（已校验；印章为绝对路径）
+    crosscheck_tolerance: float = 1.0  # 库册核对：家庭纯收入相差多少元以内算一致
 
     def line(self, year: int) -> float | None:
         return self.poverty_lines.get(year)
@@ -130,7 +132,7 @@ class _Reader:
 
 
 TOP = {"贫困线": "", "监测线倍数": "", "刚性支出倍数": "", "身份证打码": "", "基准日期": "", "义务教育": "", "公示": "",
-       "列名映射": "", "体检": "", "lint": "", "工作台": "", "冲刺行动": "", "周报": ""}
+       "列名映射": "", "体检": "", "lint": "", "工作台": "", "冲刺行动": "", "周报": "", "核对": ""}
 
 
 def load_settings(path: str | Path | None) -> Settings:
@@ -229,6 +231,13 @@ def load_settings(path: str | Path | None) -> Settings:
             r.bad(("冲刺行动", "结束"), f"结束日期 {end} 早于开始日期 {start}")
         else:
             kw["campaign"] = (start, end)
+    cc = r.mapping(data.get("核对"), ("核对",), {"收入容差": ""})
+    if "收入容差" in cc:
+        v = cc["收入容差"]
+        if not _is_num(v) or v < 0:
+            r.bad(("核对", "收入容差"), f"应为不小于 0 的元数，如 100，得到 {v!r}")
+        else:
+            kw["crosscheck_tolerance"] = float(v)
     if data.get("周报") is not None:
         from docgen.campaign.report import check_head
 

@@ -195,7 +195,7 @@ def test_check_cli_json_and_exit_codes(export):
     report = json.loads(res.output)
     items = report["issues"]
     assert report["households"] == 3 and report["errors"] == 1
-    assert [s["header_rows"] for s in report["sheets"]] == [[1, 1]] * 3
+    assert [s["header_rows"] for s in report["sheets"]] == [[1, 1]] * 4  # 成员、收入、住房饮水、帮扶措施
     assert set(items[0]) == {"file", "sheet", "row", "field", "severity", "code", "message"}
     assert items[0] == {**items[0], "file": "户籍导出.xlsx", "sheet": M, "row": 2, "field": "劳动技能", "code": "ENUM001"}
 

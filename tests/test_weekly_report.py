@@ -267,3 +267,51 @@ def test_report_settings_are_checked_where_written(tmp_path, text, fragment):
     with pytest.raises(ConfigError) as e:
         load_settings(cfg)
     assert any(fragment in str(i) for i in e.value.issues), [str(i) for i in e.value.issues]
+
+
+def test_an_earlier_week_is_reported_as_it_stood_then(week2, tmp_path):
+    """第 1 周的报告在第 2 周销号之后才排：数按第 1 周那天的台账（之后的销号不算），与图一致。"""
+    f = gather(week2["tracking"], week2["ledger"], dt.date(2020, 3, 26), week2["settings"])
+    n = len(week2["planted"])
+    assert f.week == 1 and f.problems["已销号"] == 0 and f.problems["长期坚持"] == 0 and f.problems["未销号"] == n
+    assert f.series[-1]["已清零"] == 0
+    done_late = [i for i in f.issues if i.code == "WR002"]  # 跟踪表里 3 月 30 日完成的任务：晚于报告日期，提醒核实
+    assert done_late and all(i.location.field == "完成日期" for i in done_late)
+
+
+def test_review_findings_stay_fixed(week2, tmp_path):
+    from docgen.campaign.report import _task_text
+    from docgen.errors import InputError
+
+    assert _task_text("3.5亿元资金全部拨付。") == "3.5亿元资金全部拨付"  # 不是序号
+    assert _task_text("1.建立台账。") == "建立台账"
+    # 截止日期写成文字：指到格子
+    wb = load_workbook(week2["blank"])
+    wb["跟踪"].cell(3, 6, "3月31日")
+    bad = tmp_path / "截止.xlsx"
+    wb.save(bad)
+    with pytest.raises(InputError) as e:
+        weekly_report([bad], week2["ledger"], tmp_path / "o", day=DAY2, settings=week2["settings"])
+    assert any(str(i.location) == "截止.xlsx:跟踪:3:截止日期" for i in e.value.issues)
+    # 配置里不写发文字号，每期用 --number 给
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text(CONFIG.replace("  发文字号: 某住建报〔{年}〕{周}号\n", ""), encoding="utf-8")
+    s = load_settings(cfg)
+    with pytest.raises(InputError, match="没有发文字号"):
+        weekly_report(week2["tracking"], week2["ledger"], tmp_path / "o", settings=s)
+    rep, _ = weekly_report(week2["tracking"], week2["ledger"], tmp_path / "o", settings=s, number="某住建报〔2020〕9号")
+    assert "某住建报〔2020〕9号" in text_of(rep.docx)
+    # 坏了的台账数据库、坏了的快照：中文说明，退出码 2
+    broken = tmp_path / "坏台账"
+    broken.mkdir()
+    (broken / "问题台账.sqlite").write_bytes(b"not a database" * 100)
+    with pytest.raises(InputError, match="数据库文件坏了"):
+        weekly_report(week2["tracking"], broken, tmp_path / "o", settings=week2["settings"])
+    led_copy = tmp_path / "台账副本"
+    import shutil
+
+    shutil.copytree(week2["ledger"], led_copy)
+    (led_copy / "周报" / "第1周.json").write_text("[1, 2]", encoding="utf-8")
+    (led_copy / "周报" / "第2周.json").unlink()
+    with pytest.raises(InputError, match="上一期周报的记录读不出来"):
+        weekly_report(week2["tracking"], led_copy, tmp_path / "o", settings=week2["settings"], day=dt.date(2020, 4, 9))

@@ -48,7 +48,14 @@ class ProblemLedger:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.folder / DB)
-        self.db.executescript(SCHEMA)
+        try:
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError:
+            self.db.close()
+            from docgen.errors import InputError
+
+            raise InputError(f"{self.folder / DB}: 问题台账的数据库文件坏了（不是 docgen 的台账，或被别的程序改过）："
+                             "请换回备份的那一份") from None
         if "status" not in {r[1] for r in self.db.execute("PRAGMA table_info(history)")}:  # 早先建的台账：经过里没有状态
             self.db.execute("ALTER TABLE history ADD COLUMN status TEXT")
 
@@ -196,10 +203,11 @@ class ProblemLedger:
         return done, c.issues
 
     def stats(self, on: dt.date, week_start: dt.date | None = None) -> dict:
-        """截至 `on`：各村与各责任单位的 未销号、逾期（过了整改时限仍未销号）、本周销号（`week_start` 至 `on`）、
-        清零进度（已销号 + 长期坚持 占总数）。"""
+        """截至 `on`（按每条问题的经过重放到那一天：之后才发现的不算，之后才销号的仍算未销号）：各村与各责任单位的
+        未销号、逾期（过了整改时限仍未销号）、本周销号（`week_start` 至 `on`）、清零进度（已销号 + 长期坚持 占总数）。"""
         week_start = week_start or on - dt.timedelta(days=6)
         out = {"总数": 0, "未销号": 0, "逾期": 0, "本周销号": 0, "长期坚持": 0, "已销号": 0, "各村": {}, "各单位": {}}
+        status_on = self.statuses([on])[0]
 
         def bump(d, key, p):
             s = d.setdefault(key or "（未填）", {"总数": 0, "未销号": 0, "逾期": 0, "本周销号": 0, "已销号": 0, "长期坚持": 0})
@@ -207,12 +215,15 @@ class ProblemLedger:
                 s[k] += v
 
         for p in self.problems():
-            closed = p["status"] == "已销号"
-            open_ = p["status"] in OPEN
+            status = status_on.get(p["number"])
+            if status is None:
+                continue  # 报告日期之后才发现
+            closed = status == "已销号"
+            open_ = status in OPEN
             late = open_ and bool(p["deadline"]) and p["deadline"] < on.isoformat()
             week = closed and bool(p["closed"]) and week_start.isoformat() <= p["closed"] <= on.isoformat()
             d = {"总数": 1, "未销号": int(open_), "逾期": int(late), "本周销号": int(week), "已销号": int(closed),
-                 "长期坚持": int(p["status"] == "长期坚持")}
+                 "长期坚持": int(status == "长期坚持")}
             for k, v in d.items():
                 out[k] += v
             bump(out["各村"], p["village"], d)
@@ -221,21 +232,9 @@ class ProblemLedger:
             group["清零进度"] = round((group["已销号"] + group["长期坚持"]) / group["总数"], 4) if group["总数"] else 1.0
         return out
 
-    def housing(self) -> list[dict]:
-        """各村的八查：农户数（排查表里的户数）、已排查、未排查、发现问题户（最近一次排查有“否”的户）。"""
-        rows = {code: {"村代码": code, "村": name, "农户数": n, "已排查": 0, "问题户": 0}
-                for code, name, n in self.db.execute("SELECT code, name, households FROM villages ORDER BY code")}
-        for code, village, done, bad in self.db.execute(
-                "SELECT village_code, MAX(village), COUNT(*), SUM(findings > 0) FROM surveyed GROUP BY village_code"):
-            r = rows.setdefault(code, {"村代码": code, "村": village, "农户数": done, "已排查": 0, "问题户": 0})
-            r["已排查"], r["问题户"] = done, bad or 0
-        for r in rows.values():
-            r["未排查"] = max(0, r["农户数"] - r["已排查"])
-        return [rows[k] for k in sorted(rows)]
-
-    def series(self, start: dt.date, ends: list[dt.date]) -> list[dict]:
-        """逐周（每个 `ends` 日期）截至那天的 问题累计数、已清零数（已销号 + 长期坚持）、清零进度：按每条问题的经过重放，
-        不依赖那周是否出过周报。没有日期的经过（往年问题的导入）算在行动开始之前。"""
+    def statuses(self, ends: list[dt.date]) -> list[dict[str, str]]:
+        """每个日期：问题编号 → 那天的状态（按经过重放；那天还没发现的不在里面）。没有日期的经过（往年问题的导入）
+        算在最早；早先建的台账里经过没有记状态的，取现在的状态。"""
         events: dict[str, list[tuple[str, int, str | None]]] = {}
         for number, seq, day, status in self.db.execute("SELECT number, seq, day, status FROM history ORDER BY number, seq"):
             events.setdefault(number, []).append((day or "", seq, status))
@@ -244,16 +243,38 @@ class ProblemLedger:
         out = []
         for end in ends:
             e = end.isoformat()
-            found = cleared = 0
+            now: dict[str, str] = {}
             for number, status_now in current.items():
-                evs = [x for x in events.get(number, []) if x[0] <= e]
-                first = (found_day.get(number) or (evs[0][0] if evs else "")) or start.isoformat()
-                if first > e or (not evs and number in events):
+                evs = sorted(x for x in events.get(number, []) if x[0] <= e)
+                if (found_day.get(number) or "") > e or (events.get(number) and not evs):
                     continue
-                found += 1
-                known = [x for x in sorted(evs) if x[2]]
-                status = known[-1][2] if known else status_now if not events.get(number) else None
-                cleared += status in CLEARED
+                known = [x for x in evs if x[2]]
+                now[number] = known[-1][2] if known else status_now
+            out.append(now)
+        return out
+
+    def housing(self, on: dt.date | None = None) -> list[dict]:
+        """各村的八查（截至 `on`：排查日期在那天之后的不算）：农户数（排查表里的户数）、已排查、未排查、
+        发现问题户（排查有“否”的户）。"""
+        rows = {code: {"村代码": code, "村": name, "农户数": n, "已排查": 0, "问题户": 0}
+                for code, name, n in self.db.execute("SELECT code, name, households FROM villages ORDER BY code")}
+        e = on.isoformat() if on else "9999"
+        for code, village, done, bad in self.db.execute(
+                "SELECT village_code, MAX(village), COUNT(*), SUM(findings > 0) FROM surveyed WHERE day <= ? "
+                "GROUP BY village_code", (e,)):
+            r = rows.setdefault(code, {"村代码": code, "村": village, "农户数": done, "已排查": 0, "问题户": 0})
+            r["已排查"], r["问题户"] = done, bad or 0
+        for r in rows.values():
+            r["未排查"] = max(0, r["农户数"] - r["已排查"])
+        return [rows[k] for k in sorted(rows)]
+
+    def series(self, start: dt.date, ends: list[dt.date]) -> list[dict]:
+        """逐周（每个 `ends` 日期）截至那天的 问题累计数、已清零数（已销号 + 长期坚持）、清零进度：按每条问题的经过重放，
+        不依赖那周是否出过周报。"""
+        out = []
+        for end, now in zip(ends, self.statuses(ends)):
+            found = len(now)
+            cleared = sum(s in CLEARED for s in now.values())
             out.append({"截至": end, "问题数": found, "已清零": cleared,
                         "清零进度": round(cleared / found, 4) if found else 1.0})
         return out

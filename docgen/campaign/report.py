@@ -25,7 +25,8 @@ from docgen.errors import InputError, Issue
 SNAPSHOTS = "周报"
 HEAD_KEYS = ("份号", "密级", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关", "发文机关署名", "印章",
              "抄送机关", "印发机关")
-PLACEHOLDERS = ("{年}", "{周}", "{行动}")  # 发文字号、标题里可写的占位（按字面替换，不作格式串解释）
+PLACEHOLDERS = ("{年}", "{周}", "{行动}", "{机关}")  # 发文字号、标题里可写的占位（按字面替换，不作格式串解释）
+TRIAL_NUMBER = "某字〔2020〕1号"  # 配置里没写发文字号（每期用 --number 给）时，校验版头用的占位字号
 DEFAULT_TITLE = "{机关}关于{行动}第{周}周进展情况的报告"
 LIST_IN_BODY = 10  # 正文里逐项列出的逾期、到期任务最多几项（其余见附件）
 
@@ -75,6 +76,7 @@ def check_head(src, keypath: tuple, issues: list[Issue]) -> dict[str, Any] | Non
     elif isinstance(seal, list):
         head["印章"] = [str((base / s).resolve()) if isinstance(s, str) else s for s in seal]
     trial = _notice_data(head, week=1, year=2020, campaign="冲刺行动", day=dt.date(2020, 3, 26), body="试排。\n", atts=[])
+    trial.setdefault("发文字号", TRIAL_NUMBER)
     sub = YamlSource(src.path, trial, {kp[1:]: line for kp, line in src.lines.items() if kp[:1] == keypath},
                      src.display_name)
     try:
@@ -106,11 +108,11 @@ def _notice_model():
 
 
 def _notice_data(head: dict, *, week: int, year: int, campaign: str, day: dt.date, body: str, atts: list) -> dict:
-    values = {"年": str(year), "周": str(week), "行动": campaign}
-    data = {k: v for k, v in head.items() if k not in ("标题", "发文字号")}
     signature = head.get("发文机关署名")
     organ = signature[0] if isinstance(signature, list) and signature else str(signature or "")
-    data["标题"] = _fill(str(head.get("标题") or DEFAULT_TITLE), {**values, "机关": organ})
+    values = {"年": str(year), "周": str(week), "行动": campaign, "机关": organ}
+    data = {k: v for k, v in head.items() if k not in ("标题", "发文字号")}
+    data["标题"] = _fill(str(head.get("标题") or DEFAULT_TITLE), values)
     if head.get("发文字号"):
         data["发文字号"] = _fill(str(head["发文字号"]), values)
     data["正文"] = body
@@ -176,8 +178,12 @@ def previous_snapshot(folder: Path, week: int) -> dict | None:
     if best is None:
         return None
     try:
-        return json.loads(best[1].read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        snap = json.loads(best[1].read_text(encoding="utf-8"))
+        if not isinstance(snap, dict) or not isinstance(snap.get("任务"), dict) or not isinstance(snap.get("问题"), dict):
+            raise ValueError
+        snap["任务"]["完成"], snap["问题"]["未销号"], list(snap["任务"]["逾期"])  # noqa: B018 — 缺项时报坏了
+        return snap
+    except (OSError, ValueError, KeyError, TypeError):
         raise InputError(f"{best[1]}: 上一期周报的记录读不出来（文件坏了）：删掉它则本周不与上期比较") from None
 
 
@@ -195,7 +201,8 @@ def gather(tracking: list[Path], ledger_folder: Path, day: dt.date | None = None
         raise InputError(f"{ledger_folder}: 这里还没有问题台账（先用 docgen survey read 读回八查排查表）")
     prog = read_progress(list(tracking), day)
     if prog.report_date is None:
-        raise InputError("不知道报告日期：跟踪表 B1 里没有填，请用 --date 给出（如 2020-04-02）")
+        raise InputError(f"不知道报告日期：跟踪表（{'、'.join(prog.files)}）的 B1（报告日期）里都没有能读出的日期"
+                         "（空着、写成了文字，或是没有算过的公式），请用 --date 给出（如 2020-04-02）")
     day = prog.report_date
     try:
         week = week_of(day, start)
@@ -203,10 +210,23 @@ def gather(tracking: list[Path], ledger_folder: Path, day: dt.date | None = None
         raise InputError(f"报告日期 {day.isoformat()} 早于冲刺行动开始的 {start.isoformat()}"
                          "（行动起止在 docgen.yml 的“冲刺行动”里设）") from None
     first, _ = week_range(week, start)
+    issues = list(prog.issues)
+    from docgen.errors import Location
+
+    if day > _end:
+        issues.append(Issue(Location("--date", None, None, "报告日期"), "WR001",
+                            f"报告日期 {day.isoformat()} 在冲刺行动结束（{_end.isoformat()}）之后：照样按第 {week} 周排", "warning"))
+    for t in prog.tasks:
+        if t.finished and (t.finished > day or t.finished < start):
+            file, sheet, row = t.source.rsplit(":", 2)
+            why = "晚于报告日期" if t.finished > day else "早于冲刺行动开始"
+            issues.append(Issue(Location(file, sheet, int(row), "完成日期"), "WR002",
+                                f"完成日期 {t.finished.isoformat()} {why}（{(day if t.finished > day else start).isoformat()}）：请核实",
+                                "warning"))
     led = ProblemLedger(ledger_folder)
     try:
         stats = led.stats(day, first)
-        housing = led.housing()
+        housing = led.housing(day)
         ends = [min(week_range(n, start)[1], day) for n in range(1, week + 1)]
         series = led.series(start, ends)
         prior = {"总数": 0, "已清零": 0}
@@ -217,7 +237,7 @@ def gather(tracking: list[Path], ledger_folder: Path, day: dt.date | None = None
     finally:
         led.close()
     return WeekFigures(week, first, day, week_range(week + 1, start), settings.campaign_name, prog, stats, housing,
-                       series, previous_snapshot(ledger_folder, week), prior, list(prog.issues))
+                       series, previous_snapshot(ledger_folder, week), prior, issues)
 
 
 # ---------------------------------------------------------------------- 报告正文
@@ -252,7 +272,7 @@ def _task_text(text: str) -> str:
     i = 0
     while i < len(t) and t[i] in _OWN_NUMBER[0]:
         i += 1
-    if 0 < i < len(t) and t[i] in _OWN_NUMBER[1]:
+    if 0 < i < len(t) - 1 and t[i] in _OWN_NUMBER[1] and t[i + 1] not in _OWN_NUMBER[0]:  # “3.5亿元”不是序号
         t = t[i + 1:]
     return t.rstrip("。；;.") or _plain(text)
 
@@ -399,14 +419,14 @@ def attachments(f: WeekFigures, chart: Path) -> list[dict]:
         tot = [sum(r[i] for r in rows) for i in range(1, len(cols) - 1)]
         done = sum(tot[cols.index(s) - 1] for s in DONE)
         rows.append(["合计", *tot, _pct(done / tot[0] if tot[0] else 0)])
-    out = [{"名称": "各类任务进展情况表", "表格": _table(cols, rows, [3, 1, 1, 1, 1, 1, 1, 1, 1.2, 1.2]), "横排": True}]
+    out = [{"名称": "各类任务进展情况表", "表格": _table(cols, rows, [2, *[1.25] * 9]), "横排": True}]
 
     late = sorted(f.tasks.overdue(), key=lambda t: (t.due, t.path, t.task))
     if late:
         out.append({"名称": "逾期任务清单", "横排": True, "表格": _table(
             ["序号", "类别", "具体任务", "责任科室", "完成时限", "截止日期", "状态", "逾期天数"],
             [[i, t.path.split(" / ")[0], t.task, t.owner, t.deadline, _md(t.due), t.status, (f.day - t.due).days]
-             for i, t in enumerate(late, start=1)], [0.7, 2, 5, 2, 1.6, 1.3, 1.1, 1])})
+             for i, t in enumerate(late, start=1)], [0.9, 2, 4.6, 2, 1.6, 1.45, 1.1, 1.45])})
 
     vill = {v["村"]: v for v in f.housing}
     pv = f.problems["各村"]
@@ -533,6 +553,8 @@ def build_report(f: WeekFigures, head: dict, fonts=None, number: str | None = No
                             atts=attachments(f, chart_path))
         if number:
             data["发文字号"] = number
+        elif not data.get("发文字号"):
+            raise InputError("这一期没有发文字号：在 docgen.yml 的“周报”里写 发文字号（可用 {年}、{周}），或用 --number 给")
         src = YamlSource(Path(f"{name}.yaml"), data, {}, "周报")
         notice = validate_source(_notice_model(), src, "周报")
         view = build_notice_view(notice)
@@ -545,6 +567,13 @@ def write_report(rep: WeekReport, out: Path, ledger_folder: Path) -> dict[str, P
     """写出 Word、PDF 与图，再记下本期的快照（下周比较用）。文件都先写临时文件再改名：中途出错不留半个文件。"""
     from docgen.util.fs import atomic_write
 
+    from docgen.errors import InputError
+
+    snap = Path(ledger_folder) / SNAPSHOTS / f"第{rep.figures.week}周.json"
+    try:  # 记快照的地方先备好：写不了时什么都不写
+        snap.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{snap.parent}: 这里应是放周报快照的文件夹，却是一个文件（请挪开它）") from None
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = {".docx": out / f"{rep.name}.docx", ".pdf": out / f"{rep.name}.pdf",
@@ -552,8 +581,6 @@ def write_report(rep: WeekReport, out: Path, ledger_folder: Path) -> dict[str, P
     atomic_write(paths[".docx"], rep.docx)
     atomic_write(paths[".pdf"], rep.pdf)
     atomic_write(paths[".png"], rep.chart)
-    snap = Path(ledger_folder) / SNAPSHOTS / f"第{rep.figures.week}周.json"
-    snap.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(snap, json.dumps(rep.figures.snapshot(), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
     return paths
 

@@ -643,7 +643,7 @@ def _yaml_tables(p: Path) -> list[Table]:
     src = load_yaml(p)
     if not isinstance(src.data, dict):
         raise InputError(f"{p.name}: 应为 表名: [记录, …] 的映射（表名：村、帮扶责任人、问题、走访记录）")
-    names = {"村": "villages", "帮扶责任人": "helpers", "问题": "problems", "走访记录": "visits"}
+    names = {"村": "villages", "帮扶责任人": "helpers", "问题": "problems", "走访记录": "visits", "帮扶措施": "measures"}
     out = []
     for key, records in src.data.items():
         kind = names.get(str(key))

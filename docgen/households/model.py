@@ -10,6 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 class _M(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def __eq__(self, other):  # 比较内容：不比读入时记下的位置（origin），同样的数据在表里挪了行仍是同一户
+        if type(self) is not type(other):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    def __hash__(self):
+        return hash(self.model_dump_json())
+
 
 class Village(_M):
     code: str = Field(description="12 位统计用区划代码")
@@ -38,6 +46,7 @@ class Member(_M):
     pension: str = Field("", description="是否参加城乡居民基本养老保险")
     phone: str = ""
     not_in_school_reason: str = Field("", description="义务教育阶段未上学原因")
+    origin: tuple[str, str | None, int] | None = Field(None, exclude=True, description="成员信息表里的位置（文件、工作表、行）")
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth is None:
@@ -56,6 +65,16 @@ class IncomeItem(_M):
 class Income(_M):
     year: int
     items: tuple[IncomeItem, ...]
+    origin: tuple[str, str | None, int] | None = Field(None, exclude=True, description="收入表里的位置")
+
+
+class Measure(_M):
+    """一年的一项帮扶措施（帮扶措施表：户编号、年度、帮扶措施，可有项目内容）。"""
+
+    year: int
+    category: str
+    content: str = ""
+    origin: tuple[str, str | None, int] | None = Field(None, exclude=True)
 
 
 class Housing(_M):
@@ -87,9 +106,13 @@ class Household(_M):
     cause: str = Field("", description="主要致贫原因")
     status: str = Field("", description="脱贫状态")
     exit_year: int | None = None
+    enrol_year: int | None = Field(None, description="纳入年度（识别为贫困户的年份）")
     members: tuple[Member, ...]
     incomes: tuple[Income, ...] = ()
     housing: Housing | None = None
+    measures: tuple[Measure, ...] = ()
+    visits: tuple["Visit", ...] = ()
+    origin: tuple[str, str | None, int] | None = Field(None, exclude=True, description="该户第一行成员的位置")
 
     @property
     def village_code(self) -> str:
@@ -128,6 +151,10 @@ class Visit(_M):
     hh_id: str
     mode: str = "入户"
     summary: str = ""
+    size: int | None = Field(None, description="走访时核实的家庭人口数")
+    net_income: float | None = Field(None, description="走访时核实的上年家庭纯收入（元）")
+    cause: str = ""
+    origin: tuple[str, str | None, int] | None = Field(None, exclude=True)
 
 
 class Dataset(_M):
@@ -136,3 +163,6 @@ class Dataset(_M):
     helpers: tuple[Helper, ...] = ()
     problems: tuple[Problem, ...] = ()
     visits: tuple[Visit, ...] = ()
+
+
+Household.model_rebuild()

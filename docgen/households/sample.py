@@ -25,6 +25,9 @@ INCOME_HEADERS = ["户编号", "户主姓名", "年度", "工资性收入", "生
                   "低保金", "特困供养金", "养老保险金", "生态补偿金", "其他转移性收入", "生产经营性支出", "临时救助金"]
 HOUSING_HEADERS = ["户编号", "户主姓名", "是否危房户", "危房等级", "是否已完成危房改造", "住房面积", "饮水是否困难", "饮水是否安全",
                    "是否通生活用电", "入户路类型", "主要燃料类型", "是否有卫生厕所"]
+MEASURE_HEADERS = ["户编号", "户主姓名", "年度", "帮扶措施", "项目内容"]
+MEASURES = {"产业": "发展养殖（补助）", "就业": "公益性岗位以外的稳定就业", "公益岗位": "保洁员公益岗位", "教育": "两免一补",
+            "健康": "家庭医生签约", "金融": "扶贫小额信贷", "综合保障": "农村低保", "生态": "生态补偿"}
 PROBLEM_HEADERS = ["序号", "村", "问题来源", "问题类别", "问题描述", "涉及户", "整改措施", "责任单位", "责任人", "整改时限", "状态", "销号日期"]
 
 
@@ -64,11 +67,15 @@ def _school(age: int) -> tuple[str, str]:
     return "", ""
 
 
-def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, year: int = 2020) -> dict:
-    """写出 户籍导出.xlsx、村.yaml、问题.xlsx（以及有埋错时的 planted-errors.json），返回统计。"""
+def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, year: int = 2020,
+             extras: bool = True) -> dict:
+    """写出 户籍导出.xlsx、村.yaml、问题.xlsx（以及有埋错时的 planted-errors.json），返回统计。
+    `extras`：成员信息表加“纳入年度”列、导出表加“帮扶措施”表（库册核对要用；另用一个随机数序列，不改变其余数据）。"""
     from openpyxl import Workbook
 
     rng = random.Random(seed)
+    rng2 = random.Random(seed * 7919 + 17)
+    measure_rows = []
     out.mkdir(parents=True, exist_ok=True)
     n_villages = max(2, households // 250)
     villages = []
@@ -129,8 +136,14 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
                 "联系电话": f"138{rng.randrange(10**7, 10**8)}" if k == 1 else None,
                 "识别标准": "国家标准", "贫困户属性": attribute, "主要致贫原因": cause, "脱贫状态": status,
                 "脱贫年度": exit_year, "家庭人口数": size})
+        enrol = rng2.choice((2014, 2014, 2015, 2016))
+        for r in rows:
+            r["纳入年度"] = enrol
         members_rows += rows
         head = rows[0]["姓名"]
+        for y in (year - 1, year):
+            for cat in sorted(rng2.sample(sorted(MEASURES), rng2.choice((1, 2, 2, 3)))):
+                measure_rows.append([hh_id, head, y, cat, MEASURES[cat]])
         workers = sum(1 for r in rows if r["务工状况"])
         for y in (year - 1, year):
             base = 1.0 if y == year else rng.uniform(0.8, 1.15)
@@ -152,9 +165,10 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
     planted = _plant(rng, error_rate, members_rows, income_rows, plan) if error_rate > 0 else []
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("贫困户成员信息")
-    ws.append(MEMBER_HEADERS)
+    member_headers = MEMBER_HEADERS + (["纳入年度"] if extras else [])
+    ws.append(member_headers)
     for r in members_rows:
-        ws.append([r[h] for h in MEMBER_HEADERS])
+        ws.append([r[h] for h in member_headers])
     ws = wb.create_sheet("贫困户家庭收入")
     ws.append(INCOME_HEADERS)
     for r in income_rows:
@@ -163,6 +177,11 @@ def generate(households: int, seed: int, out: Path, error_rate: float = 0.0, yea
     ws.append(HOUSING_HEADERS)
     for r in housing_rows:
         ws.append(r)
+    if extras:
+        ws = wb.create_sheet("帮扶措施")
+        ws.append(MEASURE_HEADERS)
+        for r in measure_rows:
+            ws.append(r)
     _save(wb, out / "户籍导出.xlsx")
     lines = ["# 示例村名单（统计用区划代码为示例，不是真实代码）", "村:"]
     for code, name, town in villages:

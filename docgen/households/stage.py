@@ -42,7 +42,7 @@ from docgen.households.load import (
 )
 
 FORMAT = 6  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
-BIG = ("members", "income", "housing", "visits")  # 按户的表：分拣；其余为全县一份的小表
+BIG = ("members", "income", "housing", "visits", "measures")  # 按户的表：分拣；其余为全县一份的小表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE rows (tbl INTEGER, rownum INTEGER, village TEXT, data BLOB);

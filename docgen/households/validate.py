@@ -25,6 +25,7 @@ from docgen.households.model import (
     Housing,
     Income,
     IncomeItem,
+    Measure,
     Member,
     Problem,
     Village,
@@ -152,11 +153,55 @@ def validate_part(c: IssueCollector, by_kind: dict[str, list[Table]], villages: 
     households = _households(c, by_kind["members"], villages)
     incomes = _incomes(c, by_kind["income"], households, have_members)
     housing = _housing(c, by_kind["housing"], households, have_members)
+    visits = _visits(c, by_kind["visits"], households, have_members)
+    measures = _measures(c, by_kind["measures"], households, have_members)
+    by_hh: dict[str, list[Visit]] = defaultdict(list)
+    for v in visits:
+        by_hh[v.hh_id].append(v)
     hhs = []
     for hh_id, (fields, members) in households.items():
         hhs.append(Household(hh_id=hh_id, **fields, members=tuple(members), incomes=tuple(incomes.get(hh_id, ())),
-                             housing=housing.get(hh_id)))
-    return hhs, _visits(c, by_kind["visits"], households, have_members)
+                             housing=housing.get(hh_id), measures=tuple(measures.get(hh_id, ())),
+                             visits=tuple(sorted(by_hh.get(hh_id, ()), key=lambda v: v.date))))
+    return hhs, visits
+
+
+def year_of(v) -> int | None:
+    """年度的各种写法：2018、2018.0、“2018年”、2018-05-01（取年份）。"""
+    import datetime as _dt
+
+    if isinstance(v, (_dt.date, _dt.datetime)):
+        return v.year
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return int(v) if float(v).is_integer() else None
+    m = re.fullmatch(r"\s*(\d{4})\s*(年(度)?)?\s*|\s*(\d{4})[-./年]\d{1,2}.*", str(v or ""))
+    if not m:
+        return None
+    return int(m.group(1) or m.group(4))
+
+
+def _measures(c: _Checker, tables: list[Table], households, have_members: bool = True) -> dict[str, list[Measure]]:
+    """帮扶措施表：每行一户一年的一项措施（帮扶措施按 domain.md 的类别归一）。"""
+    out: dict[str, list[Measure]] = defaultdict(list)
+    for t in tables:
+        for row in t.rows:
+            hh = row.text("户编号")
+            if not hh:
+                c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
+                continue
+            if have_members and hh not in households:
+                c.err(row.loc("户编号"), "REF001", f"户编号 {hh} 在成员信息表中没有")
+                continue
+            y = year_of(row.values.get("年度"))
+            if y is None or not 2013 <= y <= 2030:
+                c.err(row.loc("年度"), "DATE001", f"年度应为 2013–2030 的年份，得到 {row.text('年度')!r}")
+                continue
+            cat = normalise_value("帮扶措施", row.text("帮扶措施"))
+            if not cat:
+                c.err(row.loc("帮扶措施"), "REQ001", "帮扶措施不能为空")
+                continue
+            out[hh].append(Measure(year=y, category=cat, content=row.text("项目内容"), origin=(row.file, row.sheet, row.row)))
+    return out
 
 
 def no_members_issue(file: str, others: bool = False) -> Issue:
@@ -228,7 +273,7 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
                 medical=yn.get("是否参加城乡居民基本医疗保险（新农合）", ""),
                 employee_medical=yn.get("是否参加城镇职工基本医疗保险", ""), serious_illness=yn.get("是否参加大病保险", ""),
                 pension=yn.get("是否参加城乡居民基本养老保险", ""), phone=row.text("联系电话"),
-                not_in_school_reason=row.text("义务教育阶段未上学原因")))
+                not_in_school_reason=row.text("义务教育阶段未上学原因"), origin=(row.file, row.sheet, row.row)))
     out = {}
     for hh_id, rows in rows_by_hh.items():
         first = rows[0]
@@ -252,19 +297,26 @@ def _households(c: _Checker, tables: list[Table], villages: dict[str, Village]):
             c.err(first.loc("村"), "VIL001", f"户编号中的村代码 {code} 不在村名单中（村“{first.text('村')}”）")
         elif villages and first.text("村") and villages[code].name and first.text("村") != villages[code].name:
             c.err(first.loc("村"), "VIL001", f"村名“{first.text('村')}”与村代码 {code} 对应的“{villages[code].name}”不一致")
-        exit_year = None
+        exit_year = enrol_year = None
         if first.text("脱贫年度"):
             y = c.number(first, "脱贫年度")
             if y is None or not 2013 <= y <= 2030:
                 c.err(first.loc("脱贫年度"), "DATE001", f"脱贫年度应为 2013–2030 的年份，得到 {first.text('脱贫年度')!r}")
             else:
                 exit_year = int(y)
+        if first.text("纳入年度"):
+            y = year_of(first.values.get("纳入年度"))
+            if y is None or not 2013 <= y <= 2030:
+                c.err(first.loc("纳入年度"), "DATE001", f"纳入年度应为 2013–2030 的年份，得到 {first.text('纳入年度')!r}")
+            else:
+                enrol_year = y
         fields = dict(province=first.text("省"), city=first.text("市"), county=first.text("县"),
                       township=first.text("乡（镇）"), village=first.text("村"), group=first.text("组"),
                       size=int(size) if size is not None else len(rows), standard=first.text("识别标准"),
                       attribute=normalise_value("贫困户属性", first.text("贫困户属性")),
                       cause=normalise_value("主要致贫原因", first.text("主要致贫原因")),
-                      status=normalise_value("脱贫状态", first.text("脱贫状态")), exit_year=exit_year)
+                      status=normalise_value("脱贫状态", first.text("脱贫状态")), exit_year=exit_year,
+                      enrol_year=enrol_year, origin=(first.file, first.sheet, first.row))
         out[hh_id] = (fields, members)
     return out
 
@@ -299,7 +351,7 @@ def _incomes(c: _Checker, tables: list[Table], households, have_members: bool = 
             if any(i.year == int(year) for i in out[hh_id]):
                 c.err(row.loc("年度"), "INC001", f"户 {hh_id} 的 {int(year)} 年收入重复")
                 continue
-            out[hh_id].append(Income(year=int(year), items=tuple(items)))
+            out[hh_id].append(Income(year=int(year), items=tuple(items), origin=(row.file, row.sheet, row.row)))
     return out
 
 
@@ -369,7 +421,11 @@ def _visits(c: _Checker, tables: list[Table], households, have_members: bool = T
                 c.err(row.loc("户编号"), "REQ001", "户编号不能为空")
             elif have_members and hh not in households:
                 c.err(row.loc("户编号"), "REF001", f"户编号 {hh} 在成员信息表中没有")
+            size = c.number(row, "家庭人口数") if row.text("家庭人口数") else None
+            net = c.number(row, "家庭纯收入") if row.text("家庭纯收入") else None
             if d:
                 out.append(Visit(date=d, visitor=row.text("走访人"), hh_id=hh, mode=row.text("方式") or "入户",
-                                 summary=row.text("了解情况")))
+                                 summary=row.text("了解情况"), size=int(size) if size is not None else None,
+                                 net_income=net, cause=normalise_value("主要致贫原因", row.text("主要致贫原因")),
+                                 origin=(row.file, row.sheet, row.row)))
     return out

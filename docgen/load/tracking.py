@@ -125,6 +125,10 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
             if status in DONE and finished is None and not typed:
                 c.warning(Location(p.name, SHEET, r, "完成日期"), "TRK004", f"状态为“{status}”，却没有填完成日期")
             due = cell_date(get("截止日期"))
+            if isinstance(due, str):
+                c.error(Location(p.name, SHEET, r, "截止日期"), "TRK003", f"应为日期，如 2020-05-31，得到“{due}”（写成文字的截止日期"
+                        "判断不了逾期）")
+                due = None
             t = TrackedTask(str(get("层级") or "").strip(), task, str(get("责任") or "").strip(),
                             str(get("完成时限") or "").strip(), due if isinstance(due, dt.date) else None, status,
                             finished, str(get("备注") or "").strip(), f"{p.name}:{SHEET}:{r}")

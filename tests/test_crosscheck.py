@@ -1,0 +1,160 @@
+"""库册实证说（#18）：示例导出表 → 照着录的帮扶手册与走访记录（埋下已知的不一致，也做合理的写法差异）→ 核对：
+埋下的每一处都在两边的行上找到，别的什么也不报；干净的数据一处也不报；册里的错误指到格子、不核对、不写文件。"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pymupdf
+import pytest
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from docgen.crosscheck.compare import ITEMS
+from docgen.crosscheck.handbook import SHEETS, read_handbooks, write_template
+from docgen.crosscheck.run import run_crosscheck
+from docgen.crosscheck.sample import write_handbook
+from docgen.errors import InputError
+from docgen.households.sample import generate
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cc")
+    generate(150, 8, d / "data", 0.0, 2020)
+    answers = write_handbook(d / "data", d / "册", seed=4, rate=0.35)
+    res, written = run_crosscheck([d / "data", d / "册" / "走访记录.xlsx"], [d / "册" / "帮扶手册.xlsx"], d / "out",
+                                  period=(2020, 12), workers=2)
+    return d, answers, res, written
+
+
+def test_every_planted_disagreement_is_found_at_its_rows_and_nothing_else(planted):
+    d, answers, res, _ = planted
+    assert len({a["规则"] for a in answers}) >= 10  # 各种不一致都埋到了
+    got = {(m.code, m.hh_id) for m in res.mismatches}
+    assert got == {(a["规则"], a["户编号"]) for a in answers}
+    assert len(res.mismatches) == len(answers)
+    by = {(m.code, m.hh_id): m for m in res.mismatches}
+    for a in answers:
+        m = by[(a["规则"], a["户编号"])]
+        if a["册"]:
+            sheet, row = a["册"]
+            book = "走访记录.xlsx" if sheet == "走访记录" else "帮扶手册.xlsx"
+            assert m.other_where.startswith(f"{book}:{sheet}:{row}:"), (a, m)
+        if a["库"]:
+            f, sheet, row = a["库"]
+            assert m.ku_where.startswith(f"{f}:{sheet}:{row}:"), (a, m)
+
+
+def test_clean_handbook_reports_nothing(tmp_path):
+    """只有合理的写法差异（全角户编号、缺劳动力、万元、“2020年1月2日”、空着的证件号码、调过次序的列与别名）：一处也不报。"""
+    generate(80, 3, tmp_path / "data", 0.0, 2020)
+    assert write_handbook(tmp_path / "data", tmp_path / "册", seed=9, rate=0.0) == []
+    wb = load_workbook(tmp_path / "册" / "帮扶手册.xlsx")
+    cells = [str(c.value) for ws in wb for row in ws.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert any("万" in v for v in cells) and any("年" in v and "月" in v for v in cells)
+    assert any(any("０" <= ch <= "９" for ch in v) for v in cells)
+    causes = {str(c.value) for c in wb["家庭情况"]["G"]}
+    assert "缺劳力" not in causes  # 缺劳力一律录成了“缺劳动力”
+    res, written = run_crosscheck([tmp_path / "data", tmp_path / "册" / "走访记录.xlsx"], [tmp_path / "册" / "帮扶手册.xlsx"],
+                                  tmp_path / "out", period=(2020, 12))
+    assert res.mismatches == [], [m.as_row() for m in res.mismatches[:5]]
+    assert sum(res.households_ku.values()) == sum(res.households_ce.values()) == 80
+    assert len(written) == 1  # 只有报告工作簿，没有核对单
+
+
+def test_report_workbook_and_household_sheets(planted):
+    d, answers, res, written = planted
+    wb = load_workbook(d / "out" / "库册核对.xlsx")
+    assert wb.sheetnames[:1 + len(ITEMS)] == ["汇总", *ITEMS]
+    total = [r for r in wb["汇总"].iter_rows(values_only=True) if r[0] == "合计"][0]
+    assert total[-1] == len(answers) and total[2] == 150
+    rows = sum(wb[item].max_row - 1 for item in ITEMS)
+    assert rows == len(answers)
+    bad = res.by_household()
+    docx = sorted((d / "out" / "核对单").rglob("*.docx"))
+    pdfs = sorted((d / "out" / "核对单").rglob("*.pdf"))
+    assert len(docx) == len(pdfs) == len(bad)
+    for p in docx[:5]:
+        text = "\n".join(c.text for t in Document(p).tables for r in t.rows for c in r.cells)
+        assert "库（国办系统）" in text
+    pdf = pymupdf.open(pdfs[0])
+    assert "库册实证说核对单" in pdf[0].get_text() and pdf[0].rect.width > pdf[0].rect.height
+    # 核对单要拿到村里：身份证号打码（报告工作簿是内部台账，写全）
+    from dataclasses import replace
+
+    from docgen.crosscheck.outputs import sheet_context
+    from docgen.settings import Settings
+
+    m = replace(res.mismatches[0], code="KC014", ku="610202195606265477", other="610202195606265478")
+    ctx = sheet_context(m.hh_id, [m], Settings(), res.reference)
+    assert ctx["rows"][0]["ku"] == "610202********5477" and "5606" not in ctx["rows"][0]["other"]
+
+
+def test_income_tolerance_is_configurable(planted, tmp_path):
+    from docgen.settings import load_settings
+
+    d, answers, _, _ = planted
+    cfg = tmp_path / "docgen.yml"
+    cfg.write_text("核对: {收入容差: 2000}\n", encoding="utf-8")
+    res, _ = run_crosscheck([d / "data", d / "册" / "走访记录.xlsx"], [d / "册" / "帮扶手册.xlsx"], tmp_path / "out",
+                            settings=load_settings(cfg), period=(2020, 12), sheets=False)
+    assert {(m.code, m.hh_id) for m in res.mismatches} == {(a["规则"], a["户编号"]) for a in answers if a["规则"] != "KC050"}
+
+
+def handbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_bad_handbooks_are_named_precisely(tmp_path):
+    p = handbook(tmp_path / "册.xlsx", {
+        "基本情况": [["户编号", "户主", "人口数"], ["6102020062010000", "甲", 3], ["6102020062010000", "甲", 3]],
+        "家庭成员": [["户编号", "姓名", "关系", "姓名"], ["6102020062010000", "甲", "户主", "甲"]],
+        "收入": [["户编号", "年份", "纯收入"], ["6102020062010000", "两千年", 100], ["6102020062010000", 2020, "很多"]],
+        "随便": [["别的", "东西"], [1, 2]],
+    })
+    hb = read_handbooks([p])
+    where = {(i.code, str(i.location)) for i in hb.issues}
+    assert ("HB007", "册.xlsx:基本情况:3:户编号") in where  # 同一户两行
+    assert ("HB003", "册.xlsx:家庭成员:1:姓名") in where  # 两列“姓名”
+    assert ("HB008", "册.xlsx:收入:2:年份") in where
+    assert ("HB009", "册.xlsx:收入:3:纯收入") in where
+    assert any(i.code == "HB001" and i.location.sheet == "随便" for i in hb.issues)
+    with pytest.raises(InputError) as e:
+        run_crosscheck([tmp_path], [p], tmp_path / "out")
+    assert e.value.exit_code == 2 and not (tmp_path / "out").exists()
+
+
+def test_template_round_trip(tmp_path):
+    t = write_template(tmp_path / "模板.xlsx", [("6102020062010000", "张三", "示例甲村")])
+    wb = load_workbook(t)
+    assert [n for n in wb.sheetnames if n in SHEETS] == list(SHEETS)
+    assert wb["选项"].sheet_state == "hidden" and wb["家庭成员"].data_validations.dataValidation
+    hb = read_handbooks([t])
+    assert list(hb.households) == ["6102020062010000"] and not [i for i in hb.issues if i.severity == "error"]
+
+
+def test_crosscheck_commands(planted, tmp_path):
+    d, answers, _, _ = planted
+    r = subprocess.run([sys.executable, "-m", "docgen", "crosscheck", "run", str(d / "data"), str(d / "册" / "走访记录.xlsx"),
+                        "--handbook", str(d / "册" / "帮扶手册.xlsx"), "--period", "2020-12", "-o", str(tmp_path / "o"),
+                        "--no-sheets"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert f"不一致 {len(answers)} 处" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "docgen", "crosscheck", "template", "-o", str(tmp_path / "t.xlsx"),
+                        "--data", str(d / "data"), "--period", "2020-12"], capture_output=True, text=True)
+    assert r.returncode == 0 and "预填 150 户" in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "docgen", "crosscheck", "run", str(d / "data"), "--handbook",
+                        str(tmp_path / "没有.xlsx"), "-o", str(tmp_path / "x")], capture_output=True, text=True)
+    assert r.returncode == 2 and "找不到帮扶手册录入表" in r.stderr
+    assert json.loads((d / "册" / "planted-crosscheck.json").read_text(encoding="utf-8")) == answers
