@@ -18,6 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from baseline import openpyxl_read  # noqa: E402
 
 
 def build_ledger(folder: Path, n: int, rnd: random.Random) -> int:
@@ -69,19 +72,6 @@ def tracking(folder: Path, units: int, rnd: random.Random) -> list[Path]:
         edits = {r: (s, dt.date(2020, 4, 20) if s == "已完成" else None) for r, (s, _) in edits.items()}
         out.append(fill_tracking(blank, folder / f"单位{u + 1}.xlsx", edits, dt.date(2020, 4, 28)))
     return out
-
-
-def openpyxl_read(books: list[Path]) -> int:
-    from openpyxl import load_workbook
-
-    n = 0
-    for b in books:
-        wb = load_workbook(b, read_only=True, data_only=True)
-        for ws in wb.worksheets:
-            for _ in ws.iter_rows(values_only=True):
-                n += 1
-        wb.close()
-    return n
 
 
 def main(n: int = 50_000) -> None:

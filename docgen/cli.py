@@ -375,16 +375,26 @@ def parse_period(value: str, where: str) -> tuple[int, int]:
 @click.option("--error-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="按比例埋下已知错误（位置写入 planted-errors.json），用来检验 docgen check。")
 @click.option("--year", type=int, default=2020, show_default=True, help="收入年度。")
+@click.option("--handbook", "handbook", metavar="比例", type=click.FloatRange(0, 1), default=None,
+              help="另照导出表录一份帮扶手册（帮扶手册.xlsx）与走访记录（走访记录.xlsx），按这个比例的户埋下与库不一致之处"
+                   "（写入 planted-crosscheck.json），用来检验 docgen crosscheck。")
 @click.option("-o", "--output", "out", metavar="目录", required=True, type=click.Path(path_type=Path), help="输出目录。")
 @click.pass_context
-def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, year: int, out: Path) -> None:
+def sample_data_cmd(ctx: click.Context, n: int, seed: int, error_rate: float, year: int, handbook, out: Path) -> None:
     """生成王益区的示例建档立卡数据（导出表版式；村和人都标明“示例”）。"""
     from docgen.households.sample import generate
 
     def run() -> None:
         stats = generate(n, seed, out, error_rate, year)
+        planted = None
+        if handbook is not None:
+            from docgen.crosscheck.sample import write_handbook
+
+            planted = write_handbook(out, out / "帮扶手册", seed=seed, rate=handbook)
         err.print(Text.assemble(("已生成 ", "green"), f"{out}：{stats['villages']} 个村 {stats['households']} 户 "
-                                f"{stats['members']} 人" + (f"，埋下 {stats['planted']} 个已知错误" if stats["planted"] else "")))
+                                f"{stats['members']} 人" + (f"，埋下 {stats['planted']} 个已知错误" if stats["planted"] else "")
+                                + (f"；帮扶手册与走访记录在 {out / '帮扶手册'}，埋下 {len(planted)} 处不一致"
+                                   if planted is not None else "")))
 
     _guard(ctx, run)
 
@@ -564,9 +574,14 @@ def archive_verify_cmd(ctx, root, profile, fmt) -> None:
                    "或方案文件；项目文件中可写“档案方案”。")
 @click.option("--config", "config", metavar="docgen.yml", type=click.Path(path_type=Path), default=None,
               help="项目配置（贫困线、列名映射、基准日期……）；项目文件中可写“配置”；默认读当前目录的 docgen.yml。")
+@click.option("--handbook", "handbooks", metavar="帮扶手册.xlsx", multiple=True, type=click.Path(path_type=Path),
+              help="同时做库册实证说核对（输出目录下的“核对”；未解决的不一致写在户情卡上）；项目文件中可写“帮扶手册”。")
+@click.option("--cluster", "cluster", metavar="tcp://主机:8786", default=None,
+              help="把各户文书交给 Dask 集群排（调度机地址）；不写时在本机多进程排。项目文件中可写“集群”。")
 @click.option("-q", "--quiet", is_flag=True, help="只在出错时输出（适合定时任务）。")
 @click.pass_context
-def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, config, quiet) -> None:
+def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, archive, config, handbooks, cluster,
+              quiet) -> None:
     """月末批处理：每户的收入核算表与户情卡（DOCX、PDF）、每村台账、全县汇总。
 
     先算计划；每个输出按“输入记录 + 模板 + 配置 + docgen 版本”的哈希判断是否需要重做，没变的跳过；
@@ -583,7 +598,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
     def run() -> None:
         parse_period(period, "--period")
         job = resolve_batch(project, period=period, data_dir=data_dir, out=out, docs=docs, archive=archive,
-                            config=config)
+                            config=config, handbooks=list(handbooks), cluster=cluster)
         data, target = job.data, job.out
         if not quiet:
             for n in data.notes:
@@ -635,7 +650,7 @@ def batch_cmd(ctx, project, data_dir, period, out, jobs, docs, dry_run, force, a
             decisions, summary = run_batch(data, target, period=period, kinds=job.kinds, workers=workers, force=force,
                                            dry_run=dry_run, templates=job.templates, settings=job.settings,
                                            progress=progress, log=None if quiet else log,
-                                           archive_profile=job.archive,
+                                           archive_profile=job.archive, handbooks=job.handbooks, cluster=job.cluster,
                                            on_total=on_total, on_decision=print_decision if dry_run else None)
         finally:
             if bar is not None:

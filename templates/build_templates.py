@@ -421,6 +421,14 @@ def household_templates() -> None:
     d.add_paragraph("{% if income_reason %}收入未达标原因：{{ income_reason }}{% endif %}")
     d.add_paragraph("结论：{{ verdict }}")
     d.add_paragraph("{% if notes %}说明：{{ notes }}{% endif %}")
+    # 库册实证说核对（月末批处理给了帮扶手册时）：这一户还没有改正的不一致
+    d.add_paragraph("{%p if mismatches %}")
+    d.add_paragraph("库册核对未解决的不一致（{{ mismatches|length }} 处）")
+    table(d, [["项目", "不一致之处", "库（国办系统）", "另一边", "另一边的值", "备注"],
+              ["{%tr for m in mismatches %}", "", "", "", "", ""],
+              ["{{ m.item }}", "{{ m.rule }}", "{{ m.ku }}", "{{ m.source }}", "{{ m.other }}", "{{ m.detail }}"],
+              ["{%tr endfor %}", "", "", "", "", ""]], [20, 40, 30, 15, 30, 35])
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("填表日期：{{ date }}")
     _save_tpl(d, ROOT / "templates" / "docx" / "household_card.docx")
 

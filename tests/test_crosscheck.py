@@ -158,3 +158,34 @@ def test_crosscheck_commands(planted, tmp_path):
                         str(tmp_path / "没有.xlsx"), "-o", str(tmp_path / "x")], capture_output=True, text=True)
     assert r.returncode == 2 and "找不到帮扶手册录入表" in r.stderr
     assert json.loads((d / "册" / "planted-crosscheck.json").read_text(encoding="utf-8")) == answers
+
+
+def test_month_end_batch_includes_the_crosscheck(planted, tmp_path):
+    """月末批处理带上帮扶手册（项目文件的“帮扶手册”）：核对报告与核对单在输出目录的“核对”里，未解决的不一致写在
+    那几户的户情卡上；什么都没变时再运行全部跳过。"""
+    from docgen.batch.project import resolve_batch
+    from docgen.batch.runner import run_batch
+
+    d, answers, res, _ = planted
+    proj = tmp_path / "项目.yaml"
+    proj.write_text(f"数据: [{d / 'data'}, {d / '册' / '走访记录.xlsx'}]\n帮扶手册: {d / '册' / '帮扶手册.xlsx'}\n"
+                    f"输出目录: {tmp_path / 'out'}\n格式: [docx]\n", encoding="utf-8")
+    job = resolve_batch(proj, period="2020-12")
+    assert job.handbooks == (d / "册" / "帮扶手册.xlsx",)
+    _, s = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
+                     handbooks=job.handbooks)
+    assert not s.failed and any(f"不一致 {len(answers)} 处" in n for n in s.notes)
+    rep = load_workbook(tmp_path / "out" / "核对" / "库册核对.xlsx")
+    assert rep["汇总"].cell(rep["汇总"].max_row, rep["汇总"].max_column).value == len(answers)
+    bad = {a["户编号"] for a in answers}
+    cards = sorted((tmp_path / "out" / "户档").rglob("*户情卡.docx"))
+    assert len(cards) == 150
+    for card in cards:
+        hh = card.name.split("-")[0]
+        text = "\n".join(p.text for p in Document(card).paragraphs)
+        assert ("库册核对未解决的不一致" in text) == (hh in bad), card.name
+    sheets = sorted((tmp_path / "out" / "核对" / "核对单").rglob("*.docx"))
+    assert len(sheets) == len(bad)
+    _, s2 = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
+                      handbooks=job.handbooks)
+    assert s2.done == 0 and s2.skipped == s2.planned + 1

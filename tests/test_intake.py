@@ -42,7 +42,7 @@ def real(tmp_path_factory) -> tuple[Path, dict]:
 def flat(tmp_path_factory) -> Path:
     """同一份数据的“干净”版式（表头在第 1 行、标准列名），用来对照读出的结果。"""
     out = tmp_path_factory.mktemp("flat")
-    generate(N, SEED, out)
+    generate(N, SEED, out, extras=False)  # 与 make_real_exports 同一份数据（不加纳入年度、帮扶措施）
     return out
 
 

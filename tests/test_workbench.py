@@ -451,3 +451,45 @@ def test_campaign_pages_survey_to_ledger_to_closure(server, tmp_path):
         assert "第6周（4月24日至4月26日）" in text and "某住建报〔2020〕6号" in text
         assert c.get(f"/jobs/{job['id']}/file/{r['files']['pdf']}").content.startswith(b"%PDF")
         assert c.get(f"/jobs/{job['id']}/file/{r['files']['png']}").content.startswith(b"\x89PNG")
+
+
+def test_crosscheck_on_the_dataset_page(server, tmp_path):
+    """建档立卡页的库册核对：上传导出表与走访记录 → 下载预填的录入表模板 → 上传录好的帮扶手册 → 页面上的数与埋下的一样，
+    报告可下载；册里有错时逐格列出、不核对。"""
+    import io
+
+    from openpyxl import load_workbook
+
+    from docgen.crosscheck.sample import write_handbook
+    from docgen.households.sample import generate
+
+    url, _ = server
+    generate(40, 12, tmp_path / "d", 0.0, 2020)
+    planted = write_handbook(tmp_path / "d", tmp_path / "册", seed=3, rate=0.3)
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c, "/households")
+        files = [("file", (p.name, p.read_bytes())) for p in sorted((tmp_path / "d").iterdir()) if p.suffix == ".xlsx"]
+        files.append(("file", ("走访记录.xlsx", (tmp_path / "册" / "走访记录.xlsx").read_bytes())))
+        ds = c.post("/households/new", data={"csrf": tok, "period": "2020-12"}, files=files).headers["location"]
+        wait(c)
+        t = load_workbook(io.BytesIO(c.get(f"{ds}/handbook-template").content))
+        assert t["家庭情况"].max_row == 41  # 预填 40 户
+        c.post(f"{ds}/crosscheck", data={"csrf": tok},
+               files=[("file", ("帮扶手册.xlsx", (tmp_path / "册" / "帮扶手册.xlsx").read_bytes()))])
+        job = wait(c)
+        r = job["result"]
+        assert job["state"] == "done" and r["errors"] == 0 and r["mismatches"] == len(planted), job
+        page = c.get(ds).text
+        assert f"不一致 <strong class=\"error\">{len(planted)} 处</strong>" in page
+        rep = load_workbook(io.BytesIO(c.get(f"/jobs/{job['id']}/file/{r['report']}").content))
+        assert rep["汇总"].cell(rep["汇总"].max_row, rep["汇总"].max_column).value == len(planted)
+        wb = load_workbook(tmp_path / "册" / "帮扶手册.xlsx")
+        ws = wb["收入"]
+        ws.cell(2, 2, "去年")
+        bad = io.BytesIO()
+        wb.save(bad)
+        c.post(f"{ds}/crosscheck", data={"csrf": tok}, files=[("file", ("帮扶手册.xlsx", bad.getvalue()))])
+        job = wait(c)
+        assert job["result"]["errors"] == 1
+        rows = c.get(f"/api/jobs/{job['id']}/issues").json()
+        assert rows[0]["位置"] == "帮扶手册.xlsx:收入:2:年度"

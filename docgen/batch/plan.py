@@ -38,10 +38,12 @@ def gongshi_formats(kinds: tuple[str, ...]) -> tuple[str, ...]:
     return fmts or ("docx",)
 
 
-def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period: str, extra: str = "") -> Iterator[Job]:
+def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period: str, extra: str = "",
+              per_household: dict[str, str] | None = None) -> Iterator[Job]:
     """逐村给出计划：每户每种文书一项，村里各户之后是该村台账与公示名单；最后是全县汇总与全县公示名单。
     这是决定每个输出路径与文件名的唯一地方（ledger、batch、档案整理都照它）。
-    内容键由该户的数据（台账、公示：该村全部户的数据与问题 `extra`）决定。只用各户摘要，不解开核算结果。"""
+    内容键由该户的数据（台账、公示：该村全部户的数据与问题 `extra`）决定；`per_household`：户编号 → 还要算进该户
+    文书内容键的摘要（库册核对未解决的不一致写在户情卡上）。只用各户摘要，不解开核算结果。"""
     tpl_hash = {k: file_hash(templates / DOC_KINDS[k][0]) for k in kinds}
     fmts = gongshi_formats(kinds)
     gs_hash = file_hash(templates / GONGSHI_TEMPLATE) if "pdf" in fmts else ""
@@ -68,7 +70,7 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
             if current is not None:
                 yield from ledgers(current)
             current, units = h.code, {}
-        hkey = hashlib.sha256((h.record + conf).encode("utf-8")).hexdigest()
+        hkey = hashlib.sha256((h.record + conf + (per_household or {}).get(h.hh_id, "")).encode("utf-8")).hexdigest()
         units.setdefault(h.village, []).append(hkey)
         base = safe_name(f"{h.hh_id}-{h.head}")
         note = shortened_note(f"{h.hh_id}-{h.head}") or shortened_note(unit_name(h.village, h.code, shared))
@@ -85,6 +87,16 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
     for fmt in fmts:
         yield Job("公示", f"公示/全县{year}年拟退出贫困户公示名单.{fmt}",
                   hashlib.sha256(f"全县公示|{fmt}|{gs_hash}|{all_keys}".encode()).hexdigest())
+
+
+CROSSCHECK_DIR = "核对"  # 月末批处理里库册核对的输出（报告工作簿与各户核对单）
+CROSSCHECK_REPORT = "库册核对.xlsx"
+CROSSCHECK_SHEETS = "核对单"
+
+
+def crosscheck_sheet(unit: str, hh_id: str, head: str, suffix: str) -> str:
+    """一户核对单的路径（相对于核对的输出目录）：核对单/村/户编号-户主.docx|.pdf。`unit`：unit_names 给出的村名写法。"""
+    return f"{CROSSCHECK_SHEETS}/{safe_name(unit)}/{safe_name(f'{hh_id}-{head}' if head else hh_id)}{suffix}"
 
 
 def unit_names(units: list[tuple[str, str]]) -> dict[tuple[str, str], str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from docgen.errors import InputError, Issue
 from docgen.load.yamlsrc import YamlSource, load_yaml
 
-KEYS = ("数据", "模板目录", "配置", "格式", "档案方案", "输出目录")
+KEYS = ("数据", "模板目录", "配置", "格式", "档案方案", "输出目录", "帮扶手册", "集群")
 FORMATS = ("docx", "pdf")
 
 
@@ -24,6 +24,8 @@ class Project:
     formats: list[str] | None = None
     archive: str | None = None
     out: Path | None = None
+    handbooks: list[Path] = field(default_factory=list)  # 帮扶手册录入表：给了就在月末一起做库册核对
+    cluster: str | None = None  # Dask 调度机地址（tcp://主机:8786）：各户文书交给集群排
 
 
 def _formats(value) -> tuple[list[str], str]:
@@ -124,6 +126,26 @@ def load_project(path: str | Path) -> Project:
     out = _text(src, "输出目录", issues)
     if out is not None:
         proj.out = base / out
+    addr = _text(src, "集群", issues)
+    if addr is not None:
+        problem = cluster_problem(addr)
+        if problem:
+            issues.append(Issue(src.location(("集群",), "集群"), "project.cluster", problem))
+        else:
+            proj.cluster = addr.strip()
+    books = src.data.get("帮扶手册")
+    if books is not None:
+        items = [books] if isinstance(books, str) else books
+        if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+            issues.append(Issue(src.location(("帮扶手册",), "帮扶手册"), "project.type",
+                                "应为帮扶手册录入表的文件名，或它们的列表，如 [甲村帮扶手册.xlsx, 乙村帮扶手册.xlsx]"))
+        else:
+            for i, item in enumerate(items):
+                f = base / item
+                if not f.is_file():
+                    where = src.location(("帮扶手册", i) if isinstance(books, list) else ("帮扶手册",), "帮扶手册")
+                    issues.append(Issue(where, "project.missing", f"找不到“{item}”（相对于项目文件所在的文件夹 {base}）"))
+                proj.handbooks.append(f)
     if issues:
         raise InputError(f"{name}: 项目文件有 {len(issues)} 处问题（都改好再运行；什么都还没有做）", issues)
     return proj
@@ -141,11 +163,23 @@ class BatchRun:
     settings: object
     templates: Path | None
     archive: str | None
+    handbooks: tuple[Path, ...] = ()
+    cluster: str | None = None
+
+
+def cluster_problem(addr: str) -> str:
+    """Dask 调度机地址的写法：tcp://主机:端口（或 tls://）。不对时返回说明。"""
+    import re
+
+    if not re.fullmatch(r"(tcp|tls)://[A-Za-z0-9.\-\[\]:]+:\d{1,5}", addr.strip()):
+        return f"集群应写调度机的地址，如 tcp://192.168.1.10:8786，得到 {addr!r}"
+    return ""
 
 
 def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = None, out: Path | None = None,
                   docs: str | None = None, archive: str | None = None, config: Path | None = None,
-                  settings=None, data_files: list[Path] = ()) -> BatchRun:
+                  settings=None, data_files: list[Path] = (), handbooks: list[Path] = (),
+                  cluster: str | None = None) -> BatchRun:
     """项目文件 + 选项 → :class:`BatchRun`（选项优先）。`settings` 已读好时不再读配置文件。
     `data_files`：直接给的数据文件（工作台上传的那一份数据）。"""
     from docgen.households.docs import kinds_for
@@ -156,8 +190,11 @@ def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = 
     paths: list[Path] = []
     templates = settings_file = None
     docs_from_project, archive_from_project, out_from_project = "docx,pdf", None, None
+    books = [Path(h) for h in handbooks]
     if project:
         proj = load_project(project)
+        books = books or proj.handbooks
+        cluster = cluster or proj.cluster
         paths += proj.data
         templates, settings_file = proj.templates, proj.config
         if proj.formats:
@@ -179,5 +216,10 @@ def resolve_batch(project: Path | None, *, period: str, data_dir: Path | None = 
     fmts = parse_formats(docs, "--docs") if docs is not None else docs_from_project.split(",")
     if settings is None or config or settings_file:
         settings = load_settings(config or settings_file)
+    for b in books:
+        if not b.is_file():
+            raise InputError(f"{b}: 找不到帮扶手册录入表")
+    if cluster and cluster_problem(cluster):
+        raise InputError(f"--cluster: {cluster_problem(cluster)}")
     return BatchRun(data, Path(target), period, tuple(kinds_for(fmts)), settings, templates,
-                    archive or archive_from_project)
+                    archive or archive_from_project, tuple(books), cluster.strip() if cluster else None)

@@ -86,15 +86,31 @@ def _render_chunk(tasks) -> list[tuple]:
 
 def _render_gongshi(task) -> list[tuple]:
     """公示名单（Word 或 PDF）也在工作进程里排：Typst 与字体在工作进程里已经加载，主进程不必再加载一份。"""
+    out, (_, kwargs), (j,) = task
+    return finish(out, gongshi_outputs(kwargs, j))
+
+
+def gongshi_outputs(kwargs: dict, j) -> list[tuple]:
+    """一份公示名单的字节：[(输出, 内容键, 字节或 None, 错误)]。本机的进程池与集群的工作机都用它。"""
     from docgen.households.docs import gongshi_document
 
-    out, (_, kwargs), (j,) = task
     try:
-        data = gongshi_document(j.target.rsplit(".", 1)[1], **kwargs)
-        atomic_write(Path(out) / j.target, data, durable=False)
-        return [(j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), _pages(j.target, data), "")]
+        return [(j.target, j.key, gongshi_document(j.target.rsplit(".", 1)[1], **kwargs), "")]
     except Exception as exc:
-        return [(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}")]
+        return [(j.target, j.key, None, f"{type(exc).__name__}: {exc}")]
+
+
+def finish(out, results: list[tuple]) -> list[tuple]:
+    """把渲染出的字节写进输出目录（临时文件 + 改名），返回 (输出, 内容键, 校验值, 大小, 页数, 错误)。
+    本机进程池里由工作进程自己写；集群上由协调的这台机器写（工作机只交回字节）。"""
+    rows = []
+    for target, key, data, error in results:
+        if error:
+            rows.append((target, key, "", 0, 0, error))
+            continue
+        atomic_write(Path(out) / target, data, durable=False)  # 结束时统一写盘（flush_to_disk）
+        rows.append((target, key, hashlib.sha256(data).hexdigest(), len(data), _pages(target, data), ""))
+    return rows
 
 
 def _pages(target: str, data: bytes) -> int:
@@ -126,22 +142,29 @@ def _assessment(staging: str, code: str, hh: str):
 
 
 def _render_household(task) -> list[tuple]:
-    """渲染一户的各种文书；返回 (输出, 内容键, 校验值, 大小, 错误)。"""
+    """渲染一户的各种文书并写出；返回 (输出, 内容键, 校验值, 大小, 页数, 错误)。"""
+    out, (staging, code, hh, *rest), jobs = task
+    try:
+        a = _assessment(staging, code, hh)
+    except Exception as exc:
+        return [(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}") for j in jobs]
+    return finish(out, household_outputs(a, rest[0] if rest else None, jobs))
+
+
+def household_outputs(a, mismatches, jobs) -> list[tuple]:
+    """一户各种文书的字节：[(输出, 内容键, 字节或 None, 错误)]。本机的进程池与集群的工作机都用它。"""
     from docgen.households.docs import household_context
 
-    out, (staging, code, hh), jobs = task
-    results = []
     try:
-        ctx = household_context(_assessment(staging, code, hh), _W["settings"], public=False)
+        ctx = household_context(a, _W["settings"], public=False, mismatches=mismatches)
     except Exception as exc:  # 数据与模板不合
-        return [(j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}") for j in jobs]
+        return [(j.target, j.key, None, f"{type(exc).__name__}: {exc}") for j in jobs]
+    results = []
     for j in jobs:
         try:
-            data = _W["forms"].render(j.kind, ctx)
-            atomic_write(Path(out) / j.target, data, durable=False)  # 结束时统一写盘（flush_to_disk）
-            results.append((j.target, j.key, hashlib.sha256(data).hexdigest(), len(data), _pages(j.target, data), ""))
+            results.append((j.target, j.key, _W["forms"].render(j.kind, ctx), ""))
         except Exception as exc:
-            results.append((j.target, j.key, "", 0, 0, f"{type(exc).__name__}: {exc}"))
+            results.append((j.target, j.key, None, f"{type(exc).__name__}: {exc}"))
     return results
 
 
@@ -151,13 +174,15 @@ def _render_household(task) -> list[tuple]:
 def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: int, force: bool = False,
               dry_run: bool = False, templates: Path | None = None, settings=None, recycle: int = 2000,
               progress=None, log=None, archive_profile: str | None = None,
-              on_total=None, on_decision=None) -> tuple[list[tuple[Job, str]], Summary]:
+              on_total=None, on_decision=None, handbooks: tuple[Path, ...] = (),
+              cluster=None) -> tuple[list[tuple[Job, str]], Summary]:
     """运行（或只计划）批处理。`data`：:class:`~docgen.households.load.DataFiles`（或文件、文件夹的列表）；
     `period`：YYYY-MM。返回 汇总，以及 --dry-run 时的 [(项, 动作)]（动作为“生成”或“跳过”）；
     给了 `on_decision(项, 动作)` 时逐项交给它而不攒成列表（几万户的计划也不占内存）。
 
     内存与户数无关：导出表先按村分拣进 SQLite（:mod:`docgen.households.stage`），计划、渲染、台账、汇总都逐村进行；
-    任务按窗口送进进程池，主进程在工作进程渲染时写本村台账。"""
+    任务按窗口送进进程池，主进程在工作进程渲染时写本村台账。`cluster`：Dask 调度机的地址（tcp://…）或已连上的
+    distributed.Client——各户文书交给集群的工作机排（见 :mod:`docgen.batch.cluster`），其余照旧。"""
     from docgen import __version__
     from docgen.households.load import DataFiles, collect_files
     from docgen.households.stage import Staging
@@ -183,6 +208,19 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     from docgen.households.load import check_output_apart
 
     check_output_apart(data.files, out)
+    client = None
+    if isinstance(cluster, str) and not dry_run:  # 先连上调度机：连不上时什么都还没写
+        from docgen.batch.cluster import connect
+
+        client = cluster = connect(cluster)
+    handbook = None
+    if handbooks:  # 册有错时在渲染之前就报（什么都还没写）
+        from docgen.crosscheck.handbook import read_handbooks
+
+        handbook = read_handbooks(list(handbooks))
+        errors = [i for i in handbook.issues if i.severity == "error"]
+        if errors:
+            raise InputError(f"帮扶手册录入表有 {len(errors)} 处错误，批处理没有开始（改好后再运行）", errors)
     fresh_dir = not out.exists()
     scratch = None
     if dry_run:  # 只计划：什么都不写进输出目录——分拣缓存放在临时目录，上次的状态库只读
@@ -217,8 +255,18 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         extra = hashlib.sha256(json.dumps([p.model_dump(mode="json") for p in stg.context.problems], ensure_ascii=False,
                                           sort_keys=True).encode()).hexdigest()
 
+        cross = per_hh = None
+        if handbook is not None:  # 库册核对：未解决的不一致写在户情卡上（算进该户文书的内容键），报告与核对单在最后写
+            from docgen.crosscheck.compare import crosscheck_staging
+
+            cross = crosscheck_staging(stg, handbook, settings)
+            per_hh = {hh: [{"item": m.item, "rule": m.rule, "ku": m.ku, "other": m.other, "source": m.source,
+                            "detail": m.detail} for m in items] for hh, items in cross.by_household().items()}
+            digests = {hh: hashlib.sha256(json.dumps(v, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+                       for hh, v in per_hh.items()}
+
         def plan():
-            return iter_plan(stg, settings, templates, kinds, period, extra)
+            return iter_plan(stg, settings, templates, kinds, period, extra, digests if cross is not None else None)
 
         def action(j: Job) -> str:
             if force:
@@ -253,7 +301,10 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         # 要做的很少（如只改了几户）时不值得起进程池（每个进程要导入、编译模板，约 1–2 秒）
         _execute(stg, plan(), action, state, s, out=out, templates=templates, settings=settings,
                  workers=workers if todo > 16 * workers else 1,
-                 recycle=recycle, period=period, progress=progress, log=log)
+                 recycle=recycle, period=period, progress=progress, log=log,
+                 mismatches=per_hh if cross is not None else None, cluster=cluster if todo else None)
+        if cross is not None:
+            _crosscheck_outputs(out, cross, handbooks, state, s, settings, kinds, force)
         if profile is not None:
             _archive(out, stg, plan(), state, period, profile, force, workers)
     finally:
@@ -261,10 +312,38 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
         stg.close()
         if scratch is not None:
             scratch.cleanup()
+        if client is not None:
+            client.close()
     flush_to_disk(out)  # 户档逐个写时没有 fsync：报告成功之前一次写到磁盘
     s.seconds = time.perf_counter() - t0
     atomic_write(out / "批处理报告.json", json.dumps(s.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))
     return [], s
+
+
+def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, settings, kinds, force: bool) -> None:
+    """库册核对的报告工作簿与各户核对单（路径由批处理计划定：核对/…）。册与核对结果都没变时跳过。"""
+    from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_REPORT, CROSSCHECK_SHEETS, file_hash
+    from docgen.crosscheck.outputs import write_report, write_sheets
+
+    target = f"{CROSSCHECK_DIR}/{CROSSCHECK_REPORT}"
+    key = hashlib.sha256(json.dumps([[m.as_row() for m in cross.mismatches], [file_hash(Path(h)) for h in handbooks],
+                                     sorted(cross.households_ku.items()), str(cross.reference), kinds],
+                                    ensure_ascii=False, default=str).encode()).hexdigest()
+    prev = state.get(target)
+    bad = len(cross.by_household())
+    s.notes.append(f"库册核对：不一致 {len(cross.mismatches)} 处（{bad} 户），见 {target}")
+    if not force and prev is not None and prev[0] == key and (out / target).is_file():
+        s.skipped += 1
+        return
+    folder = out / CROSSCHECK_DIR
+    if (folder / CROSSCHECK_SHEETS).is_dir():  # 上次的核对单：改好了的户不该还留着单子
+        shutil.rmtree(folder / CROSSCHECK_SHEETS)
+    path = write_report(cross, folder / CROSSCHECK_REPORT, cross.reference)
+    fmts = tuple(sorted({"." + k.rsplit(".", 1)[1] for k in kinds})) or (".docx",)
+    write_sheets(cross, folder, settings, cross.reference, formats=fmts)
+    data = path.read_bytes()
+    state.record([(target, key, hashlib.sha256(data).hexdigest(), len(data), 0)])
+    s.done += 1
 
 
 class _Window:
@@ -296,7 +375,7 @@ class _Window:
 
 
 def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, templates: Path, settings, workers: int,
-             recycle: int, period: str, progress, log) -> None:
+             recycle: int, period: str, progress, log, mismatches: dict | None = None, cluster=None) -> None:
     """按计划生成。"""
     from docgen.households.ledger import county_summary, village_ledger
 
@@ -334,12 +413,16 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         return cache["items"]
 
     pool = window = None
-    if workers > 1:
+    if cluster is not None:  # 集群：各户文书交给 Dask 的工作机排，字节传回来在这里写（docgen/batch/cluster.py）
+        from docgen.batch.cluster import DaskWindow
+
+        window = DaskWindow(cluster, templates, settings, lambda code, hh: assessments(code)[hh], out)
+    elif workers > 1:
         pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
                                             maxtasksperchild=recycle)
         window = _Window(pool, size=workers * 4)
     saved = os.environ.get("DOCGEN_TEMPLATES")
-    if pool is None:
+    if window is None:
         _init_worker(str(templates), settings)
     try:
         chunk: list = []
@@ -347,13 +430,15 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
 
         def flush_household():
             if hh_jobs:
-                chunk.append((str(out), (str(stg.path), hh_jobs[0].code, hh_jobs[0].household), list(hh_jobs)))
+                hh = hh_jobs[0].household
+                key = (str(stg.path), hh_jobs[0].code, hh) + ((mismatches.get(hh, []),) if mismatches is not None else ())
+                chunk.append((str(out), key, list(hh_jobs)))
                 hh_jobs.clear()
 
         def flush_chunk():
             if not chunk:
                 return
-            if pool is None:
+            if window is None:
                 take(_render_chunk(chunk))
             else:
                 for r in window.drain():
@@ -404,6 +489,9 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
             pool.join()
             for r in window.drain():
                 take(r)
+        elif window is not None:
+            for r in window.finish():
+                take(r)
         if summary_job is not None:
             try:
                 county_summary(stg.summary_lines(), stg.context.problems, out / summary_job.target, names, settings)
@@ -413,6 +501,8 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
     finally:
         if pool is not None:
             pool.terminate()
+        elif window is not None:
+            window.close()
         elif saved is None:  # 在本进程里跑时不把模板目录留在环境变量里
             os.environ.pop("DOCGEN_TEMPLATES", None)
         else:

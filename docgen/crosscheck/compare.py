@@ -222,19 +222,23 @@ def crosscheck(data, handbook, settings=None, period=None, workers: int = 1) -> 
     from docgen.settings import Settings
 
     settings = settings or Settings()
+    with staged(data, settings, period, workers=workers) as stg:
+        return crosscheck_staging(stg, handbook, settings)
+
+
+def crosscheck_staging(stg, handbook, settings) -> Result:
+    """对一份已分拣好的数据核对（`docgen crosscheck run` 与月末批处理共用）。"""
     tolerance = settings.crosscheck_tolerance
     res = Result(issues=list(handbook.issues))
     seen: set[str] = set()
-    with staged(data, settings, period, workers=workers) as stg:
-        res.names = stg.village_names()
-        res.reference = stg.reference
-        ref_settings = settings
-        for a in stg.all_assessments():
-            h = a.household
-            seen.add(h.hh_id)
-            res.households_ku[h.village_code] = res.households_ku.get(h.village_code, 0) + 1
-            res.names.setdefault(h.village_code, h.village)
-            res.mismatches += compare_household(a, handbook.households.get(h.hh_id), ref_settings, tolerance)
+    res.names = stg.village_names()
+    res.reference = stg.reference
+    for a in stg.all_assessments():
+        h = a.household
+        seen.add(h.hh_id)
+        res.households_ku[h.village_code] = res.households_ku.get(h.village_code, 0) + 1
+        res.names.setdefault(h.village_code, h.village)
+        res.mismatches += compare_household(a, handbook.households.get(h.hh_id), settings, tolerance)
     for hh, book in sorted(handbook.households.items()):
         code = hh[:12]
         res.households_ce[code] = res.households_ce.get(code, 0) + 1

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from docgen.crosscheck.compare import COLUMNS, ITEMS, RULES, Result
 
-REPORT = "库册核对.xlsx"
-SHEETS_DIR = "核对单"
+from docgen.batch.plan import CROSSCHECK_REPORT as REPORT  # noqa: E402 — 输出路径只由批处理计划决定
+from docgen.batch.plan import CROSSCHECK_SHEETS as SHEETS_DIR  # noqa: E402
 _ID = re.compile(r"\d{17}[\dXx]")
 
 
@@ -135,8 +135,8 @@ def sheet_docx(ctx: dict) -> bytes:
 
 def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, formats=(".docx", ".pdf")) -> list[Path]:
     """每户一份核对单：out/核对单/村名/户编号-户主.docx|.pdf。PDF 用 Typst（与户档同一个模板目录、同一套字体）。"""
-    from docgen.batch.plan import unit_names
-    from docgen.util.fs import atomic_write, safe_filename
+    from docgen.batch.plan import crosscheck_sheet, unit_names
+    from docgen.util.fs import atomic_write
 
     written = []
     forms = None
@@ -145,11 +145,10 @@ def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, f
     for hh, items in sorted(by_hh.items()):
         ctx = sheet_context(hh, items, settings, stamp)
         code = items[0].village_code
-        folder = out / SHEETS_DIR / safe_filename(villages[(res.names.get(code, code), code)])
-        folder.mkdir(parents=True, exist_ok=True)
-        base = folder / safe_filename(f"{hh}-{items[0].head}" if items[0].head else hh)
+        unit = villages[(res.names.get(code, code), code)]
         if ".docx" in formats:
-            target = base.with_name(base.name + ".docx")
+            target = out / crosscheck_sheet(unit, hh, items[0].head, ".docx")
+            target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, sheet_docx(ctx), durable=False)
             written.append(target)
         if ".pdf" in formats:
@@ -159,7 +158,8 @@ def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, f
                 from docgen.render.typst_engine import TypstForms
 
                 forms = TypstForms(templates_dir() / "typst", fonts or FontSet())
-            target = base.with_name(base.name + ".pdf")
+            target = out / crosscheck_sheet(unit, hh, items[0].head, ".pdf")
+            target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, forms.render("crosscheck_sheet.typ", ctx, stamp), durable=False)
             written.append(target)
     return written

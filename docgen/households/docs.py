@@ -31,7 +31,7 @@ CONTEXT_COMMON = {"year", "hh_id", "township", "village", "group", "head", "head
                   "assurance_verdict", "assurance_reason", "exit_verdict", "exit_reason"}
 DOCX_CONTEXT_KEYS = {
     "household_income.docx": CONTEXT_COMMON | {"items", "gross", "expense", "net"},
-    "household_card.docx": CONTEXT_COMMON | {"members", "checks"},
+    "household_card.docx": CONTEXT_COMMON | {"members", "checks", "mismatches"},
     "notice.docx": None,
 }
 
@@ -82,9 +82,11 @@ def _money(x: float | None) -> str:
     return "" if x is None else f"{x:,.2f}"
 
 
-def household_context(a: Assessment, settings: Settings, public: bool = False, date: dt.date | None = None) -> dict:
+def household_context(a: Assessment, settings: Settings, public: bool = False, date: dt.date | None = None,
+                      mismatches: list[dict] | None = None) -> dict:
     """户档模板的变量。`public` 为真时（公示）身份证号、电话打码。日期为 `date`，不给时为核算的基准日期
-    （``a.reference``）。收入与两不愁三保障的结论分开给出，文字与全县汇总相同。"""
+    （``a.reference``）。收入与两不愁三保障的结论分开给出，文字与全县汇总相同。`mismatches`：库册核对里这一户
+    未解决的不一致（项目、说明、库、另一边的值），户情卡上列出。"""
     h, r = a.household, a.income
     day = date or a.reference
     if day is None:
@@ -115,6 +117,8 @@ def household_context(a: Assessment, settings: Settings, public: bool = False, d
                      "education": m.education or m.schooling, "labour": m.labour} for m in h.members],
         "checks": [{"name": d, "result": "否" if d in a.failures else "是", "reason": "；".join(a.failures.get(d, []))}
                    for d in DIMENSIONS],
+        "mismatches": [{"item": m["item"], "rule": m["rule"], "ku": m["ku"],
+                        "other": m["other"], "source": m["source"], "detail": m["detail"]} for m in mismatches or []],
     }
 
 
@@ -333,12 +337,18 @@ def typst_sample_contexts(reference: dt.date) -> dict[str, dict]:
                        IncomeItem(category="生产经营性", name="生产经营性收入", amount=9000),)),))
     settings = Settings()
     a = assess(hh, settings, reference)
-    ctx = household_context(a, settings)
+    mism = [{"item": "人口数", "rule": "家庭人口数不一致", "ku": "1", "other": "2", "source": "册", "detail": ""}]
+    ctx = household_context(a, settings, mismatches=mism)  # 带一处库册不一致：户情卡上那一节也试排
     start, end = gongshi_period(settings, reference)
     gongshi = gongshi_context(title=gongshi_title("王益区", reference.year),
                               unit=publishing_unit(settings.gongshi_county_unit, county="王益区"), start=start, end=end,
                               date=reference, rows=gongshi_rows([a], settings), county=True)
-    return {"household_card.typ": ctx, "household_income.typ": ctx, "gongshi.typ": gongshi}
+    from docgen.crosscheck.compare import Mismatch
+    from docgen.crosscheck.outputs import sheet_context
+
+    sheet = sheet_context(hh.hh_id, [Mismatch("610202100201", "示例村", hh.hh_id, "示例", "KC020", "1", "户籍导出.xlsx:成员:2:家庭人口数",
+                                              "2", "帮扶手册.xlsx:家庭情况:2:家庭人口数", "册")], settings, reference)
+    return {"household_card.typ": ctx, "household_income.typ": ctx, "gongshi.typ": gongshi, "crosscheck_sheet.typ": sheet}
 
 
 TABLE_PT = 10.5  # Word 版名单的字号（五号）：版心 156 mm 内一行放得下 18 位证件号码

@@ -258,6 +258,8 @@ class Workbench:
             Route("/households/{id}", w(self.households_page)),
             Route("/households/{id}/check", w(self.households_check), methods=["POST"]),
             Route("/households/{id}/build", w(self.households_build), methods=["POST"]),
+            Route("/households/{id}/crosscheck", w(self.households_crosscheck), methods=["POST"]),
+            Route("/households/{id}/handbook-template", w(self.households_handbook_template)),
             Route("/api/jobs/{id}/issues", w(self.job_issues)),
             # 档案
             Route("/archive", w(self.archive_page)),
@@ -390,7 +392,7 @@ class Workbench:
         if name not in allowed:
             raise KeyError(name)
         path = ctx.ws.file(job.folder, allowed[name])
-        if job.kind in ("ledger", "batch", "archive", "zip") and not _public(name):
+        if job.kind in ("ledger", "batch", "archive", "zip", "crosscheck") and not _public(name):
             self.audit.record(ctx.user, job.title, [name],
                               request.client.host if request.client else "")
         return FileResponse(path, headers={"Content-Disposition": content_disposition(Path(name).name)})
@@ -669,8 +671,44 @@ class Workbench:
         mine = [j for j in self.queue.list(ctx.user) if j.ref == folder.name]
         check = next((j.as_dict() for j in mine if j.kind == "check"), None)
         build = next((j.as_dict() for j in mine if j.kind == "ledger"), None)
+        cross = next((j.as_dict() for j in mine if j.kind == "crosscheck"), None)
         return self.page(request, ctx, "households.html", id=folder.name, meta=meta, files=ctx.ws.uploads(folder),
-                         check=check, build=build)
+                         check=check, build=build, cross=cross)
+
+    async def households_crosscheck(self, request: Request, ctx: Ctx):
+        folder, meta = self.dataset(ctx, request.path_params["id"])
+        ident, up = ctx.ws.new_dir("uploads")
+        ups, _fields = await self.receive_files(request, ctx, up, ("xlsx",))
+        if not ups:
+            raise HTTPError(400, "请选择帮扶手册录入表（Excel，可多选）")
+        files = [folder / u["file"] for u in ctx.ws.uploads(folder)]
+        books = [u.path for u in ups]
+        period = meta.get("period") or None
+        self.submit(ctx, "crosscheck", f"库册核对（{meta.get('label', '')}）",
+                    lambda p, f: tasks.crosscheck(files, books, period, self.settings, p, f), ref=folder.name)
+        return RedirectResponse(f"/households/{folder.name}", 303)
+
+    async def households_handbook_template(self, request: Request, ctx: Ctx):
+        from docgen.crosscheck.handbook import write_template
+        from docgen.households.stage import staged
+
+        folder, meta = self.dataset(ctx, request.path_params["id"])
+        files = [folder / u["file"] for u in ctx.ws.uploads(folder)]
+        period = meta.get("period") or None
+        ym = (int(period[:4]), int(period[5:7])) if period else None
+        def build() -> bytes:
+            import tempfile
+
+            with staged(files, self.settings, ym) as stg:
+                rows = [(a.household.hh_id, a.household.head.name, a.household.village) for a in stg.all_assessments()]
+            with tempfile.TemporaryDirectory(prefix="docgen-册-") as tmp:
+                return write_template(Path(tmp) / "t.xlsx", rows).read_bytes()
+
+        import asyncio
+
+        data = await asyncio.get_running_loop().run_in_executor(None, build)
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": content_disposition("帮扶手册录入表.xlsx")})
 
     async def households_check(self, request: Request, ctx: Ctx):
         folder, meta = self.dataset(ctx, request.path_params["id"])
@@ -988,6 +1026,10 @@ def _downloadable(job) -> dict[str, str]:
         out[r["zip"]] = r["zip"]
         for p in r.get("public", []):
             out[p] = f"out/{p}"
+    if job.kind == "crosscheck":
+        for name in (r.get("report"), r.get("zip")):
+            if name:
+                out[name] = f"核对/{name}"
     if job.kind == "weekly":
         for name in (r.get("files") or {}).values():
             out[name] = f"周报/{name}"

@@ -147,7 +147,7 @@ def run_batch(project: Path | None, data: list[Path], out: Path, period: str, ar
     progress.note("分拣、核算、渲染")
     _, summary = run(job.data, job.out, period=period, kinds=job.kinds, workers=_workers(), templates=job.templates,
                      settings=job.settings, progress=progress.advance, on_total=progress.total,
-                     archive_profile=job.archive)
+                     archive_profile=job.archive, handbooks=job.handbooks, cluster=job.cluster)
     return {"report": summary.as_dict(), "out": str(job.out)}
 
 
@@ -220,3 +220,32 @@ def weekly_report(tracking: list[Path], ledger_dir: Path, day, number: str | Non
             "files": {k.lstrip("."): p.name for k, p in written.items()},
             "problems": {k: f.problems[k] for k in ("总数", "已销号", "长期坚持", "未销号", "逾期", "本周销号", "清零进度")},
             "tasks": f.tasks.by_status(), "overdue": len(f.tasks.overdue())}
+
+
+def crosscheck(files: list[Path], books: list[Path], period: str | None, settings, progress, folder: Path) -> dict:
+    """`docgen crosscheck run`：同一个 run_crosscheck；册有错误时列出位置、不核对。各户核对单打成一个 zip。"""
+    from docgen.crosscheck.compare import ITEMS
+    from docgen.crosscheck.outputs import REPORT, SHEETS_DIR
+    from docgen.crosscheck.run import run_crosscheck
+    from docgen.errors import InputError
+
+    ym = (int(period[:4]), int(period[5:7])) if period else None
+    progress.note("读导出表与帮扶手册，逐户核对")
+    try:
+        res, _written = run_crosscheck(files, books, folder / "核对", settings=settings, period=ym, workers=_workers())
+    except InputError as exc:
+        if not exc.issues:
+            raise
+        atomic_write(folder / "issues.json", json.dumps(issue_rows(exc.issues, {}), ensure_ascii=False).encode("utf-8"))
+        return {"errors": sum(i.severity == "error" for i in exc.issues)}
+    atomic_write(folder / "issues.json", json.dumps(issue_rows(res.issues, {}), ensure_ascii=False).encode("utf-8"))
+    z = None
+    if (folder / "核对" / SHEETS_DIR).is_dir():
+        z = "各户核对单.zip"
+        zip_folder(folder / "核对" / SHEETS_DIR, folder / "核对" / z)
+    counts = {k: 0 for k in ITEMS}
+    for m in res.mismatches:
+        counts[m.item] += 1
+    return {"errors": 0, "ku": sum(res.households_ku.values()), "ce": sum(res.households_ce.values()),
+            "mismatches": len(res.mismatches), "households": len(res.by_household()), "items": list(ITEMS),
+            "counts": counts, "report": REPORT, "zip": z}

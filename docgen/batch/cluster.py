@@ -1,0 +1,193 @@
+"""月末批处理上集群：Dask distributed（`docgen batch … --cluster tcp://调度机:8786`）。
+
+分工（为什么这样分）：
+- **协调的这台机器**（运行 docgen batch 的）保留计划、分拣结果与状态库，写全部输出文件；台账、汇总也在这里写。
+- **工作机**只渲染：拿到一个单元（一个村里相邻的几户，及其核算结果）排出各户文书的字节交回，不碰任何文件系统。
+  只有“交回字节”这一种方式——没有“工作机直接写共享盘”的开关：网络文件系统上的改名未必原子、各机器的权限与挂载点不同，
+  状态库也只有一个写者才不会乱。代价是每户文书的字节要传回来一次（见 docs/benchmarks.md 的每户传输量），可接受。
+- **同一单元不会同时跑两次**：Dask 的任务键由单元内各项的内容键算出（同一个键只排一次）；工作机中途死掉时 Dask 把它的
+  单元交给别的工作机重做，渲染是确定的，结果与在一台机器上跑逐字节相同。
+- **模板、字体按内容核对**：协调机把模板目录（按文件内容的哈希）连同 docgen 版本、字体文件的哈希做成清单；
+  模板随任务发给工作机（每台只发一次，缓存在它的临时文件夹里，按哈希取名）；字体各机器自己装，工作机开工前核对自己
+  字体与 docgen 版本的哈希，与清单不同就拒绝这个单元（报错，不会排出不一样的字节）。
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from docgen.errors import InputError
+
+ROLE_FILES_CACHE: dict = {}
+
+
+class ClusterRefused(RuntimeError):
+    """工作机的模板、字体或 docgen 版本与协调机不同：拒绝渲染。"""
+
+
+def templates_payload(templates: Path) -> tuple[str, dict[str, bytes]]:
+    """模板目录的全部文件（相对路径 → 字节）与其内容哈希。"""
+    files = {}
+    for p in sorted(Path(templates).rglob("*")):
+        if p.is_file() and not p.name.startswith(".") and "__pycache__" not in p.parts:
+            files[p.relative_to(templates).as_posix()] = p.read_bytes()
+    h = hashlib.sha256()
+    for name, data in files.items():
+        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest(), files
+
+
+def environment_hash() -> str:
+    """本机 docgen 版本与各字体角色解析到的字体文件内容：排出同样字节的前提。"""
+    if "env" in ROLE_FILES_CACHE:
+        return ROLE_FILES_CACHE["env"]
+    from docgen import __version__
+    from docgen.fonts import FontSet
+
+    fonts = FontSet()
+    h = hashlib.sha256(__version__.encode())
+    for key in sorted(fonts.resolve()):
+        path, index = fonts.font_file(key)
+        h.update(f"{key}|{index}|".encode() + hashlib.sha256(Path(path).read_bytes()).digest())
+    ROLE_FILES_CACHE["env"] = h.hexdigest()
+    return ROLE_FILES_CACHE["env"]
+
+
+_WORKER: dict = {}
+
+
+def _prepare(manifest: dict, templates: dict[str, bytes], settings) -> None:
+    """工作机：核对环境，把模板放进按哈希取名的缓存文件夹，建渲染器（每台工作机每份模板只做一次）。"""
+    from docgen.batch import runner
+
+    env = environment_hash()
+    if env != manifest["env"]:
+        raise ClusterRefused(f"工作机 {os.uname().nodename} 的 docgen 版本或字体与协调机不同（{env[:12]} ≠ "
+                             f"{manifest['env'][:12]}）：请在这台工作机上装同一版本的 docgen 与同样的字体，再重启 dask worker")
+    key = (manifest["templates"], json.dumps(settings.__dict__, sort_keys=True, default=str))
+    if _WORKER.get("key") == key:
+        return
+    folder = Path(tempfile.gettempdir()) / f"docgen-templates-{manifest['templates'][:16]}"
+    if not folder.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix="docgen-templates-", dir=tempfile.gettempdir()))
+        for name, data in templates.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        got, _ = templates_payload(staging)
+        if got != manifest["templates"]:
+            raise ClusterRefused("发到工作机的模板与清单的哈希不符")
+        try:
+            staging.rename(folder)
+        except OSError:  # 别的进程先放好了
+            pass
+    got, _ = templates_payload(folder)
+    if got != manifest["templates"]:
+        raise ClusterRefused(f"工作机上的模板缓存 {folder} 与清单不符（被改过？删掉它再运行）")
+    runner._init_worker(str(folder), settings)
+    _WORKER["key"] = key
+
+
+def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: list) -> list[tuple]:
+    """一个单元（工作机上跑）：[(“户”, 核算结果, 不一致, [项]) 或 (“公示”, 参数, [项])] → [(输出, 内容键, 字节或 None, 错误)]。"""
+    from docgen.batch import runner
+
+    _prepare(manifest, templates, settings)
+    out = []
+    for kind, payload, extra, jobs in tasks:
+        if kind == "公示":
+            out += runner.gongshi_outputs(payload, jobs[0])
+        else:
+            out += runner.household_outputs(payload, extra, jobs)
+    return out
+
+
+def connect(address: str):
+    """连上 Dask 调度机（批处理开始时、写任何文件之前）。连不上时抛出中文的 InputError。"""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout="20s")
+    except (OSError, TimeoutError):
+        raise InputError(f"连不上 Dask 调度机 {address}（20 秒内没有应答）：先在调度机上运行 dask scheduler，"
+                         f"在各工作机上运行 dask worker {address}；地址与端口见 README“月末批处理上集群”") from None
+
+
+class DaskWindow:
+    """与本机进程池的窗口（runner._Window）同样的用法：submit(一批任务)、drain()（已完成的结果）、finish()（等全部完成）。
+    任务在这里换成不依赖协调机文件的单元（带上各户的核算结果），结果（字节）由协调机写进输出目录。"""
+
+    def __init__(self, address, templates: Path, settings, assessment, out: Path, size: int = 0):
+        from docgen.batch.runner import finish
+
+        self._finish = finish
+        self.client = connect(address) if isinstance(address, str) else address
+        self.own = isinstance(address, str)
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        if workers == 0:
+            self.client.wait_for_workers(1, timeout=60)
+            workers = len(self.client.scheduler_info().get("workers", {}))
+        self.size = size or max(4, 4 * workers)
+        thash, files = templates_payload(templates)
+        self.manifest = {"templates": thash, "env": environment_hash()}
+        [self.templates_future] = self.client.scatter([files], broadcast=True, hash=True)
+        self.settings = settings
+        self.assessment = assessment  # (村代码, 户编号) → 核算结果（协调机从分拣结果取）
+        self.out = out
+        self.futures: list = []
+        self.jobs: dict = {}
+        self.submitted = 0
+
+    def submit(self, chunk: list) -> None:
+        units = []
+        keys = []
+        for out, key, jobs in chunk:
+            if key[0] == "公示":
+                units.append(("公示", key[1], None, jobs))
+            else:
+                _, code, hh, *rest = key
+                units.append(("户", self.assessment(code, hh), rest[0] if rest else None, jobs))
+            keys += [j.key for j in jobs]
+        name = "docgen-unit-" + hashlib.sha256("|".join(keys).encode()).hexdigest()
+        if len(self.futures) >= self.size:  # 窗口满了：等一个完成（结果留给 drain 取）
+            from distributed import wait
+
+            wait(self.futures, return_when="FIRST_COMPLETED")
+        f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units, key=name,
+                               pure=False, retries=2)
+        self.jobs[f.key] = [j for _, _, jobs in chunk for j in jobs]
+        self.futures.append(f)
+        self.submitted += 1
+
+    def drain(self):
+        done = [f for f in self.futures if f.done()]
+        self.futures = [f for f in self.futures if not f.done()]
+        for f in done:
+            yield self._result(f)
+
+    def finish(self):
+        from distributed import as_completed
+
+        for f in as_completed(list(self.futures)):
+            yield self._result(f)
+        self.futures = []
+
+    def _result(self, f):
+        jobs = self.jobs.pop(f.key, [])
+        try:
+            results = f.result()
+        except ClusterRefused as exc:
+            raise InputError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 — 单元在几台工作机上都失败了（如 KilledWorker）：记为这些项失败
+            return [(j.target, j.key, "", 0, 0, f"集群上失败：{type(exc).__name__}: {exc}") for j in jobs]
+        return self._finish(self.out, results)
+
+    def close(self) -> None:
+        for f in self.futures:
+            f.cancel()
+        if self.own:
+            self.client.close()
