@@ -130,6 +130,10 @@ def test_bad_handbooks_are_named_precisely(tmp_path):
     assert ("HB008", "册.xlsx:收入:2:年份") in where
     assert ("HB009", "册.xlsx:收入:3:纯收入") in where
     assert any(i.code == "HB001" and i.location.sheet == "随便" for i in hb.issues)
+    twice = handbook(tmp_path / "两次.xlsx", {"家庭成员": [["户编号", "姓名", "与户主关系"],
+                                                    ["6102020062010000", "甲", "户主"], ["6102020062010000", "甲", "户主"],
+                                                    ["6102020062010000", "乙", "之子"]]})
+    assert [(i.code, str(i.location)) for i in read_handbooks([twice]).issues] == [("HB013", "两次.xlsx:家庭成员:3:姓名")]
     with pytest.raises(InputError) as e:
         run_crosscheck([tmp_path], [p], tmp_path / "out")
     assert e.value.exit_code == 2 and not (tmp_path / "out").exists()
@@ -188,4 +192,47 @@ def test_month_end_batch_includes_the_crosscheck(planted, tmp_path):
     assert len(sheets) == len(bad)
     _, s2 = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
                       handbooks=job.handbooks)
-    assert s2.done == 0 and s2.skipped == s2.planned + 1
+    assert s2.done == 0 and s2.skipped == s2.planned
+
+
+def test_what_users_type_that_is_still_the_same(planted, tmp_path):
+    """合并的户编号、“4人”、只写到月的出生年月：照读、不报；存成数字的证件号码与户编号：指到格子（末几位已丢）。
+    导出表没有帮扶措施表时不核对那一项（说明一次），不把每户都报成不一致。"""
+    d, answers, res, _ = planted
+    wb = load_workbook(d / "册" / "帮扶手册.xlsx")
+    ms = wb["家庭成员"]
+    # 找一户有两个成员的、相邻两行，合并户编号
+    rows = [(r, ms.cell(r, 1).value) for r in range(2, ms.max_row + 1)]
+    r = next(r for (r, a), (_, b) in zip(rows, rows[1:]) if a == b)
+    ms.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+    import datetime as dt
+
+    b = ms.cell(r + 1, 5).value  # 出生日期只写到月
+    b = b.date() if isinstance(b, dt.datetime) else b
+    ms.cell(r + 1, 5).value = f"{b.year}年{b.month}月" if isinstance(b, dt.date) else str(b).split("月")[0] + "月"
+    fs = wb["家庭情况"]
+    fs.cell(2, 4).value = f"{fs.cell(2, 4).value}人"
+    path = tmp_path / "册.xlsx"
+    wb.save(path)
+    again, _ = run_crosscheck([d / "data", d / "册" / "走访记录.xlsx"], [path], tmp_path / "o", period=(2020, 12),
+                              sheets=False)
+    assert {(m.code, m.hh_id) for m in again.mismatches} == {(m.code, m.hh_id) for m in res.mismatches}
+    ms.cell(r + 3, 4).value = 610202195606265477  # 证件号码存成了数字
+    wb.save(path)
+    hb = read_handbooks([path])
+    assert [i.code for i in hb.issues if i.severity == "error"] == ["HB012"]
+    # 模板的下拉：与户主关系、单位各有自己的选项
+    t = load_workbook(write_template(tmp_path / "t.xlsx"))
+    dv = {str(v.sqref).split(":")[0][0]: v.formula1 for v in t["家庭成员"].data_validations.dataValidation}
+    rel = dv["D"].split("!")[1].replace("$", "").split(":")[0][0]
+    values = [c.value for c in t["选项"][rel] if c.value]
+    assert values[:2] == ["户主", "配偶"]
+
+
+def test_no_measures_table_means_measures_are_not_compared(tmp_path):
+    generate(20, 2, tmp_path / "data", 0.0, 2020, extras=False)
+    write_handbook(tmp_path / "data", tmp_path / "册", seed=1, rate=0.0)
+    res, _ = run_crosscheck([tmp_path / "data"], [tmp_path / "册" / "帮扶手册.xlsx"], tmp_path / "o", period=(2020, 12),
+                            sheets=False)
+    assert not [m for m in res.mismatches if m.code == "KC040"]
+    assert any(i.code == "KC900" and "帮扶措施" in i.message for i in res.issues)

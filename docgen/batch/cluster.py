@@ -41,15 +41,29 @@ def templates_payload(templates: Path) -> tuple[str, dict[str, bytes]]:
     return h.hexdigest(), files
 
 
+RENDER_LIBS = ("typst", "python-docx", "docxtpl", "lxml", "openpyxl", "pikepdf", "Jinja2", "pydantic")
+
+
 def environment_hash() -> str:
-    """本机 docgen 版本与各字体角色解析到的字体文件内容：排出同样字节的前提。"""
+    """本机 docgen（版本与全部源文件的内容）、排版用的库的版本、各字体角色解析到的字体文件内容：排出同样字节的前提。"""
     if "env" in ROLE_FILES_CACHE:
         return ROLE_FILES_CACHE["env"]
+    from importlib.metadata import PackageNotFoundError, version
+
+    import docgen
     from docgen import __version__
     from docgen.fonts import FontSet
 
     fonts = FontSet()
     h = hashlib.sha256(__version__.encode())
+    root = Path(docgen.__file__).parent
+    for src in sorted(root.rglob("*.py")):
+        h.update(src.relative_to(root).as_posix().encode() + hashlib.sha256(src.read_bytes()).digest())
+    for lib in RENDER_LIBS:
+        try:
+            h.update(f"{lib}={version(lib)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}=?".encode())
     for key in sorted(fonts.resolve()):
         path, index = fonts.font_file(key)
         h.update(f"{key}|{index}|".encode() + hashlib.sha256(Path(path).read_bytes()).digest())
@@ -66,7 +80,9 @@ def _prepare(manifest: dict, templates: dict[str, bytes], settings) -> None:
 
     env = environment_hash()
     if env != manifest["env"]:
-        raise ClusterRefused(f"工作机 {os.uname().nodename} 的 docgen 版本或字体与协调机不同（{env[:12]} ≠ "
+        import socket
+
+        raise ClusterRefused(f"工作机 {socket.gethostname()} 的 docgen、排版库的版本或字体与协调机不同（{env[:12]} ≠ "
                              f"{manifest['env'][:12]}）：请在这台工作机上装同一版本的 docgen 与同样的字体，再重启 dask worker")
     key = (manifest["templates"], json.dumps(settings.__dict__, sort_keys=True, default=str))
     if _WORKER.get("key") == key:
@@ -93,7 +109,8 @@ def _prepare(manifest: dict, templates: dict[str, bytes], settings) -> None:
 
 
 def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: list) -> list[tuple]:
-    """一个单元（工作机上跑）：[(“户”, 核算结果, 不一致, [项]) 或 (“公示”, 参数, [项])] → [(输出, 内容键, 字节或 None, 错误)]。"""
+    """一个单元（工作机上跑）：[(“户”, 核算结果, 不一致, [项]) 或 (“公示”, 参数, [项])]
+    → [(输出, 内容键, 字节或 None, 校验值, 页数, 错误)]。"""
     from docgen.batch import runner
 
     _prepare(manifest, templates, settings)
@@ -103,7 +120,7 @@ def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: li
             out += runner.gongshi_outputs(payload, jobs[0])
         else:
             out += runner.household_outputs(payload, extra, jobs)
-    return out
+    return runner.describe(out)  # 校验值与页数在工作机上算
 
 
 def connect(address: str):
@@ -127,10 +144,19 @@ class DaskWindow:
         self._finish = finish
         self.client = connect(address) if isinstance(address, str) else address
         self.own = isinstance(address, str)
-        workers = len(self.client.scheduler_info().get("workers", {}))
-        if workers == 0:
-            self.client.wait_for_workers(1, timeout=60)
-            workers = len(self.client.scheduler_info().get("workers", {}))
+        workers = self._workers()
+        if not workers:
+            try:
+                self.client.wait_for_workers(1, timeout=60)
+            except TimeoutError:
+                raise InputError(f"Dask 调度机 {self.client.scheduler.address} 上一台工作机也没有（等了 60 秒）："
+                                 "在各工作机上运行 dask worker 调度机地址 --nthreads 1") from None
+            workers = self._workers()
+        many = sorted(addr for addr, w in workers.items() if w.get("nthreads", 1) > 1)
+        if many:  # 渲染器（Typst、Word 模板）是每个进程一份的，不能几个线程同时用
+            raise InputError(f"Dask 工作机 {'、'.join(many[:3])} 每个进程开了几个线程：docgen 要求每个工作进程一个线程"
+                             "（dask worker 调度机地址 --nworkers auto --nthreads 1）")
+        workers = len(workers)
         self.size = size or max(4, 4 * workers)
         thash, files = templates_payload(templates)
         self.manifest = {"templates": thash, "env": environment_hash()}
@@ -141,6 +167,22 @@ class DaskWindow:
         self.futures: list = []
         self.jobs: dict = {}
         self.submitted = 0
+
+    def _workers(self) -> dict:
+        return self.client.scheduler_info().get("workers", {})
+
+    def _wait(self, futures) -> None:
+        """等至少一个完成；集群上一台工作机都没有了（任务永远排不上）时不干等，说清楚。"""
+        from distributed import wait
+
+        while True:
+            try:
+                wait(futures, timeout=120, return_when="FIRST_COMPLETED")
+                return
+            except TimeoutError:
+                if not self._workers():
+                    raise InputError("Dask 集群上的工作机都不在了，批处理停在半途（已写出的文件与状态都保留，"
+                                     "工作机恢复后再运行一次即可补完）") from None
 
     def submit(self, chunk: list) -> None:
         units = []
@@ -154,9 +196,7 @@ class DaskWindow:
             keys += [j.key for j in jobs]
         name = "docgen-unit-" + hashlib.sha256("|".join(keys).encode()).hexdigest()
         if len(self.futures) >= self.size:  # 窗口满了：等一个完成（结果留给 drain 取）
-            from distributed import wait
-
-            wait(self.futures, return_when="FIRST_COMPLETED")
+            self._wait(self.futures)
         f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units, key=name,
                                pure=False, retries=2)
         self.jobs[f.key] = [j for _, _, jobs in chunk for j in jobs]
@@ -164,17 +204,17 @@ class DaskWindow:
         self.submitted += 1
 
     def drain(self):
-        done = [f for f in self.futures if f.done()]
-        self.futures = [f for f in self.futures if not f.done()]
+        done, rest = [], []
+        for f in self.futures:  # 一遍分开：两遍各问一次 done() 时，中间完成的那个会两边都不在
+            (done if f.done() else rest).append(f)
+        self.futures = rest
         for f in done:
             yield self._result(f)
 
     def finish(self):
-        from distributed import as_completed
-
-        for f in as_completed(list(self.futures)):
-            yield self._result(f)
-        self.futures = []
+        while self.futures:
+            self._wait(self.futures)
+            yield from self.drain()
 
     def _result(self, f):
         jobs = self.jobs.pop(f.key, [])

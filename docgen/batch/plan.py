@@ -92,6 +92,7 @@ def iter_plan(staging, settings, templates: Path, kinds: tuple[str, ...], period
 CROSSCHECK_DIR = "核对"  # 月末批处理里库册核对的输出（报告工作簿与各户核对单）
 CROSSCHECK_REPORT = "库册核对.xlsx"
 CROSSCHECK_SHEETS = "核对单"
+CROSSCHECK_ZIP = "各户核对单.zip"  # 工作台下载用：核对单打成一个 zip
 
 
 def crosscheck_sheet(unit: str, hh_id: str, head: str, suffix: str) -> str:

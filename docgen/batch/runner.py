@@ -100,16 +100,25 @@ def gongshi_outputs(kwargs: dict, j) -> list[tuple]:
         return [(j.target, j.key, None, f"{type(exc).__name__}: {exc}")]
 
 
+def describe(results: list[tuple]) -> list[tuple]:
+    """渲染出的字节配上校验值与页数：[(输出, 内容键, 字节或 None, 校验值, 页数, 错误)]。在渲染的那个进程里算
+    （集群上是工作机：协调机只管写文件）。"""
+    return [(target, key, data, hashlib.sha256(data).hexdigest() if data is not None else "",
+             _pages(target, data) if data is not None else 0, error) for target, key, data, error in results]
+
+
 def finish(out, results: list[tuple]) -> list[tuple]:
-    """把渲染出的字节写进输出目录（临时文件 + 改名），返回 (输出, 内容键, 校验值, 大小, 页数, 错误)。
+    """把 :func:`describe` 过的字节写进输出目录（临时文件 + 改名），返回 (输出, 内容键, 校验值, 大小, 页数, 错误)。
     本机进程池里由工作进程自己写；集群上由协调的这台机器写（工作机只交回字节）。"""
+    if results and len(results[0]) == 4:
+        results = describe(results)
     rows = []
-    for target, key, data, error in results:
+    for target, key, data, sha, pages, error in results:
         if error:
             rows.append((target, key, "", 0, 0, error))
             continue
         atomic_write(Path(out) / target, data, durable=False)  # 结束时统一写盘（flush_to_disk）
-        rows.append((target, key, hashlib.sha256(data).hexdigest(), len(data), _pages(target, data), ""))
+        rows.append((target, key, sha, len(data), pages, ""))
     return rows
 
 
@@ -304,7 +313,7 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
                  recycle=recycle, period=period, progress=progress, log=log,
                  mismatches=per_hh if cross is not None else None, cluster=cluster if todo else None)
         if cross is not None:
-            _crosscheck_outputs(out, cross, handbooks, state, s, settings, kinds, force)
+            _crosscheck_outputs(out, cross, handbooks, state, s, settings, kinds, force, templates)
         if profile is not None:
             _archive(out, stg, plan(), state, period, profile, force, workers)
     finally:
@@ -320,17 +329,22 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     return [], s
 
 
-def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, settings, kinds, force: bool) -> None:
+def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, settings, kinds, force: bool,
+                        templates: Path) -> None:
     """库册核对的报告工作簿与各户核对单（路径由批处理计划定：核对/…）。册与核对结果都没变时跳过。"""
     from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_REPORT, CROSSCHECK_SHEETS, file_hash
     from docgen.crosscheck.outputs import write_report, write_sheets
 
     target = f"{CROSSCHECK_DIR}/{CROSSCHECK_REPORT}"
+    from docgen import __version__
+
     key = hashlib.sha256(json.dumps([[m.as_row() for m in cross.mismatches], [file_hash(Path(h)) for h in handbooks],
-                                     sorted(cross.households_ku.items()), str(cross.reference), kinds],
-                                    ensure_ascii=False, default=str).encode()).hexdigest()
+                                     sorted(cross.households_ku.items()), str(cross.reference), kinds,
+                                     settings.__dict__, file_hash(Path(templates) / "typst" / "crosscheck_sheet.typ"),
+                                     __version__], ensure_ascii=False, default=str, sort_keys=True).encode()).hexdigest()
     prev = state.get(target)
     bad = len(cross.by_household())
+    s.planned += 1
     s.notes.append(f"库册核对：不一致 {len(cross.mismatches)} 处（{bad} 户），见 {target}")
     if not force and prev is not None and prev[0] == key and (out / target).is_file():
         s.skipped += 1
@@ -340,7 +354,7 @@ def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, s
         shutil.rmtree(folder / CROSSCHECK_SHEETS)
     path = write_report(cross, folder / CROSSCHECK_REPORT, cross.reference)
     fmts = tuple(sorted({"." + k.rsplit(".", 1)[1] for k in kinds})) or (".docx",)
-    write_sheets(cross, folder, settings, cross.reference, formats=fmts)
+    write_sheets(cross, folder, settings, cross.reference, formats=fmts, templates=templates)
     data = path.read_bytes()
     state.record([(target, key, hashlib.sha256(data).hexdigest(), len(data), 0)])
     s.done += 1

@@ -21,6 +21,7 @@ RULES = {
     "KC012": ("成员", "与户主关系不一致"),
     "KC013": ("成员", "出生日期不一致"),
     "KC014": ("成员", "同名成员的证件号码不一致"),
+    "KC015": ("成员", "同一证件号码的成员姓名不一致"),
     "KC020": ("人口数", "家庭人口数不一致"),
     "KC030": ("年度", "纳入年度不一致"),
     "KC031": ("年度", "脱贫年度不一致"),
@@ -93,8 +94,9 @@ def _money_text(v: float | None) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") + " 元"
 
 
-def compare_household(a, book, settings, tolerance: float) -> list[Mismatch]:
-    """一户：库（Assessment）对册（HandbookHousehold 或 None）与最近一次走访。"""
+def compare_household(a, book, settings, tolerance: float, items: frozenset = frozenset({"帮扶措施", "收入"})) -> list[Mismatch]:
+    """一户：库（Assessment）对册（HandbookHousehold 或 None）与最近一次走访。`items`：两边都有数据、要核对的
+    可选项目（库没有帮扶措施表、册没录收入表时那一项不核对）。"""
     from docgen.households.compute import account
 
     h = a.household
@@ -133,26 +135,29 @@ def compare_household(a, book, settings, tolerance: float) -> list[Mismatch]:
                 matched[i] = cand
                 idn = N.text(bm.get("证件号码").value if bm.get("证件号码") else "").upper()
                 if idn and idn != N.text(cand.id_number).upper():
-                    add("KC014", cand.id_number, _where(cand.origin, "证件号码"), bm["证件号码"].value, bm["证件号码"].where,
-                        detail=f"姓名 {cand.name}")
+                    add("KC014", cand.id_number or "（空）", _where(cand.origin, "证件号码"), bm["证件号码"].value,
+                        bm["证件号码"].where, detail=f"姓名 {cand.name}")
             else:
                 add("KC011", "（无）", "", bm["姓名"].value, bm["姓名"].where)
         for m in left:
             add("KC010", m.name, _where(m.origin, "姓名"), "（无）", "")
         for i, m in sorted(matched.items()):
             bm = book.members[i]
+            if i not in rest and N.text(bm["姓名"].value) != N.text(m.name):  # 按证件号码对上的：姓名也要一致
+                add("KC015", m.name, _where(m.origin, "姓名"), bm["姓名"].value, bm["姓名"].where,
+                    detail=f"证件号码 {m.id_number}")
             if "与户主关系" in bm and N.enum("与户主关系", bm["与户主关系"].value) != N.enum("与户主关系", m.relation):
                 add("KC012", m.relation, _where(m.origin, "与户主关系"), bm["与户主关系"].value, bm["与户主关系"].where,
                     detail=f"成员 {m.name}")
             if "出生日期" in bm and bm["出生日期"].value not in (None, "") and m.birth is not None:
-                d = N.date(bm["出生日期"].value)
-                if d != m.birth:
+                d = N.date_parts(bm["出生日期"].value)  # 只写到月的（出生年月）按月比
+                if d is None or d[:2] != (m.birth.year, m.birth.month) or (d[2] is not None and d[2] != m.birth.day):
                     add("KC013", m.birth.isoformat(), _where(m.origin, "证件号码"), bm["出生日期"].value,
                         bm["出生日期"].where, detail=f"成员 {m.name}（库的出生日期取自身份证号）")
         size = f.get("家庭人口数")
         if size is not None and size.value not in (None, ""):
-            n = N.money(size.value)
-            if n is None or int(n) != h.size:
+            n = N.count(size.value)
+            if n is None or n != h.size:
                 add("KC020", h.size, _where(h.origin, "家庭人口数"), size.value, size.where)
         for key, rule, ku in (("纳入年度", "KC030", h.enrol_year), ("脱贫年度", "KC031", h.exit_year)):
             cell = f.get(key)
@@ -164,7 +169,7 @@ def compare_household(a, book, settings, tolerance: float) -> list[Mismatch]:
         if cause is not None and cause.value not in (None, "") and N.enum("主要致贫原因", cause.value) != N.enum("主要致贫原因", h.cause):
             add("KC060", h.cause or "（空）", _where(h.origin, "主要致贫原因"), cause.value, cause.where)
         # 帮扶措施：逐年比较措施的集合（库没有帮扶措施表时不比）
-        if h.measures or book.measures:
+        if "帮扶措施" in items:
             ku_by: dict[int, dict[str, object]] = defaultdict(dict)
             for m in h.measures:
                 ku_by[m.year].setdefault(N.enum("帮扶措施", m.category), m.origin)
@@ -183,8 +188,8 @@ def compare_household(a, book, settings, tolerance: float) -> list[Mismatch]:
                         detail=f"{y} 年；" + "；".join(x for x in (f"只在库里：{'、'.join(only_a)}" if only_a else "",
                                                              f"只在册里：{'、'.join(only_b)}" if only_b else "") if x))
         # 收入：逐年的家庭纯收入（库的按 docgen 的收入公式算）
-        ku_inc = {i.year: i for i in h.incomes}
-        for y in sorted(set(ku_inc) | set(book.incomes)):
+        ku_inc = {i.year: i for i in h.incomes} if "收入" in items else {}
+        for y in sorted(set(ku_inc) | set(book.incomes if "收入" in items else ())):
             if y in ku_inc and y in book.incomes:
                 net = account(ku_inc[y], h.size, settings).net
                 ce = book.incomes[y].value
@@ -228,9 +233,22 @@ def crosscheck(data, handbook, settings=None, period=None, workers: int = 1) -> 
 
 def crosscheck_staging(stg, handbook, settings) -> Result:
     """对一份已分拣好的数据核对（`docgen crosscheck run` 与月末批处理共用）。"""
+    from docgen.errors import Issue
+
     tolerance = settings.crosscheck_tolerance
     res = Result(issues=list(handbook.issues))
     seen: set[str] = set()
+    items = set()
+    ku_measures = any(s.kind == "measures" for s in stg.intake.sheets)
+    for name, ku_has, ce_has in (("帮扶措施", ku_measures, "帮扶措施" in handbook.kinds),
+                                 ("收入", True, "收入" in handbook.kinds)):
+        if ku_has and ce_has:
+            items.add(name)
+        else:
+            side = "导出表里没有帮扶措施表" if not ku_has else f"帮扶手册里没有录{name}"
+            res.issues.append(Issue(Location("、".join(handbook.files) or "帮扶手册", None, None, name), "KC900",
+                                    f"{side}：这一项没有核对", "warning"))
+    items = frozenset(items)
     res.names = stg.village_names()
     res.reference = stg.reference
     for a in stg.all_assessments():
@@ -238,14 +256,14 @@ def crosscheck_staging(stg, handbook, settings) -> Result:
         seen.add(h.hh_id)
         res.households_ku[h.village_code] = res.households_ku.get(h.village_code, 0) + 1
         res.names.setdefault(h.village_code, h.village)
-        res.mismatches += compare_household(a, handbook.households.get(h.hh_id), settings, tolerance)
+        res.mismatches += compare_household(a, handbook.households.get(h.hh_id), settings, tolerance, items)
     for hh, book in sorted(handbook.households.items()):
         code = hh[:12]
         res.households_ce[code] = res.households_ce.get(code, 0) + 1
         if hh not in seen:
             head = book.fields.get("户主姓名")
             name = book.members[0]["姓名"].value if book.members else ""
-            res.mismatches.append(Mismatch(code, res.names.get(code, ""), hh, str(head.value if head else name or ""),
+            res.mismatches.append(Mismatch(code, res.names.get(code, ""), hh, str((head.value if head else None) or name or ""),
                                            "KC002", "（无）", "", hh, str(book.where), "册"))
     res.mismatches.sort(key=lambda m: (m.village_code, m.hh_id, ITEMS.index(m.item), m.code))
     return res

@@ -77,6 +77,7 @@ class Handbook:
     households: dict[str, HandbookHousehold] = field(default_factory=dict)
     issues: list = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # 录了哪几张表（没录的那项不核对，说明一次）
 
 
 def write_template(path: Path, households: list[tuple[str, str, str]] | None = None) -> Path:
@@ -93,6 +94,9 @@ def write_template(path: Path, households: list[tuple[str, str, str]] | None = N
     wb.remove(wb.active)
     lists = {"主要致贫原因": ENUMS["主要致贫原因"], "与户主关系": ENUMS["与户主关系"], "帮扶措施": ENUMS["帮扶措施"],
              "单位": ("元", "万元")}
+    from openpyxl.utils import get_column_letter
+
+    opt_col = {name: get_column_letter(i) for i, name in enumerate(lists, start=1)}  # 每种选项在“选项”表里占一列
     for name, cols in SHEETS.items():
         ws = wb.create_sheet(name)
         ws.append(list(cols))
@@ -103,7 +107,8 @@ def write_template(path: Path, households: list[tuple[str, str, str]] | None = N
             ws.column_dimensions[letter].width = 20 if col in ("户编号", "证件号码", "项目内容") else 12
             if col in lists:
                 # 下拉的选项写在隐藏的“选项”表里（与户主关系有 28 项，超过了直接写进下拉的 255 字）
-                dv = DataValidation(type="list", formula1=f"=选项!${letter}$1:${letter}${len(lists[col])}",
+                o = opt_col[col]
+                dv = DataValidation(type="list", formula1=f"=选项!${o}$1:${o}${len(lists[col])}",
                                     allow_blank=True, showErrorMessage=False)
                 dv.add(f"{letter}2:{letter}5000")
                 ws.add_data_validation(dv)
@@ -113,12 +118,9 @@ def write_template(path: Path, households: list[tuple[str, str, str]] | None = N
         for c in wb["家庭情况"][wb["家庭情况"].max_row]:
             literal(c)
     opts = wb.create_sheet("选项")
-    for name, cols in SHEETS.items():
-        ws = wb[name]
-        for i, col in enumerate(cols, start=1):
-            if col in lists:
-                for r, v in enumerate(lists[col], start=1):
-                    opts.cell(r, ws.cell(1, i).column, v)
+    for name, values in lists.items():
+        for r, v in enumerate(values, start=1):
+            opts[f"{opt_col[name]}{r}"] = v
     opts.sheet_state = "hidden"
     note = wb.create_sheet("填写说明", 0)
     note.append([MARK])
@@ -137,7 +139,7 @@ def read_handbooks(paths: list[Path]) -> Handbook:
     """读帮扶手册录入表（几个村的几个文件都可以）。逐格的问题（同一户两行、年度写不成年份、金额认不出……）收在 `issues`；
     整个文件读不了时抛出 InputError。"""
     from docgen.load.package import check_package
-    from docgen.load.xlsxfast import FastWorkbook
+    from docgen.load.xlsxfast import FastWorkbook, UncomputedFormula
 
     c = IssueCollector()
     hb = Handbook()
@@ -153,7 +155,14 @@ def read_handbooks(paths: list[Path]) -> Handbook:
             for name, sp in wb.sheets:
                 if name in ("填写说明", "选项"):
                     continue
-                rows = list(wb.rows(sp))
+                try:
+                    rows = list(wb.rows(sp))
+                except UncomputedFormula as exc:
+                    raise InputError(f"{p.name}:{name}:{exc.row}:{exc.ref}: 这一格是公式，文件里没有它算出的值"
+                                     "（请在 Excel 中打开、保存一次，或把公式换成数值）") from None
+                if not rows:
+                    continue
+                rows = _fill_merges(rows, wb.merges(sp))
                 kind, head_at = _kind(name, rows)
                 if kind is None:
                     if any(any(v not in (None, "") for v in r) for _, r in rows):
@@ -163,11 +172,31 @@ def read_handbooks(paths: list[Path]) -> Handbook:
                 if kind in found:
                     c.warning(Location(p.name, name), "HB002", f"这个文件里已有一张{kind}表：两张都读了")
                 found.add(kind)
-                _read(p.name, name, kind, rows, head_at, hb, c)
+                if _read(p.name, name, kind, rows, head_at, hb, c):
+                    hb.kinds.add(kind)
         finally:
             wb.close()
     hb.issues = c.issues
     return hb
+
+
+def _fill_merges(rows, merges) -> list:
+    """合并的格（常见：一户几个成员合并一个户编号）按用户看到的样子补到区域里的每一行、每一列。"""
+    if not merges:
+        return rows
+    by_row = {r: list(v) for r, v in rows}
+    for r0, c0, r1, c1 in merges:
+        top = by_row.get(r0)
+        if top is None or c0 - 1 >= len(top):
+            continue
+        v = top[c0 - 1]
+        for r in range(r0, r1 + 1):
+            vals = by_row.setdefault(r, [])
+            while len(vals) < c1:
+                vals.append(None)
+            for col in range(c0 - 1, c1):
+                vals[col] = v
+    return sorted(by_row.items())
 
 
 def _kind(name: str, rows) -> tuple[str | None, int]:
@@ -202,10 +231,11 @@ def _read(file: str, sheet: str, kind: str, rows, head_at: int, hb: Handbook, c:
     missing = [k for k in REQUIRED[kind] if k not in cols]
     if missing:
         c.error(Location(file, sheet, hr), "HB004", f"{kind}表缺少列：{'、'.join(missing)}")
-        return
+        return False
     extra = [shown[k] for k in cols if k not in SHEETS[kind]]
     if extra:
         c.warning(Location(file, sheet, hr), "HB005", f"这些列不核对，没有读：{'、'.join(extra)}")
+    data = False
     for r, vals in rows[head_at + 1:]:
         def cell(k):
             i = cols.get(k)
@@ -214,9 +244,19 @@ def _read(file: str, sheet: str, kind: str, rows, head_at: int, hb: Handbook, c:
 
         if not any(v not in (None, "") for v in vals):
             continue
-        hh = N.text(cell("户编号").value)
+        data = True
+        raw_hh = cell("户编号").value
+        hh = N.text(raw_hh)
         if not hh:
             c.error(Location(file, sheet, r, shown["户编号"]), "HB006", "这一行没有户编号")
+            continue
+        if isinstance(raw_hh, float) or (isinstance(raw_hh, int) and len(hh) > 15):
+            c.error(Location(file, sheet, r, shown["户编号"]), "HB012",
+                    f"户编号存成了数字（{hh}），Excel 只保留 15 位，末几位已经丢了：请把这一列设成文本后照原样重录")
+            continue
+        if "证件号码" in cols and isinstance(cell("证件号码").value, (int, float)):
+            c.error(cell("证件号码").where, "HB012", "证件号码存成了数字，Excel 只保留 15 位，末几位已经丢了："
+                    "请把这一列设成文本后照原样重录")
             continue
         rec = hb.households.get(hh)
         if kind == "家庭情况":
@@ -230,11 +270,28 @@ def _read(file: str, sheet: str, kind: str, rows, head_at: int, hb: Handbook, c:
             else:
                 rec.where = Location(file, sheet, r, shown["户编号"])
             rec.fields = {k: cell(k) for k in SHEETS[kind] if k in cols and k != "户编号"}
+            for k in ("纳入年度", "脱贫年度"):
+                v = rec.fields.get(k)
+                if v is not None and v.value not in (None, "") and N.year(v.value) is None:
+                    c.error(v.where, "HB008", f"{k}应为年份，如 2016，得到“{v.value}”")
+            size = rec.fields.get("家庭人口数")
+            if size is not None and size.value not in (None, "") and N.count(size.value) is None:
+                c.error(size.where, "HB011", f"家庭人口数应为人数，如 4，得到“{size.value}”")
             continue
         if rec is None:
             rec = hb.households[hh] = HandbookHousehold(hh, Location(file, sheet, r, shown["户编号"]))
         if kind == "家庭成员":
-            rec.members.append({k: cell(k) for k in SHEETS[kind] if k in cols})
+            m = {k: cell(k) for k in SHEETS[kind] if k in cols}
+
+            def same_row(x) -> bool:  # 整行都一样（姓名、证件号码、关系、出生日期）才是录了两次；同名的两个人照常
+                return all(N.text(x[k].value if k in x else "").upper() == N.text(m[k].value if k in m else "").upper()
+                           for k in SHEETS[kind][1:])
+
+            same = next((x for x in rec.members if same_row(x)), None)
+            if same is not None:
+                c.error(m["姓名"].where, "HB013", f"户 {hh} 的成员“{m['姓名'].value}”录了两次（{same['姓名'].where} 已有）")
+                continue
+            rec.members.append(m)
         elif kind == "帮扶措施":
             y = N.year(cell("年度").value)
             if y is None:
@@ -257,3 +314,4 @@ def _read(file: str, sheet: str, kind: str, rows, head_at: int, hb: Handbook, c:
                 c.error(cell("年度").where, "HB010", f"户 {hh} 的 {y} 年收入有两行（{rec.incomes[y].where} 已有）")
                 continue
             rec.incomes[y] = Cell(amount, cell("家庭纯收入").where)
+    return data

@@ -68,6 +68,28 @@ def date(v) -> dt.date | None:
         return None
 
 
+def count(v) -> int | None:
+    """人数：4、4.0、“4人”、“4 口”都是 4。"""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return int(v) if float(v).is_integer() else None
+    t = text(v).rstrip("人口")
+    return int(t) if t.isdigit() else None
+
+
+_MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
+
+
+def date_parts(v) -> tuple[int, int, int | None] | None:
+    """日期或只写到月的“出生年月”（1950年3月、1996.09）：(年, 月, 日或 None)。"""
+    d = date(v)
+    if d is not None:
+        return d.year, d.month, d.day
+    m = _MONTH.match(text(v))
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2)), None
+    return None
+
+
 def year(v) -> int | None:
     from docgen.households.validate import year_of
 

@@ -133,7 +133,8 @@ def sheet_docx(ctx: dict) -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
-def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, formats=(".docx", ".pdf")) -> list[Path]:
+def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, formats=(".docx", ".pdf"),
+                 templates: Path | None = None) -> list[Path]:
     """每户一份核对单：out/核对单/村名/户编号-户主.docx|.pdf。PDF 用 Typst（与户档同一个模板目录、同一套字体）。"""
     from docgen.batch.plan import crosscheck_sheet, unit_names
     from docgen.util.fs import atomic_write
@@ -157,7 +158,7 @@ def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, f
                 from docgen.render.env import templates_dir
                 from docgen.render.typst_engine import TypstForms
 
-                forms = TypstForms(templates_dir() / "typst", fonts or FontSet())
+                forms = TypstForms(Path(templates or templates_dir()) / "typst", fonts or FontSet())
             target = out / crosscheck_sheet(unit, hh, items[0].head, ".pdf")
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, forms.render("crosscheck_sheet.typ", ctx, stamp), durable=False)

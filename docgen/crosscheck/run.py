@@ -10,7 +10,7 @@ def run_crosscheck(data_paths: list[Path], handbooks: list[Path], out: Path, *, 
                    sheets: bool = True, workers: int = 1, fonts=None):
     from docgen.crosscheck.compare import crosscheck
     from docgen.crosscheck.handbook import read_handbooks
-    from docgen.crosscheck.outputs import REPORT, write_report, write_sheets
+    from docgen.crosscheck.outputs import REPORT, SHEETS_DIR, write_report, write_sheets
     from docgen.errors import InputError
     from docgen.households.load import check_output_apart, collect_files
     from docgen.settings import Settings
@@ -29,6 +29,10 @@ def run_crosscheck(data_paths: list[Path], handbooks: list[Path], out: Path, *, 
     stamp = res.reference  # 核对单上的日期：基准日期（不读今天的日期）
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    if (out / SHEETS_DIR).is_dir():  # 上次的核对单：已改好的户不该还留着单子
+        import shutil
+
+        shutil.rmtree(out / SHEETS_DIR)
     written = [write_report(res, out / REPORT, stamp)]
     if sheets:
         written += write_sheets(res, out, settings, stamp, fonts)

@@ -60,6 +60,11 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
     vs.title = "走访记录"
     vs.append(["走访日期", "走访人", "户编号", "方式", "了解情况", "家庭人口数", "家庭纯收入", "主要致贫原因"])
     planted: list[dict] = []
+    nxt = {name: 2 for name in sheets} | {"走访记录": 2}  # 下一行的行号（openpyxl 的 max_row 每次都数一遍全部格子）
+
+    def append(ws, name, values):
+        ws.append(values)
+        nxt[name] += 1
 
     def plant(rule, hh, sheet=None, row=None, ku_row=None, ku_sheet="贫困户成员信息"):
         planted.append({"规则": rule, "户编号": hh, "册": [sheet, row] if sheet else None,
@@ -78,7 +83,7 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
         cause_text = "缺劳动力" if cause == "缺劳力" else cause
         enrol, exit_year = first.get("纳入年度"), first["脱贫年度"]
         ws = sheets["家庭情况"]
-        r = ws.max_row + 1
+        r = nxt["家庭情况"]
         size_text = size
         if fault == "KC020":
             size_text = size + 1
@@ -92,7 +97,8 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
         if fault == "KC060":
             cause_text = "因学" if cause != "因学" else "因病"
             plant("KC060", hh, "家庭情况", r, first_row)
-        ws.append([hh_text, first["姓名"], first["村"], size_text, f"{enrol}年" if enrol else None, exit_year, cause_text])
+        append(ws, "家庭情况", [hh_text, first["姓名"], first["村"], size_text, f"{enrol}年" if enrol else None, exit_year,
+                              cause_text])
         ms = sheets["家庭成员"]
         drop = rnd.randrange(1, len(rows)) if fault == "KC010" and len(rows) > 1 else None
         if fault == "KC010" and drop is None:
@@ -103,17 +109,17 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
                 plant("KC010", hh, ku_row=mr)
                 continue
             rel = m["与户主关系"]
-            r = ms.max_row + 1
+            r = nxt["家庭成员"]
             if k == relation_of:
                 rel = "之侄儿" if rel != "之侄儿" else "之侄女"
                 plant("KC012", hh, "家庭成员", r, mr)
             idn = m["证件号码"] if rnd.random() > 0.15 else None  # 不知道的证件号码空着：按姓名对
             birth = dt.date(int(m["证件号码"][6:10]), int(m["证件号码"][10:12]), int(m["证件号码"][12:14]))
             birth_text = f"{birth.year}年{birth.month}月{birth.day}日" if rnd.random() < 0.5 else birth
-            ms.append([hh_text, m["姓名"], rel, idn, birth_text])
+            append(ms, "家庭成员", [hh_text, m["姓名"], rel, idn, birth_text])
         if fault == "KC011":
-            r = ms.max_row + 1
-            ms.append([hh_text, "多录一人（示例）", "之子", None, None])
+            r = nxt["家庭成员"]
+            append(ms, "家庭成员", [hh_text, "多录一人（示例）", "之子", None, None])
             plant("KC011", hh, "家庭成员", r)
         xs = sheets["帮扶措施"]
         mea = mea_by.get(hh, [])
@@ -123,26 +129,26 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
                 plant("KC040", hh, ku_row=xr, ku_sheet="帮扶措施")
                 continue
             cat = {"产业": "产业扶贫", "金融": "小额信贷"}.get(x["帮扶措施"], x["帮扶措施"]) if rnd.random() < 0.3 else x["帮扶措施"]
-            xs.append([hh_text, f"{x['年度']}年" if rnd.random() < 0.3 else x["年度"], cat, x["项目内容"]])
+            append(xs, "帮扶措施", [hh_text, f"{x['年度']}年" if rnd.random() < 0.3 else x["年度"], cat, x["项目内容"]])
         ins = sheets["收入"]
         bad_year = rnd.choice([i["年度"] for _, i in inc_by.get(hh, [])]) if fault == "KC050" and inc_by.get(hh) else None
         for ir, i in inc_by.get(hh, []):
             vals = [float(i[k] or 0) for k in ("工资性收入", "生产经营性收入", "资产收益扶贫分红收入", "其他财产性收入", "计划生育金",
                                                "低保金", "特困供养金", "养老保险金", "生态补偿金", "其他转移性收入")]
             net = sum(vals) - float(i["生产经营性支出"] or 0)
-            r = ins.max_row + 1
+            r = nxt["收入"]
             if i["年度"] == bad_year:
                 net += 1500
                 plant("KC050", hh, "收入", r, ir, "贫困户家庭收入")
             style = rnd.random()
             if style < 0.3:
-                ins.append([hh_text, i["年度"], round(net / 10000, 6), "万元"])  # 单位写万元
+                append(ins, "收入", [hh_text, i["年度"], round(net / 10000, 6), "万元"])  # 单位写万元
             elif style < 0.4:
-                ins.append([hh_text, i["年度"], f"{round(net / 10000, 6)}万", None])  # “1.2345万”
+                append(ins, "收入", [hh_text, i["年度"], f"{round(net / 10000, 6)}万", None])  # “1.2345万”
             else:
-                ins.append([hh_text, i["年度"], round(net, 2), "元"])
+                append(ins, "收入", [hh_text, i["年度"], round(net, 2), "元"])
         # 走访：最近一次核实的人口数与致贫原因
-        vr = vs.max_row + 1
+        vr = nxt["走访记录"]
         v_size, v_cause = size, cause
         if fault == "KC120":
             v_size = size + 1
@@ -150,8 +156,8 @@ def write_handbook(export_dir: Path, out: Path, *, seed: int = 1, rate: float = 
         if fault == "KC160":
             v_cause = "因灾" if cause != "因灾" else "因病"
             plant("KC160", hh, "走访记录", vr, first_row)
-        vs.append([dt.date(2020, 11, 10 + rnd.randrange(0, 15)), "帮扶干部（示例）", hh, "入户", "了解家庭情况", v_size, None,
-                   v_cause])
+        append(vs, "走访记录", [dt.date(2020, 11, 10 + rnd.randrange(0, 15)), "帮扶干部（示例）", hh, "入户", "了解家庭情况",
+                              v_size, None, v_cause])
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     from docgen.render.ooxml import workbook_bytes

@@ -1027,9 +1027,11 @@ def _downloadable(job) -> dict[str, str]:
         for p in r.get("public", []):
             out[p] = f"out/{p}"
     if job.kind == "crosscheck":
+        from docgen.batch.plan import CROSSCHECK_DIR
+
         for name in (r.get("report"), r.get("zip")):
             if name:
-                out[name] = f"核对/{name}"
+                out[name] = f"{CROSSCHECK_DIR}/{name}"
     if job.kind == "weekly":
         for name in (r.get("files") or {}).values():
             out[name] = f"周报/{name}"

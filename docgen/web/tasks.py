@@ -224,15 +224,16 @@ def weekly_report(tracking: list[Path], ledger_dir: Path, day, number: str | Non
 
 def crosscheck(files: list[Path], books: list[Path], period: str | None, settings, progress, folder: Path) -> dict:
     """`docgen crosscheck run`：同一个 run_crosscheck；册有错误时列出位置、不核对。各户核对单打成一个 zip。"""
+    from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_REPORT, CROSSCHECK_SHEETS, CROSSCHECK_ZIP
     from docgen.crosscheck.compare import ITEMS
-    from docgen.crosscheck.outputs import REPORT, SHEETS_DIR
     from docgen.crosscheck.run import run_crosscheck
     from docgen.errors import InputError
 
     ym = (int(period[:4]), int(period[5:7])) if period else None
     progress.note("读导出表与帮扶手册，逐户核对")
     try:
-        res, _written = run_crosscheck(files, books, folder / "核对", settings=settings, period=ym, workers=_workers())
+        res, _written = run_crosscheck(files, books, folder / CROSSCHECK_DIR, settings=settings, period=ym,
+                                       workers=_workers())
     except InputError as exc:
         if not exc.issues:
             raise
@@ -240,12 +241,12 @@ def crosscheck(files: list[Path], books: list[Path], period: str | None, setting
         return {"errors": sum(i.severity == "error" for i in exc.issues)}
     atomic_write(folder / "issues.json", json.dumps(issue_rows(res.issues, {}), ensure_ascii=False).encode("utf-8"))
     z = None
-    if (folder / "核对" / SHEETS_DIR).is_dir():
-        z = "各户核对单.zip"
-        zip_folder(folder / "核对" / SHEETS_DIR, folder / "核对" / z)
+    if (folder / CROSSCHECK_DIR / CROSSCHECK_SHEETS).is_dir():
+        z = CROSSCHECK_ZIP
+        zip_folder(folder / CROSSCHECK_DIR / CROSSCHECK_SHEETS, folder / CROSSCHECK_DIR / z)
     counts = {k: 0 for k in ITEMS}
     for m in res.mismatches:
         counts[m.item] += 1
     return {"errors": 0, "ku": sum(res.households_ku.values()), "ce": sum(res.households_ce.values()),
             "mismatches": len(res.mismatches), "households": len(res.by_household()), "items": list(ITEMS),
-            "counts": counts, "report": REPORT, "zip": z}
+            "counts": counts, "report": CROSSCHECK_REPORT, "zip": z}
