@@ -108,9 +108,19 @@ def _prepare(manifest: dict, templates: dict[str, bytes], settings) -> None:
     _WORKER["key"] = key
 
 
-def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: list) -> list[tuple]:
-    """一个单元（工作机上跑）：[(“户”, 核算结果, 不一致, [项]) 或 (“公示”, 参数, [项])]
-    → [(输出, 内容键, 字节或 None, 校验值, 页数, 错误)]。"""
+def _household(blobs: dict, code: str, hh: str):
+    """工作机：从村的核算结果字节里取一户（每个工作进程一次只解开一个村，与本机进程池相同）。"""
+    import pickle
+
+    if _WORKER.get("village") != code:
+        blob = blobs.get(code)
+        _WORKER["village"], _WORKER["items"] = code, ({a.household.hh_id: a for a in pickle.loads(blob)} if blob else {})
+    return _WORKER["items"][hh]
+
+
+def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: list, blobs: dict | None = None) -> list[tuple]:
+    """一个单元（工作机上跑）：[(“户”, (村代码, 户编号), 不一致, [项]) 或 (“公示”, 参数, [项])]，`blobs`：单元里各村的
+    核算结果字节（每村 scatter 一次）→ [(输出, 内容键, 字节或 None, 校验值, 页数, 错误)]。"""
     from docgen.batch import runner
 
     _prepare(manifest, templates, settings)
@@ -119,7 +129,12 @@ def render_unit(manifest: dict, templates: dict[str, bytes], settings, tasks: li
         if kind == "公示":
             out += runner.gongshi_outputs(payload, jobs[0])
         else:
-            out += runner.household_outputs(payload, extra, jobs)
+            try:
+                a = _household(blobs or {}, *payload) if isinstance(payload, tuple) else payload
+            except Exception as exc:  # noqa: BLE001
+                out += [(j.target, j.key, None, f"{type(exc).__name__}: {exc}") for j in jobs]
+                continue
+            out += runner.household_outputs(a, extra, jobs)
     return runner.describe(out)  # 校验值与页数在工作机上算
 
 
@@ -138,7 +153,7 @@ class DaskWindow:
     """与本机进程池的窗口（runner._Window）同样的用法：submit(一批任务)、drain()（已完成的结果）、finish()（等全部完成）。
     任务在这里换成不依赖协调机文件的单元（带上各户的核算结果），结果（字节）由协调机写进输出目录。"""
 
-    def __init__(self, address, templates: Path, settings, assessment, out: Path, size: int = 0):
+    def __init__(self, address, templates: Path, settings, village_blob, out: Path, size: int = 0):
         from docgen.batch.runner import finish
 
         self._finish = finish
@@ -162,7 +177,8 @@ class DaskWindow:
         self.manifest = {"templates": thash, "env": environment_hash()}
         [self.templates_future] = self.client.scatter([files], broadcast=True, hash=True)
         self.settings = settings
-        self.assessment = assessment  # (村代码, 户编号) → 核算结果（协调机从分拣结果取）
+        self.village_blob = village_blob  # 村代码 → 该村核算结果的字节（协调机从分拣结果原样取出，不解开）
+        self.blobs: dict = {}  # 村代码 → 集群上的那份字节（scatter 一次）
         self.out = out
         self.futures: list = []
         self.jobs: dict = {}
@@ -187,18 +203,25 @@ class DaskWindow:
     def submit(self, chunk: list) -> None:
         units = []
         keys = []
+        codes = set()
         for out, key, jobs in chunk:
             if key[0] == "公示":
                 units.append(("公示", key[1], None, jobs))
             else:
                 _, code, hh, *rest = key
-                units.append(("户", self.assessment(code, hh), rest[0] if rest else None, jobs))
+                units.append(("户", (code, hh), rest[0] if rest else None, jobs))
+                codes.add(code)
             keys += [j.key for j in jobs]
+        for code in codes - set(self.blobs):
+            old = [c for c in self.blobs if c not in codes]
+            if len(self.blobs) > 4 and old:  # 只留最近几个村的引用（还在用它的任务会留着它）
+                self.blobs.pop(old[0])
+            [self.blobs[code]] = self.client.scatter([self.village_blob(code)], hash=False)
         name = "docgen-unit-" + hashlib.sha256("|".join(keys).encode()).hexdigest()
         if len(self.futures) >= self.size:  # 窗口满了：等一个完成（结果留给 drain 取）
             self._wait(self.futures)
-        f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units, key=name,
-                               pure=False, retries=2)
+        f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units,
+                               {c: self.blobs[c] for c in sorted(codes)}, key=name, pure=False, retries=2)
         self.jobs[f.key] = [j for _, _, jobs in chunk for j in jobs]
         self.futures.append(f)
         self.submitted += 1

@@ -430,7 +430,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
     if cluster is not None:  # 集群：各户文书交给 Dask 的工作机排，字节传回来在这里写（docgen/batch/cluster.py）
         from docgen.batch.cluster import DaskWindow
 
-        window = DaskWindow(cluster, templates, settings, lambda code, hh: assessments(code)[hh], out)
+        window = DaskWindow(cluster, templates, settings, stg.village_blob, out)
     elif workers > 1:
         pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
                                             maxtasksperchild=recycle)

@@ -175,8 +175,13 @@ class Staging:
         return [r[0] for r in self.db.execute("SELECT code FROM assessed ORDER BY code")]
 
     def assessments(self, code: str) -> list:
+        blob = self.village_blob(code)
+        return pickle.loads(blob) if blob else []
+
+    def village_blob(self, code: str) -> bytes | None:
+        """一个村的核算结果（pickle 的字节，原样）：集群上交给工作机自己解开，协调机不必解开再打包。"""
         row = self.db.execute("SELECT blob FROM assessed WHERE code=?", (code,)).fetchone()
-        return pickle.loads(row[0]) if row else []
+        return row[0] if row else None
 
     def village_names(self) -> dict[str, str]:
         """村代码 → 村名（村名单优先，否则取该村第一户所填）。"""
