@@ -75,6 +75,15 @@ def type_into(driver, element_id: str, text: str):
     e.send_keys(text)
 
 
+def upload_dataset(b, url: str, folder: Path) -> None:
+    """在建档立卡页上传一个文件夹里的导出表与附表（期别 2020-12），等到校验完、出现“生成”按钮。"""
+    b.get(url + "/households")
+    b.find_element("id", "data-files").send_keys("\n".join(str(p) for p in sorted(folder.iterdir()) if p.suffix != ".json"))
+    type_into(b, "data-period", "2020-12")
+    b.find_element("id", "data-upload").click()
+    wait_for(lambda: b.find_element("id", "build-ledgers"), 300, "数据上传、校验")
+
+
 def paste(driver, element_id: str, text: str):
     """长文字像粘贴一样一次放进去（逐字 send_keys 几千字要几分钟）。"""
     driver.execute_script("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
@@ -192,12 +201,7 @@ def test_build_an_archive_and_verify_the_zip(browser, tmp_path):
     generate(20, 4, tmp_path / "data", 0.0, 2020)
     with running(tmp_path) as (url, _):
         b = browser
-        b.get(url + "/households")
-        b.find_element("id", "data-files").send_keys("\n".join(str(p) for p in sorted((tmp_path / "data").iterdir())
-                                                             if p.suffix != ".json"))
-        type_into(b, "data-period", "2020-12")
-        b.find_element("id", "data-upload").click()
-        wait_for(lambda: b.find_element("id", "build-ledgers"), 300, "生成按钮")
+        upload_dataset(b, url, tmp_path / "data")
         b.find_element("id", "build-ledgers").click()
         wait_for(lambda: b.find_element("id", "download-zip"), 300, "台账与户档")
         assert b.find_element("id", "county-chart").is_displayed()
@@ -319,12 +323,7 @@ def test_campaign_week_from_survey_to_report(browser, tmp_path):
     generate(20, 6, tmp_path / "data", 0.0, 2020)
     with running(tmp_path) as (url, _):
         b = browser
-        b.get(url + "/households")
-        b.find_element("id", "data-files").send_keys("\n".join(str(p) for p in sorted((tmp_path / "data").iterdir())
-                                                             if p.suffix != ".json"))
-        type_into(b, "data-period", "2020-12")
-        b.find_element("id", "data-upload").click()
-        wait_for(lambda: b.find_element("id", "build-ledgers"), 300, "数据上传")
+        upload_dataset(b, url, tmp_path / "data")
         b.get(url + "/campaign")
         b.find_element("id", "survey-make").click()
         wait_for(lambda: b.find_element("id", "survey-download"), 300, "排查表").click()

@@ -141,13 +141,11 @@ class ProblemLedger:
         """往年的问题（如“2018年第3批”）导入同一本台账：编号“往年-批次-序号”，再导一遍同一批时更新而不重复。
         要有 序号、问题描述；状态不写时为“整改中”（要逐一核实）。返回 (导入的编号, 问题)。"""
         from docgen.errors import InputError, IssueCollector, Location
-        from docgen.load.package import check_package
-        from docgen.load.xlsxfast import FastWorkbook
+        from docgen.load.package import open_fast_workbook
         from docgen.model.base import parse_date
 
         path = Path(path)
-        check_package(path, "xlsx")
-        wb = FastWorkbook(path)
+        wb = open_fast_workbook(path)
         try:
             sheet, sp = wb.sheets[0]
             rows = list(wb.rows(sp))
@@ -350,13 +348,11 @@ def read_edits(path: Path, ledger: "ProblemLedger") -> tuple[list[Edit], list]:
     规则：状态只能是五种之一；已销号须有销号日期（不早于发现日期）和佐证材料；长期坚持须写整改措施（长效机制）；
     问题编号须是台账里有的（新问题请从排查表或往年问题导入，不在台账表里手加）。"""
     from docgen.errors import InputError, IssueCollector, Location
-    from docgen.load.package import check_package
-    from docgen.load.xlsxfast import FastWorkbook
+    from docgen.load.package import open_fast_workbook
     from docgen.model.base import parse_date
 
     path = Path(path)
-    check_package(path, "xlsx")
-    wb = FastWorkbook(path)
+    wb = open_fast_workbook(path)
     try:
         sheets = dict(wb.sheets)
         if "问题整改台账" not in sheets:

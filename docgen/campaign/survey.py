@@ -89,12 +89,10 @@ FARMER_ALIASES = {"农户编号": "农户编号", "户编号": "农户编号", "
 def read_farmers(path: Path, village_codes: dict[str, str], known: set[str]) -> list[SurveyHousehold]:
     """农户名单（不是建档立卡户的其他农户）：一张表，表头在前 20 行内，至少有 农户编号、户主、村（或村代码）。
     每个问题都指到 文件:工作表:行:列；有错误时抛出 InputError。"""
-    from docgen.load.package import check_package
-    from docgen.load.xlsxfast import FastWorkbook
+    from docgen.load.package import open_fast_workbook
 
     path = Path(path)
-    check_package(path, "xlsx")
-    wb = FastWorkbook(path)
+    wb = open_fast_workbook(path)
     c = IssueCollector()
     out: list[SurveyHousehold] = []
     try:
@@ -339,19 +337,14 @@ class SurveyResult:
 def read_surveys(paths: list[Path], campaign: tuple[dt.date, dt.date] | None = None) -> SurveyResult:
     """读回填好的排查表（几个村、同一个村的几份都可以）。同一户在几份里都有时取排查日期较晚的一份（一样时取后给的文件）。
     工作簿本身不是 docgen 的排查表时抛出 InputError；逐格的问题收在 `issues` 里（都带 文件:八查:行:列）。"""
-    from docgen.load.package import check_package
-    from docgen.load.xlsxfast import FastWorkbook
+    from docgen.load.package import open_fast_workbook
 
     c = IssueCollector()
     best: dict[str, SurveyRow] = {}
     generated: dict[str, dict[str, HouseFacts]] = {}
     names: dict[str, str] = {}
     for p in map(Path, paths):
-        check_package(p, "xlsx")
-        try:
-            wb = FastWorkbook(p)
-        except Exception:  # noqa: BLE001
-            raise InputError(f"{p.name}: 工作簿读不出来（文件已损坏或不是 Excel 保存的格式），请在 Excel 中打开后重新保存") from None
+        wb = open_fast_workbook(p)
         try:
             sheets = dict(wb.sheets)
             if HIDDEN not in sheets:

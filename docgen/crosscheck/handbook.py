@@ -138,17 +138,13 @@ def write_template(path: Path, households: list[tuple[str, str, str]] | None = N
 def read_handbooks(paths: list[Path]) -> Handbook:
     """读帮扶手册录入表（几个村的几个文件都可以）。逐格的问题（同一户两行、年度写不成年份、金额认不出……）收在 `issues`；
     整个文件读不了时抛出 InputError。"""
-    from docgen.load.package import check_package
-    from docgen.load.xlsxfast import FastWorkbook, UncomputedFormula
+    from docgen.load.package import open_fast_workbook
+    from docgen.load.xlsxfast import UncomputedFormula
 
     c = IssueCollector()
     hb = Handbook()
     for p in map(Path, paths):
-        check_package(p, "xlsx")
-        try:
-            wb = FastWorkbook(p)
-        except Exception:  # noqa: BLE001
-            raise InputError(f"{p.name}: 工作簿读不出来（文件已损坏或不是 Excel 保存的格式），请在 Excel 中打开后重新保存") from None
+        wb = open_fast_workbook(p)
         hb.files.append(p.name)
         found = set()
         try:

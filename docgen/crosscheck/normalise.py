@@ -48,24 +48,11 @@ def money(v, unit: str = "元") -> float | None:
     return amount * 10000.0 if m.group(2) else amount * factor
 
 
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
 def date(v) -> dt.date | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    t = text(v)
-    m = _DATE.match(t) or (re.match(r"^(\d{4})(\d{2})(\d{2})$", t) if len(t) == 8 else None)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    """日期：各种写法与 Excel 的日期格（与读导出表时同一个 :func:`docgen.model.base.loose_date`；全角数字先变半角）。"""
+    from docgen.model.base import loose_date
+
+    return loose_date(v if isinstance(v, dt.date) or v is None else text(v))
 
 
 def count(v) -> int | None:

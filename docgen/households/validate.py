@@ -83,20 +83,15 @@ class _Checker(IssueCollector):
         return x
 
     def date(self, row: Row, name: str) -> dt.date | None:
+        from docgen.model.base import loose_date
+
         v = row.values.get(name)
         if v is None or v == "":
             return None
-        if isinstance(v, dt.datetime):
-            return v.date()
-        if isinstance(v, dt.date):
-            return v
+        d = loose_date(v)
+        if d is not None:
+            return d
         s = str(v).strip()
-        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s) or re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
-        if m:
-            try:
-                return dt.date(*(int(x) for x in m.groups()))
-            except ValueError:
-                pass
         self.err(row.loc(name), "DATE001", f"日期无效：{s!r}，应写作 2020-05-31")
         return None
 

@@ -58,6 +58,19 @@ def package_problem(p: Path, kind: str = "xlsx") -> str | None:
     return None
 
 
+def open_fast_workbook(p: str | Path):
+    """先按包检查（.xls、加密、不是 Excel……给出怎么办），再用快速读法打开；打不开时中文说明。八查排查表、
+    帮扶手册、往年问题的读回都用它。"""
+    from docgen.load.xlsxfast import FastWorkbook
+
+    p = Path(p)
+    check_package(p, "xlsx")
+    try:
+        return FastWorkbook(p)
+    except Exception:  # noqa: BLE001
+        raise InputError(f"{p.name}: 工作簿读不出来（文件已损坏或不是 Excel 保存的格式），请在 Excel 中打开后重新保存") from None
+
+
 def check_package(p: str | Path, kind: str = "xlsx") -> None:
     why = package_problem(Path(p), kind)
     if why:

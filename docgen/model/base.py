@@ -45,6 +45,29 @@ def cell_date(value: Any) -> dt.date | None | str:
         return str(value)
 
 
+_LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def loose_date(value: Any) -> dt.date | None:
+    """导出表、帮扶手册里各种写法的日期：Excel 的日期格、2020-01-02、2020/1/2、2020.1.2、2020年1月2日、20200102。
+    空或认不出（含日期不存在）时返回 None，由调用者决定是不是错误。建档立卡校验与库册核对都用它。"""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None or value == "":
+        return None
+    s = str(value).strip()
+    m = _LOOSE_DATE.fullmatch(s) or _COMPACT_DATE.fullmatch(s)
+    if not m:
+        return None
+    try:
+        return dt.date(*(int(x) for x in m.groups()))
+    except ValueError:
+        return None
+
+
 def parse_date(value: Any) -> dt.date:
     """接受 ``2020-03-24``、``2020年3月24日`` 或 YAML 日期；其他形式报错。"""
     if isinstance(value, dt.datetime):
