@@ -236,7 +236,8 @@ def test_open_address_requires_login(browser, tmp_path):
         type_into(b, "user", "档案员")
         type_into(b, "password", "不对")
         b.find_element("id", "login").click()
-        assert "用户名或口令不对" in b.find_element("id", "login-error").text
+        err = wait_for(lambda: b.find_element("id", "login-error"), 60, "登录失败的说明")  # 负载重时页面来得慢
+        assert "用户名或口令不对" in err.text
         type_into(b, "user", "档案员")
         type_into(b, "password", "一句够长的口令")
         b.find_element("id", "login").click()
