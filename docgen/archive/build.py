@@ -121,10 +121,10 @@ def build_villages(jobs, out: Path, profile: Profile, *, year: int, date: dt.dat
     if on_total:
         on_total(len(todo))
     if workers > 1 and len(todo) > 1:
-        import multiprocessing as mp
+        from docgen.util.procs import spawn_pool
 
         # 每个进程建几个村就换新的：目录 PDF 由 Typst 排，它的版面缓存是全进程的、清不掉，随排过的村数增长
-        with mp.get_context("spawn").Pool(min(workers, len(todo)), maxtasksperchild=VILLAGES_PER_PROCESS) as pool:
+        with spawn_pool(min(workers, len(todo)), maxtasksperchild=VILLAGES_PER_PROCESS) as pool:
             for _ in pool.imap_unordered(_build_village, todo):
                 if progress:
                     progress()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing as mp
@@ -18,6 +19,7 @@ from pathlib import Path
 from docgen.batch.plan import Job, iter_plan
 from docgen.errors import InputError
 from docgen.util.fs import atomic_write, flush_to_disk
+from docgen.util.procs import worker_environment
 
 STATE = ".docgen-state.sqlite"
 CACHE = ".docgen-cache"
@@ -126,12 +128,9 @@ def _pages(target: str, data: bytes) -> int:
     """PDF 的页数（交给档案整理，不必再打开文件数）；其他格式记 0（档案整理时再数）。"""
     if not target.endswith(".pdf"):
         return 0
-    import io
+    from docgen.render.typst_engine import page_count
 
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+    return page_count(data)
 
 
 def _assessment(staging: str, code: str, hh: str):
@@ -427,11 +426,13 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         return cache["items"]
 
     pool = window = None
+    env = contextlib.ExitStack()
     if cluster is not None:  # 集群：各户文书交给 Dask 的工作机排，字节传回来在这里写（docgen/batch/cluster.py）
         from docgen.batch.cluster import DaskWindow
 
         window = DaskWindow(cluster, templates, settings, stg.village_blob, out)
     elif workers > 1:
+        env.enter_context(worker_environment())  # 渲染进程用 jemalloc（docgen/util/procs.py），换进程时也是
         pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
                                             maxtasksperchild=recycle)
         window = _Window(pool, size=workers * 4)
@@ -521,6 +522,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
             os.environ.pop("DOCGEN_TEMPLATES", None)
         else:
             os.environ["DOCGEN_TEMPLATES"] = saved
+        env.close()
         state.record(pending)
 
 

@@ -290,9 +290,9 @@ def make_surveys(data, out: Path, *, settings=None, period: tuple[int, int] | No
     tasks = [(items, code, village, out / f"八查-{safe_filename(names[(village, code)])}.xlsx", campaign)
              for (code, village), items in groups.items()]
     if workers > 1 and len(tasks) > 2:
-        import multiprocessing as mp
+        from docgen.util.procs import spawn_pool
 
-        with mp.get_context("spawn").Pool(workers) as pool:
+        with spawn_pool(workers) as pool:
             pool.starmap(write_survey, tasks, chunksize=max(1, len(tasks) // (workers * 4)))
     else:
         for t in tasks:

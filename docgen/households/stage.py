@@ -413,10 +413,11 @@ def _map_villages(jobs, workers: int):
     if workers <= 1:
         yield from map(_village, jobs)
         return
-    import multiprocessing as mp
     from collections import deque
 
-    with mp.get_context("spawn").Pool(workers) as pool:
+    from docgen.util.procs import spawn_pool
+
+    with spawn_pool(workers) as pool:
         pending: deque = deque()
         for job in jobs:
             pending.append(pool.apply_async(_village, (job,)))

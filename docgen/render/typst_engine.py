@@ -79,7 +79,25 @@ class TypstForms:
         return compact(data) if self.compact_pdf else data
 
 
-def compact(data: bytes) -> bytes:
+class PdfBytes(bytes):
+    """PDF 的字节，带着页数（``pages``）：收进对象流时已经打开过，批处理记页数时不必再打开一次（每份约 1 ms）。"""
+
+    pages: int = 0
+
+
+def page_count(data: bytes) -> int:
+    """PDF 的页数：:class:`PdfBytes` 直接取，其余用 pikepdf 打开来数。"""
+    if isinstance(data, PdfBytes):
+        return data.pages
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def compact(data: bytes) -> PdfBytes:
     """把 PDF 的小对象收进压缩的对象流（PDF 1.5）。Typst 输出带标签的 PDF（无障碍阅读用的结构树），
     一页表格有上百个结构元素对象，不压缩时约占 15 KB；收进对象流后一页户档约 45 KB。PDF/A 的 XMP 换成精简写法
     （内容取自文档信息字典，两处一致）。字节确定（文件标识由内容算出）。"""
@@ -98,9 +116,12 @@ def compact(data: bytes) -> bytes:
         out = io.BytesIO()
         # 已压缩的流原样搬（不解开重压）；qpdf 的 deterministic_id 要把整个文件多写一遍，这里先写固定的占位 ID，
         # 再换成输出内容的 MD5（长度相同，偏移不变）——同样由内容决定，费时约一半
+        pages = len(pdf.pages)
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, static_id=True)
-    return _content_id(out.getvalue())
+    result = PdfBytes(_content_id(out.getvalue()))
+    result.pages = pages
+    return result
 
 
 _STATIC_ID = b"<31415926535897932384626433832795>"  # qpdf 的 static_id 写在 /ID 第二项的值
