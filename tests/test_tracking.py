@@ -79,6 +79,50 @@ def test_rows_deleted_or_reordered_still_match(blank, tmp_path):
     assert first.status == "进行中"
 
 
+def test_row_deleted_in_every_file_still_counts_and_is_named(blank, tmp_path):
+    """删掉的任务行不让总数悄悄变少：拿同一工作簿里的“任务清单”表对，哪份表里都没有时按初始状态算进去。"""
+    wb = load_workbook(blank)
+    gone = wb["跟踪"].cell(5, 3).value
+    wb["跟踪"].delete_rows(5)
+    wb["跟踪"].cell(3, 7, "已完成")
+    wb["跟踪"].cell(3, 8, dt.date(2020, 4, 1))
+    out = tmp_path / "删了一行.xlsx"
+    wb.save(out)
+    prog = read_progress([out])
+    assert len(prog.tasks) == 24 and sum(r["合计"] for r in prog.by_category()) == 24
+    back = next(t for t in prog.tasks if t.task == gone)
+    assert back.status == "未开始"
+    warn = [i for i in prog.issues if i.code == "TRK007"]
+    assert len(warn) == 1 and warn[0].severity == "warning"
+    assert str(warn[0].location).startswith("删了一行.xlsx:任务清单") and "按“未开始”算" in warn[0].message
+    # 另一份表里有这一行：不再另算，只说这份表删了
+    prog = read_progress([out, blank])
+    assert len(prog.tasks) == 24 and sum(t.task == gone for t in prog.tasks) == 1
+    assert [i.code for i in prog.issues if i.code == "TRK007"] == ["TRK007"]
+    assert "按" not in next(i for i in prog.issues if i.code == "TRK007").message.split("删掉了")[1].split("（")[0]
+
+
+def test_equal_but_different_statuses_do_not_depend_on_file_order(blank, tmp_path):
+    a = filled(blank, tmp_path / "甲.xlsx", {6: ("进行中", None)})
+    b = filled(blank, tmp_path / "乙.xlsx", {6: ("长期坚持", None)})
+    one, two = read_progress([a, b]), read_progress([b, a])
+    assert [(t.task, t.status) for t in one.tasks] == [(t.task, t.status) for t in two.tasks]
+    assert one.tasks[3].status == "长期坚持"
+    for prog in (one, two):
+        w = [i for i in prog.issues if i.code == "TRK006"]
+        assert len(w) == 1 and "进行中" in w[0].message and "长期坚持" in w[0].message and w[0].location.row == 6
+
+
+def test_tracking_sheet_alone_is_noted(blank, tmp_path):
+    wb = load_workbook(blank)
+    del wb["任务清单"]
+    out = tmp_path / "只有跟踪.xlsx"
+    wb.save(out)
+    prog = read_progress([out])
+    assert len(prog.tasks) == 24
+    assert [i.code for i in prog.issues] == ["TRK008"]
+
+
 def test_not_a_tracking_workbook(tmp_path):
     from openpyxl import Workbook
 

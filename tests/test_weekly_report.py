@@ -166,6 +166,20 @@ def test_chart_is_in_both_files(week2):
     assert week2["written"][".png"].read_bytes() == rep.chart
 
 
+def test_table_headers_stay_on_one_line(week2):
+    """附件表格的表头每格一行排下（“长期坚持”不折成“长期坚/持”）：PDF 里逐个表头词找整词所在的行。"""
+    pdf = pymupdf.open(stream=week2["rep"].pdf, filetype="pdf")
+    heads = {"各类任务进展情况表": ["合计", "未开始", "进行中", "已完成", "已销号", "长期坚持", "逾期", "本周完成", "完成率"],
+             "各村住房安全排查与问题整改情况表": ["农户数", "已排查", "未排查", "问题户", "问题数", "本周销号", "已销号",
+                                           "长期坚持", "未销号", "逾期", "清零进度"]}
+    for title, words in heads.items():
+        page = next(p for p in pdf if any(title in ln.text for ln in lines(p)) and "附件：" not in p.get_text())
+        spans = [sp["text"].replace(" ", "") for b in page.get_text("dict")["blocks"] for ln in b.get("lines", [])
+                 for sp in ln["spans"]]
+        for w in words:
+            assert w in spans, f"{title}：表头“{w}”被折开了"
+
+
 def test_report_pdf_passes_the_gbt9704_measurements(week2):
     rep = week2["rep"]
     pdf = pymupdf.open(stream=rep.pdf, filetype="pdf")

@@ -3,6 +3,10 @@
 几份跟踪表（每个单位一份，都是同一份清单导出的）按“层级 + 具体任务”对上同一个任务；同一任务在几份里状态不同时
 取走得最远的（已销号 > 已完成 > 进行中 > 未开始；长期坚持另算），并记下是哪份表报的。状态不是下拉里的值、
 日期写不成日期、认不出的任务，都指明 文件:跟踪:行:列。
+
+删掉的行不会让总数悄悄变少：每份表都拿同一工作簿里的“任务清单”表对一遍，清单上有、跟踪表里没有的任务记一条警告
+（TRK007），哪份表里都没有时按清单上的初始状态算进去。一份表说“进行中”、另一份说“长期坚持”（走得一样远）时按
+“长期坚持”算并记警告（TRK006）——结果与文件的次序无关。
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from docgen.model.tasklist import STATUSES
 SHEET = "跟踪"
 COLUMNS = ("序号", "层级", "具体任务", "责任", "完成时限", "截止日期", "状态", "完成日期", "备注")
 RANK = {"未开始": 0, "进行中": 1, "已完成": 2, "已销号": 3, "长期坚持": 1}
+TIE = {"长期坚持": 1}  # 走得一样远、状态不同时取哪个（与文件次序无关）
 DONE = ("已完成", "已销号")
 
 
@@ -63,6 +68,24 @@ class Progress:
         return sum(t.status in DONE for t in self.tasks) / len(self.tasks) if self.tasks else 0.0
 
 
+def _listed(p: Path, sheetnames: list[str], c: IssueCollector) -> tuple[str, dict] | None:
+    """同一工作簿里“任务清单”表上的任务：(表名, {(层级, 具体任务): 初始状态})；没有这张表或读不出来时记警告、给 None。"""
+    from docgen.load.tasklist import load_tasklist
+
+    others = [n for n in sheetnames if n != SHEET]
+    if not others:
+        c.warning(Location(p.name, SHEET, None, None), "TRK008",
+                  "工作簿里只有“跟踪”表、没有“任务清单”表：删掉的任务行查不出来（请用 docgen 导出的整份任务清单 Excel 填）")
+        return None
+    try:
+        tl = load_tasklist(p)
+    except InputError as exc:
+        c.warning(Location(p.name, others[0], None, None), "TRK008",
+                  f"“任务清单”表读不出来（{exc.message}）：删掉的任务行查不出来")
+        return None
+    return others[0], {(" / ".join(x for x in t["path"] if x), t["task"]): t for t in tl.tasks()}
+
+
 def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Progress:
     """读几份跟踪表，合成进度。`report_date` 不给时取各表 B1 的报告日期中最晚的一个（都没有时不判断逾期）。
     表本身读不了（不是 Excel、没有“跟踪”工作表、表头被改掉）时抛出 InputError；逐格的问题收在 `issues` 里。"""
@@ -73,6 +96,8 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
     c = IssueCollector()
     merged: dict[tuple[str, str], TrackedTask] = {}
     order: list[tuple[str, str]] = []
+    first_listed: dict = {}
+    deleted: list[tuple[str, str, tuple[str, str], dict]] = []  # 任务清单上有、跟踪表里删掉的
     dates: list[dt.date] = []
     prog = Progress()
     for p in paths:
@@ -87,8 +112,13 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                 raise InputError(f"{p.name}: 没有“{SHEET}”工作表（应为 docgen 导出的任务清单 Excel，各单位在其中的“{SHEET}”表里"
                                  f"填状态），只有 {'、'.join(wb.sheetnames)}")
             rows = list(wb[SHEET].iter_rows(values_only=True))
+            sheetnames = list(wb.sheetnames)
         finally:
             wb.close()
+        listed = _listed(p, sheetnames, c)
+        if not prog.files:
+            first_listed = listed[1] if listed else {}
+        mine: set[tuple[str, str]] = set()
         prog.files.append(p.name)
         head = next((i for i, r in enumerate(rows[:10]) if r and "具体任务" in r and "状态" in r), None)
         if head is None:
@@ -133,16 +163,41 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                             str(get("完成时限") or "").strip(), due if isinstance(due, dt.date) else None, status,
                             finished, str(get("备注") or "").strip(), f"{p.name}:{SHEET}:{r}")
             key = (t.path, t.task)
+            mine.add(key)
             old = merged.get(key)
             if old is None:
-                if order and prog.files[0] != p.name:  # 第一份表里没有的任务：可能改过字
+                # 第一份表里没有的任务：可能改过字（第一份的任务清单上有的，是那份删了行，由 TRK007 报）
+                if order and prog.files[0] != p.name and key not in first_listed:
                     c.warning(Location(p.name, SHEET, r, "具体任务"), "TRK005",
                               f"这个任务在 {prog.files[0]} 里没有（任务的文字被改过？）：单独算一项")
                 merged[key] = t
                 order.append(key)
             elif RANK[t.status] > RANK[old.status]:
                 merged[key] = t
+            elif RANK[t.status] == RANK[old.status] and t.status != old.status:
+                keep = max((old, t), key=lambda x: TIE.get(x.status, 0))
+                c.warning(Location(p.name, SHEET, r, "状态"), "TRK006",
+                          f"这个任务在 {old.source} 是“{old.status}”、这里是“{t.status}”：按“{keep.status}”算（请两边核实）")
+                merged[key] = keep
+        if listed is not None:
+            sheet, tasks = listed
+            deleted += [(p.name, sheet, key, t) for key, t in tasks.items() if key not in mine]
+    for name, sheet, key, t in deleted:  # 删掉的行：哪份跟踪表里都没有时按清单上的初始状态算，总数不因删行而变少
+        counted = ""
+        if key not in merged:
+            merged[key] = TrackedTask(key[0], t["task"], t["owner"], t["deadline"], t["due"], t["status"], None, "",
+                                      f"{name}:{sheet}:0")
+            order.append(key)
+            counted = f"，别的跟踪表里也没有：按“{t['status']}”算"
+        c.warning(Location(name, sheet, None, "具体任务"), "TRK007",
+                  f"任务“{_short(t['task'])}”在“{sheet}”表里有、“{SHEET}”表里被删掉了{counted}"
+                  f"（请把这一行加回“{SHEET}”表并填上状态）")
     prog.tasks = [merged[k] for k in order]
     prog.report_date = report_date or (max(dates) if dates else None)
     prog.issues = c.issues
     return prog
+
+
+def _short(text: str, n: int = 24) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n] + "…"
