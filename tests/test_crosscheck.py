@@ -236,3 +236,20 @@ def test_no_measures_table_means_measures_are_not_compared(tmp_path):
                             sheets=False)
     assert not [m for m in res.mismatches if m.code == "KC040"]
     assert any(i.code == "KC900" and "帮扶措施" in i.message for i in res.issues)
+
+
+def test_blank_members_sheet_means_members_are_not_compared(tmp_path):
+    """册里家庭成员表只有表头（还没录）：不把库里每个成员都报成“册里没有”，说明一次这一项没核对；其余照常核对。"""
+    generate(20, 2, tmp_path / "data", 0.0, 2020)
+    write_handbook(tmp_path / "data", tmp_path / "册", seed=1, rate=0.0)
+    book = tmp_path / "册" / "帮扶手册.xlsx"
+    wb = load_workbook(book)
+    ws = wb["家庭成员"]
+    ws.delete_rows(2, ws.max_row)
+    first = wb["家庭情况"]
+    first["D2"] = int(first["D2"].value) + 1  # 家庭人口数改错一户：这一项照常核对
+    wb.save(book)
+    res, _ = run_crosscheck([tmp_path / "data"], [book], tmp_path / "o", period=(2020, 12), sheets=False)
+    assert not [m for m in res.mismatches if m.item == "成员"]
+    assert [m.code for m in res.mismatches] == ["KC020"]
+    assert any(i.code == "KC900" and "家庭成员" in i.message for i in res.issues)

@@ -33,6 +33,7 @@ RULES = {
     "KC150": ("走访", "最近一次走访核实的家庭纯收入与库不一致（超过容差）"),
     "KC160": ("走访", "最近一次走访了解的致贫原因与库不一致"),
 }
+SHEET_OF = {"成员": "家庭成员"}  # 可选项目 → 帮扶手册里的表名
 ITEMS = ("户", "成员", "人口数", "年度", "帮扶措施", "收入", "致贫原因", "走访")
 
 
@@ -94,9 +95,10 @@ def _money_text(v: float | None) -> str:
     return f"{v:,.2f}".rstrip("0").rstrip(".") + " 元"
 
 
-def compare_household(a, book, settings, tolerance: float, items: frozenset = frozenset({"帮扶措施", "收入"})) -> list[Mismatch]:
+def compare_household(a, book, settings, tolerance: float,
+                      items: frozenset = frozenset({"成员", "帮扶措施", "收入"})) -> list[Mismatch]:
     """一户：库（Assessment）对册（HandbookHousehold 或 None）与最近一次走访。`items`：两边都有数据、要核对的
-    可选项目（库没有帮扶措施表、册没录收入表时那一项不核对）。"""
+    可选项目（库没有帮扶措施表、册没录家庭成员或收入表时那一项不核对）。"""
     from docgen.households.compute import account
 
     h = a.household
@@ -114,46 +116,47 @@ def compare_household(a, book, settings, tolerance: float, items: frozenset = fr
         add("KC001", h.hh_id, first, "（无）", "")
     else:
         f = book.fields
-        # 成员：先按证件号码对，再按姓名对
-        ku_members = list(h.members)
-        rest = []
-        by_id = {N.text(m.id_number).upper(): m for m in ku_members if m.id_number}
-        matched: dict[int, object] = {}
-        for i, bm in enumerate(book.members):
-            idn = N.text(bm.get("证件号码").value if bm.get("证件号码") else "").upper()
-            if idn and idn in by_id and id(by_id[idn]) not in {id(x) for x in matched.values()}:
-                matched[i] = by_id[idn]
-            else:
-                rest.append(i)
-        left = [m for m in ku_members if id(m) not in {id(x) for x in matched.values()}]
-        for i in rest:
-            bm = book.members[i]
-            name = N.text(bm["姓名"].value)
-            cand = next((m for m in left if N.text(m.name) == name), None)
-            if cand is not None:
-                left.remove(cand)
-                matched[i] = cand
+        # 成员：先按证件号码对，再按姓名对（册里一个成员都没录时不核对，说明一次）
+        if "成员" in items:
+            ku_members = list(h.members)
+            rest = []
+            by_id = {N.text(m.id_number).upper(): m for m in ku_members if m.id_number}
+            matched: dict[int, object] = {}
+            for i, bm in enumerate(book.members):
                 idn = N.text(bm.get("证件号码").value if bm.get("证件号码") else "").upper()
-                if idn and idn != N.text(cand.id_number).upper():
-                    add("KC014", cand.id_number or "（空）", _where(cand.origin, "证件号码"), bm["证件号码"].value,
-                        bm["证件号码"].where, detail=f"姓名 {cand.name}")
-            else:
-                add("KC011", "（无）", "", bm["姓名"].value, bm["姓名"].where)
-        for m in left:
-            add("KC010", m.name, _where(m.origin, "姓名"), "（无）", "")
-        for i, m in sorted(matched.items()):
-            bm = book.members[i]
-            if i not in rest and N.text(bm["姓名"].value) != N.text(m.name):  # 按证件号码对上的：姓名也要一致
-                add("KC015", m.name, _where(m.origin, "姓名"), bm["姓名"].value, bm["姓名"].where,
-                    detail=f"证件号码 {m.id_number}")
-            if "与户主关系" in bm and N.enum("与户主关系", bm["与户主关系"].value) != N.enum("与户主关系", m.relation):
-                add("KC012", m.relation, _where(m.origin, "与户主关系"), bm["与户主关系"].value, bm["与户主关系"].where,
-                    detail=f"成员 {m.name}")
-            if "出生日期" in bm and bm["出生日期"].value not in (None, "") and m.birth is not None:
-                d = N.date_parts(bm["出生日期"].value)  # 只写到月的（出生年月）按月比
-                if d is None or d[:2] != (m.birth.year, m.birth.month) or (d[2] is not None and d[2] != m.birth.day):
-                    add("KC013", m.birth.isoformat(), _where(m.origin, "证件号码"), bm["出生日期"].value,
-                        bm["出生日期"].where, detail=f"成员 {m.name}（库的出生日期取自身份证号）")
+                if idn and idn in by_id and id(by_id[idn]) not in {id(x) for x in matched.values()}:
+                    matched[i] = by_id[idn]
+                else:
+                    rest.append(i)
+            left = [m for m in ku_members if id(m) not in {id(x) for x in matched.values()}]
+            for i in rest:
+                bm = book.members[i]
+                name = N.text(bm["姓名"].value)
+                cand = next((m for m in left if N.text(m.name) == name), None)
+                if cand is not None:
+                    left.remove(cand)
+                    matched[i] = cand
+                    idn = N.text(bm.get("证件号码").value if bm.get("证件号码") else "").upper()
+                    if idn and idn != N.text(cand.id_number).upper():
+                        add("KC014", cand.id_number or "（空）", _where(cand.origin, "证件号码"), bm["证件号码"].value,
+                            bm["证件号码"].where, detail=f"姓名 {cand.name}")
+                else:
+                    add("KC011", "（无）", "", bm["姓名"].value, bm["姓名"].where)
+            for m in left:
+                add("KC010", m.name, _where(m.origin, "姓名"), "（无）", "")
+            for i, m in sorted(matched.items()):
+                bm = book.members[i]
+                if i not in rest and N.text(bm["姓名"].value) != N.text(m.name):  # 按证件号码对上的：姓名也要一致
+                    add("KC015", m.name, _where(m.origin, "姓名"), bm["姓名"].value, bm["姓名"].where,
+                        detail=f"证件号码 {m.id_number}")
+                if "与户主关系" in bm and N.enum("与户主关系", bm["与户主关系"].value) != N.enum("与户主关系", m.relation):
+                    add("KC012", m.relation, _where(m.origin, "与户主关系"), bm["与户主关系"].value, bm["与户主关系"].where,
+                        detail=f"成员 {m.name}")
+                if "出生日期" in bm and bm["出生日期"].value not in (None, "") and m.birth is not None:
+                    d = N.date_parts(bm["出生日期"].value)  # 只写到月的（出生年月）按月比
+                    if d is None or d[:2] != (m.birth.year, m.birth.month) or (d[2] is not None and d[2] != m.birth.day):
+                        add("KC013", m.birth.isoformat(), _where(m.origin, "证件号码"), bm["出生日期"].value,
+                            bm["出生日期"].where, detail=f"成员 {m.name}（库的出生日期取自身份证号）")
         size = f.get("家庭人口数")
         if size is not None and size.value not in (None, ""):
             n = N.count(size.value)
@@ -240,12 +243,13 @@ def crosscheck_staging(stg, handbook, settings) -> Result:
     seen: set[str] = set()
     items = set()
     ku_measures = any(s.kind == "measures" for s in stg.intake.sheets)
-    for name, ku_has, ce_has in (("帮扶措施", ku_measures, "帮扶措施" in handbook.kinds),
+    for name, ku_has, ce_has in (("成员", True, "家庭成员" in handbook.kinds),
+                                 ("帮扶措施", ku_measures, "帮扶措施" in handbook.kinds),
                                  ("收入", True, "收入" in handbook.kinds)):
         if ku_has and ce_has:
             items.add(name)
         else:
-            side = "导出表里没有帮扶措施表" if not ku_has else f"帮扶手册里没有录{name}"
+            side = "导出表里没有帮扶措施表" if not ku_has else f"帮扶手册里没有录{SHEET_OF.get(name, name)}"
             res.issues.append(Issue(Location("、".join(handbook.files) or "帮扶手册", None, None, name), "KC900",
                                     f"{side}：这一项没有核对", "warning"))
     items = frozenset(items)
