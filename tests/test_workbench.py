@@ -214,6 +214,39 @@ def wait(c: httpx.Client, timeout: float = 300) -> dict:
     raise AssertionError("任务没有结束")
 
 
+def test_batch_page_takes_a_handbook(server, tmp_path):
+    """批处理页可以一起上传帮扶手册：月末一起做库册核对（与命令行的 --handbook 同一条路），埋下的不一致在报告里。"""
+    from docgen.crosscheck.sample import write_handbook
+    from docgen.households.sample import generate
+
+    url, wb = server
+    generate(30, 2, tmp_path / "d", 0.0, 2020)
+    planted = write_handbook(tmp_path / "d", tmp_path / "册", seed=3, rate=0.2)
+    assert planted
+    with httpx.Client(base_url=url, timeout=300) as c:
+        tok = token(c)
+        files = [("file", (p.name, p.read_bytes())) for p in sorted((tmp_path / "d").iterdir()) if p.suffix != ".json"]
+        ds = c.post("/households/new", data={"csrf": tok, "period": "2020-12"}, files=files).headers["location"]
+        wait(c)
+        assert 'id="batch-handbook"' in c.get("/batch").text
+        book = tmp_path / "册" / "帮扶手册.xlsx"
+        r = c.post("/batch/start", data={"csrf": tok, "source": "data:" + ds.rsplit("/", 1)[1], "period": "2020-12"},
+                   files=[("file", (book.name, book.read_bytes()))])
+        assert r.status_code == 303
+        job = wait(c)
+        assert job["state"] == "done", job["error"]
+        notes = "；".join(job["result"]["report"]["说明"])
+        bad = len({a["户编号"] for a in planted})
+        assert f"（{bad} 户），见 核对/库册核对.xlsx" in notes
+        # 不传手册时照常（不做核对）；CSRF 不对时不收
+        r = c.post("/batch/start", data={"csrf": tok, "source": "data:" + ds.rsplit("/", 1)[1], "period": "2020-12"})
+        job = wait(c)
+        assert job["state"] == "done" and "库册核对" not in "；".join(job["result"]["report"]["说明"])
+        r = c.post("/batch/start", data={"csrf": "不对", "source": "x", "period": "2020-12"},
+                   files=[("file", (book.name, book.read_bytes()))])
+        assert r.status_code == 403
+
+
 def test_cancel_a_running_batch(server, tmp_path):
     from docgen.households.sample import generate
 

@@ -887,8 +887,17 @@ class Workbench:
                          datasets=self.datasets(ctx), profiles=PROFILES)
 
     async def batch_start(self, request: Request, ctx: Ctx):
-        form = await self.form(request)
         from docgen.cli import parse_period
+
+        _, up = ctx.ws.new_dir("uploads")  # 帮扶手册（可选）
+        try:
+            ups, form = await self.receive_files(request, ctx, up, ("xlsx",))
+        except BaseException:
+            shutil.rmtree(up, ignore_errors=True)
+            raise
+        books = [u.path for u in ups]
+        if not books:
+            shutil.rmtree(up, ignore_errors=True)
 
         period = str(form.get("period") or "").strip()
         parse_period(period, "期别")
@@ -911,7 +920,8 @@ class Workbench:
             out = ctx.ws.inside(ctx.ws.root / "runs" / dfolder.name)  # 同一份数据的各次批处理写到同一处：增量
             title = f"批处理 {meta.get('label', dfolder.name)} {period}"
         ident = self.submit(ctx, "batch", title,
-                            lambda p, f: {**tasks.run_batch(project, data, out, period, archive, self.settings, p, f),
+                            lambda p, f: {**tasks.run_batch(project, data, out, period, archive, self.settings, p, f,
+                                                            handbooks=books),
                                           "period": period, "dataset": None if project else choice.removeprefix("data:")})
         return RedirectResponse(f"/jobs/{ident}", 303)
 

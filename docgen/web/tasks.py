@@ -138,12 +138,14 @@ def verify_archive(path: Path, profile_name: str, progress, folder: Path) -> dic
 
 
 def run_batch(project: Path | None, data: list[Path], out: Path, period: str, archive: str | None, settings, progress,
-              folder: Path) -> dict:
-    """`docgen batch`：同一个 resolve_batch + run_batch。"""
+              folder: Path, handbooks: list[Path] = ()) -> dict:
+    """`docgen batch`：同一个 resolve_batch + run_batch。`handbooks`：页面上传的帮扶手册（给了就一起做库册核对，
+    与命令行的 --handbook 相同；项目文件里写了“帮扶手册”而这里没传时用项目的）。"""
     from docgen.batch.project import resolve_batch
     from docgen.batch.runner import run_batch as run
 
-    job = resolve_batch(project, period=period, out=out, archive=archive, settings=settings, data_files=data)
+    job = resolve_batch(project, period=period, out=out, archive=archive, settings=settings, data_files=data,
+                        handbooks=list(handbooks))
     progress.note("分拣、核算、渲染")
     _, summary = run(job.data, job.out, period=period, kinds=job.kinds, workers=_workers(), templates=job.templates,
                      settings=job.settings, progress=progress.advance, on_total=progress.total,
