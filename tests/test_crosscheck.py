@@ -176,12 +176,18 @@ def test_month_end_batch_includes_the_crosscheck(planted, tmp_path):
                     f"输出目录: {tmp_path / 'out'}\n格式: [docx]\n", encoding="utf-8")
     job = resolve_batch(proj, period="2020-12")
     assert job.handbooks == (d / "册" / "帮扶手册.xlsx",)
+    plan, _ = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
+                        handbooks=job.handbooks, dry_run=True)
+    bad = {a["户编号"] for a in answers}
+    xc = [(j.kind, j.target, a) for j, a in plan if j.target.startswith("核对/")]
+    assert xc[0] == ("库册核对", "核对/库册核对.xlsx", "生成")  # --dry-run 的计划里也有报告与每份核对单
+    assert sorted(t for k, t, a in xc if k == "核对单") and {a for _, _, a in xc} == {"生成"}
+    assert len(xc) == 1 + len(bad)
     _, s = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
                      handbooks=job.handbooks)
     assert not s.failed and any(f"不一致 {len(answers)} 处" in n for n in s.notes)
     rep = load_workbook(tmp_path / "out" / "核对" / "库册核对.xlsx")
     assert rep["汇总"].cell(rep["汇总"].max_row, rep["汇总"].max_column).value == len(answers)
-    bad = {a["户编号"] for a in answers}
     cards = sorted((tmp_path / "out" / "户档").rglob("*户情卡.docx"))
     assert len(cards) == 150
     for card in cards:
@@ -190,6 +196,10 @@ def test_month_end_batch_includes_the_crosscheck(planted, tmp_path):
         assert ("库册核对未解决的不一致" in text) == (hh in bad), card.name
     sheets = sorted((tmp_path / "out" / "核对" / "核对单").rglob("*.docx"))
     assert len(sheets) == len(bad)
+    assert sorted(str(p.relative_to(tmp_path / "out")) for p in sheets) == sorted(t for k, t, _ in xc if k == "核对单")
+    plan, _ = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
+                        handbooks=job.handbooks, dry_run=True)
+    assert {a for j, a in plan if j.target.startswith("核对/")} == {"跳过"}
     _, s2 = run_batch(job.data, job.out, period="2020-12", kinds=job.kinds, workers=1, settings=job.settings,
                       handbooks=job.handbooks)
     assert s2.done == 0 and s2.skipped == s2.planned

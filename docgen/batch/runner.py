@@ -301,6 +301,18 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
                 on_decision(j, a)
             elif dry_run:
                 decisions.append((j, a))
+        if dry_run and cross is not None:  # 库册核对的报告与核对单也在计划里（与真跑时同一个内容键判断）
+            xjobs = _crosscheck_jobs(cross, handbooks, settings, kinds, templates)
+            prev = state.get(xjobs[0].target)
+            same = not force and prev is not None and prev[0] == xjobs[0].key and all(
+                (out / j.target).is_file() for j in xjobs)
+            for j in xjobs:
+                s.planned += 1
+                s.skipped += same
+                if on_decision is not None:
+                    on_decision(j, "跳过" if same else "生成")
+                else:
+                    decisions.append((j, "跳过" if same else "生成"))
         if dry_run:
             return decisions, s
         if on_total:
@@ -328,35 +340,50 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
     return [], s
 
 
-def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, settings, kinds, force: bool,
-                        templates: Path) -> None:
-    """库册核对的报告工作簿与各户核对单（路径由批处理计划定：核对/…）。册与核对结果都没变时跳过。"""
-    from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_REPORT, CROSSCHECK_SHEETS, file_hash
-    from docgen.crosscheck.outputs import write_report, write_sheets
-
-    target = f"{CROSSCHECK_DIR}/{CROSSCHECK_REPORT}"
+def _crosscheck_jobs(cross, handbooks, settings, kinds, templates: Path) -> list[Job]:
+    """库册核对的输出（路径由批处理计划定：核对/库册核对.xlsx 与 核对/核对单/…）：一个内容键管报告与全部核对单
+    （册、核对结果、模板、配置、docgen 版本都没变时一起跳过）。第一项是报告。"""
     from docgen import __version__
+    from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_REPORT, file_hash
+    from docgen.crosscheck.outputs import sheet_targets
 
     key = hashlib.sha256(json.dumps([[m.as_row() for m in cross.mismatches], [file_hash(Path(h)) for h in handbooks],
                                      sorted(cross.households_ku.items()), str(cross.reference), kinds,
                                      settings.__dict__, file_hash(Path(templates) / "typst" / "crosscheck_sheet.typ"),
                                      __version__], ensure_ascii=False, default=str, sort_keys=True).encode()).hexdigest()
-    prev = state.get(target)
-    bad = len(cross.by_household())
-    s.planned += 1
-    s.notes.append(f"库册核对：不一致 {len(cross.mismatches)} 处（{bad} 户），见 {target}")
-    if not force and prev is not None and prev[0] == key and (out / target).is_file():
-        s.skipped += 1
+    jobs = [Job("库册核对", f"{CROSSCHECK_DIR}/{CROSSCHECK_REPORT}", key)]
+    for hh, items, rel in sheet_targets(cross, _sheet_formats(kinds)):
+        jobs.append(Job("核对单", f"{CROSSCHECK_DIR}/{rel}", key, household=hh, village=items[0].village,
+                        code=items[0].village_code))
+    return jobs
+
+
+def _sheet_formats(kinds) -> tuple[str, ...]:
+    return tuple(sorted({"." + k.rsplit(".", 1)[1] for k in kinds})) or (".docx",)
+
+
+def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, settings, kinds, force: bool,
+                        templates: Path) -> None:
+    """写库册核对的报告工作簿与各户核对单（:func:`_crosscheck_jobs`）。报告的内容键没变、文件还在时一起跳过。"""
+    from docgen.batch.plan import CROSSCHECK_DIR, CROSSCHECK_SHEETS
+    from docgen.crosscheck.outputs import write_report, write_sheets
+
+    jobs = _crosscheck_jobs(cross, handbooks, settings, kinds, templates)
+    report = jobs[0]
+    prev = state.get(report.target)
+    s.planned += len(jobs)
+    s.notes.append(f"库册核对：不一致 {len(cross.mismatches)} 处（{len(cross.by_household())} 户），见 {report.target}")
+    if not force and prev is not None and prev[0] == report.key and all((out / j.target).is_file() for j in jobs):
+        s.skipped += len(jobs)
         return
     folder = out / CROSSCHECK_DIR
     if (folder / CROSSCHECK_SHEETS).is_dir():  # 上次的核对单：改好了的户不该还留着单子
         shutil.rmtree(folder / CROSSCHECK_SHEETS)
-    path = write_report(cross, folder / CROSSCHECK_REPORT, cross.reference)
-    fmts = tuple(sorted({"." + k.rsplit(".", 1)[1] for k in kinds})) or (".docx",)
-    write_sheets(cross, folder, settings, cross.reference, formats=fmts, templates=templates)
+    path = write_report(cross, out / report.target, cross.reference)
+    write_sheets(cross, folder, settings, cross.reference, formats=_sheet_formats(kinds), templates=templates)
     data = path.read_bytes()
-    state.record([(target, key, hashlib.sha256(data).hexdigest(), len(data), 0)])
-    s.done += 1
+    state.record([(report.target, report.key, hashlib.sha256(data).hexdigest(), len(data), 0)])
+    s.done += len(jobs)
 
 
 class _Window:

@@ -133,34 +133,44 @@ def sheet_docx(ctx: dict) -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
+def sheet_targets(res: Result, formats=(".docx", ".pdf")) -> list[tuple[str, list, str]]:
+    """各户核对单的 (户编号, 该户的不一致, 相对路径：核对单/村名/户编号-户主.docx|.pdf)，按户编号、格式排。
+    写核对单与批处理的 --dry-run 都用它（路径只在这里、由 :func:`docgen.batch.plan.crosscheck_sheet` 定）。"""
+    from docgen.batch.plan import crosscheck_sheet, unit_names
+
+    by_hh = res.by_household()
+    villages = unit_names([(res.names.get(c, c), c) for c in sorted({m.village_code for m in res.mismatches})])
+    out = []
+    for hh, items in sorted(by_hh.items()):
+        code = items[0].village_code
+        unit = villages[(res.names.get(code, code), code)]
+        out += [(hh, items, crosscheck_sheet(unit, hh, items[0].head, suffix)) for suffix in (".docx", ".pdf")
+                if suffix in formats]
+    return out
+
+
 def write_sheets(res: Result, out: Path, settings, stamp: dt.date, fonts=None, formats=(".docx", ".pdf"),
                  templates: Path | None = None) -> list[Path]:
     """每户一份核对单：out/核对单/村名/户编号-户主.docx|.pdf。PDF 用 Typst（与户档同一个模板目录、同一套字体）。"""
-    from docgen.batch.plan import crosscheck_sheet, unit_names
     from docgen.util.fs import atomic_write
 
     written = []
     forms = None
-    by_hh = res.by_household()
-    villages = unit_names([(res.names.get(c, c), c) for c in sorted({m.village_code for m in res.mismatches})])
-    for hh, items in sorted(by_hh.items()):
-        ctx = sheet_context(hh, items, settings, stamp)
-        code = items[0].village_code
-        unit = villages[(res.names.get(code, code), code)]
-        if ".docx" in formats:
-            target = out / crosscheck_sheet(unit, hh, items[0].head, ".docx")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, sheet_docx(ctx), durable=False)
-            written.append(target)
-        if ".pdf" in formats:
+    ctx = None
+    for hh, items, rel in sheet_targets(res, formats):
+        if ctx is None or ctx[0] != hh:
+            ctx = (hh, sheet_context(hh, items, settings, stamp))
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".docx"):
+            atomic_write(target, sheet_docx(ctx[1]), durable=False)
+        else:
             if forms is None:
                 from docgen.fonts import FontSet
                 from docgen.render.env import templates_dir
                 from docgen.render.typst_engine import TypstForms
 
                 forms = TypstForms(Path(templates or templates_dir()) / "typst", fonts or FontSet())
-            target = out / crosscheck_sheet(unit, hh, items[0].head, ".pdf")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, forms.render("crosscheck_sheet.typ", ctx, stamp), durable=False)
-            written.append(target)
+            atomic_write(target, forms.render("crosscheck_sheet.typ", ctx[1], stamp), durable=False)
+        written.append(target)
     return written
