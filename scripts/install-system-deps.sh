@@ -5,7 +5,7 @@
 #  - fonts-lxgw-wenkai、fonts-arphic-ukai：楷体的替代
 #  - FandolFang（仿宋）：取自 texlive-lang-chinese，只解出字体文件，不安装 TeX Live
 #  - fontconfig、poppler-utils：字体查询、PDF 检查工具
-#  - libjemalloc2：批处理的工作进程用它代替 glibc malloc（Typst 排户档 PDF 约快两成，见 docgen/util/procs.py）
+#  - libjemalloc2：批处理的工作进程用它代替 glibc malloc（Typst 排户档 PDF 约快一成，见 docgen/util/procs.py）
 #  加 --test：另装 LibreOffice Writer（测试中用真正的字处理软件排 DOCX 并测量版面）、
 #  Chromium 与 ChromeDriver（测试中用真正的浏览器操作工作台）
 set -euo pipefail

@@ -263,3 +263,33 @@ def test_blank_members_sheet_means_members_are_not_compared(tmp_path):
     assert not [m for m in res.mismatches if m.item == "成员"]
     assert [m.code for m in res.mismatches] == ["KC020"]
     assert any(i.code == "KC900" and "家庭成员" in i.message for i in res.issues)
+
+
+def test_members_are_judged_per_handbook_file(tmp_path):
+    """两个村的手册分两份录、其中一份还没录家庭成员：那一份里的户不核对成员（说明一次，点名那份文件），另一份照常。"""
+    generate(20, 2, tmp_path / "data", 0.0, 2020)
+    write_handbook(tmp_path / "data", tmp_path / "册", seed=1, rate=0.0)
+    src = tmp_path / "册" / "帮扶手册.xlsx"
+    import unicodedata
+
+    def norm(v):
+        return unicodedata.normalize("NFKC", str(v or "")).strip()
+
+    codes = sorted({norm(c.value)[:12] for c in load_workbook(src)["家庭情况"]["A"][1:] if c.value})
+    assert len(codes) == 2
+    books = []
+    for code, name, empty in ((codes[0], "甲村.xlsx", False), (codes[1], "乙村.xlsx", True)):
+        wb = load_workbook(src)
+        for ws in wb:
+            if ws.title in ("填写说明", "选项"):
+                continue
+            for r in range(ws.max_row, 1, -1):
+                hh = norm(ws.cell(r, 1).value)
+                if not hh.startswith(code) or (empty and ws.title == "家庭成员"):
+                    ws.delete_rows(r)
+        wb.save(tmp_path / name)
+        books.append(tmp_path / name)
+    res, _ = run_crosscheck([tmp_path / "data"], books, tmp_path / "o", period=(2020, 12), sheets=False)
+    assert res.mismatches == [], [m.as_row() for m in res.mismatches[:3]]
+    notes = [i for i in res.issues if i.code == "KC900"]
+    assert [str(i.location.file) for i in notes] == ["乙村.xlsx"] and "家庭成员" in notes[0].message

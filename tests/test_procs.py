@@ -33,3 +33,17 @@ def test_existing_preload_is_kept_and_system_allocator_can_be_chosen(monkeypatch
     assert jemalloc() is None
     with spawn_pool(1) as pool:
         assert "libjemalloc" not in pool.apply(Path("/proc/self/maps").read_text)
+
+
+@needs_jemalloc
+def test_overlapping_pools_keep_jemalloc_until_the_last_one_closes(monkeypatch):
+    """工作台的几个任务在不同线程里同时开着进程池：先关的那个不把后面换进程时要用的设置抹掉。"""
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
+    monkeypatch.delenv("DOCGEN_ALLOCATOR", raising=False)
+    a, b = worker_environment(), worker_environment()
+    a.__enter__()
+    b.__enter__()
+    a.__exit__(None, None, None)
+    assert os.environ.get("LD_PRELOAD") == jemalloc()
+    b.__exit__(None, None, None)
+    assert "LD_PRELOAD" not in os.environ

@@ -113,6 +113,30 @@ def test_equal_but_different_statuses_do_not_depend_on_file_order(blank, tmp_pat
         assert len(w) == 1 and "进行中" in w[0].message and "长期坚持" in w[0].message and w[0].location.row == 6
 
 
+def test_edits_users_make_to_the_tracking_sheet(blank, tmp_path):
+    """改过字的任务按序号认回清单上的那一项（TRK009，不多出一项）；状态填错的行不当成删掉的；另加的行点名（TRK010）；
+    “跟踪”表挪到前面、另有一张“填表说明”时照样拿“任务清单”表对。"""
+    wb = load_workbook(blank)
+    ws = wb["跟踪"]
+    first = ws.cell(3, 3).value
+    ws.cell(3, 3, first + "（改）")
+    ws.cell(4, 7, "完成了")
+    ws.cell(27, 1, 25)
+    ws.cell(27, 2, "另加")
+    ws.cell(27, 3, "各单位另加的一项")
+    ws.cell(27, 7, "进行中")
+    wb.move_sheet("跟踪", offset=-1)
+    wb.create_sheet("填表说明", 0)["A1"] = "请在“跟踪”表里填状态"
+    out = tmp_path / "改过字.xlsx"
+    wb.save(out)
+    prog = read_progress([out])
+    codes = [i.code for i in prog.issues]
+    assert sorted(codes) == ["TRK002", "TRK009", "TRK010"], prog.issues
+    assert len(prog.tasks) == 24  # 23 项清单上的（状态填错的那一项不算）+ 另加的一项：没有因改字多出来
+    assert prog.tasks[0].task == first and prog.tasks[0].source.endswith(":3")
+    assert "任务清单" in next(i for i in prog.issues if i.code == "TRK009").message
+
+
 def test_tracking_sheet_alone_is_noted(blank, tmp_path):
     wb = load_workbook(blank)
     del wb["任务清单"]

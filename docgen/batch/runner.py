@@ -303,9 +303,7 @@ def run_batch(data, out: Path, *, period: str, kinds: tuple[str, ...], workers: 
                 decisions.append((j, a))
         if dry_run and cross is not None:  # 库册核对的报告与核对单也在计划里（与真跑时同一个内容键判断）
             xjobs = _crosscheck_jobs(cross, handbooks, settings, kinds, templates)
-            prev = state.get(xjobs[0].target)
-            same = not force and prev is not None and prev[0] == xjobs[0].key and all(
-                (out / j.target).is_file() for j in xjobs)
+            same = _crosscheck_unchanged(xjobs, state, out, force)
             for j in xjobs:
                 s.planned += 1
                 s.skipped += same
@@ -358,6 +356,12 @@ def _crosscheck_jobs(cross, handbooks, settings, kinds, templates: Path) -> list
     return jobs
 
 
+def _crosscheck_unchanged(jobs: list[Job], state: "State", out: Path, force: bool) -> bool:
+    """报告的内容键与上次相同、报告与各份核对单都还在：这次跳过（真跑与 --dry-run 同一个判断）。"""
+    prev = state.get(jobs[0].target)
+    return not force and prev is not None and prev[0] == jobs[0].key and all((out / j.target).is_file() for j in jobs)
+
+
 def _sheet_formats(kinds) -> tuple[str, ...]:
     return tuple(sorted({"." + k.rsplit(".", 1)[1] for k in kinds})) or (".docx",)
 
@@ -370,10 +374,9 @@ def _crosscheck_outputs(out: Path, cross, handbooks, state: State, s: Summary, s
 
     jobs = _crosscheck_jobs(cross, handbooks, settings, kinds, templates)
     report = jobs[0]
-    prev = state.get(report.target)
     s.planned += len(jobs)
     s.notes.append(f"库册核对：不一致 {len(cross.mismatches)} 处（{len(cross.by_household())} 户），见 {report.target}")
-    if not force and prev is not None and prev[0] == report.key and all((out / j.target).is_file() for j in jobs):
+    if _crosscheck_unchanged(jobs, state, out, force):
         s.skipped += len(jobs)
         return
     folder = out / CROSSCHECK_DIR

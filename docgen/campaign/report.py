@@ -443,7 +443,7 @@ def attachments(f: WeekFigures, chart: Path) -> list[dict]:
         hs = [sum(v[k] for v in f.housing) for k in ("农户数", "已排查", "未排查", "问题户")]
         rows.append(["合计", *hs, p["总数"], p["本周销号"], p["已销号"], p["长期坚持"], p["未销号"], p["逾期"], _pct(p["清零进度"])])
     # 列宽按表头的字数分（四个字的表头一行排下；村名列最宽）
-    widths = [2.2] + [{2: 0.8, 3: 1.0, 4: 1.3}[len(c)] for c in cols[1:]]
+    widths = [2.2] + [0.8 if len(c) <= 2 else 1.0 if len(c) == 3 else 1.3 for c in cols[1:]]
     out.append({"名称": "各村住房安全排查与问题整改情况表", "横排": True, "表格": _table(cols, rows, widths)})
     out.append({"名称": "问题清零进度（逐周）", "图片": str(chart)})
     return out

@@ -253,6 +253,13 @@ def crosscheck_staging(stg, handbook, settings) -> Result:
             res.issues.append(Issue(Location("、".join(handbook.files) or "帮扶手册", None, None, name), "KC900",
                                     f"{side}：这一项没有核对", "warning"))
     items = frozenset(items)
+    # 几份手册里只有一部分录了家庭成员：没录的那几份里的户不核对成员（各说明一次），录了的照常
+    with_members = {f for f, k in handbook.file_kinds.items() if "家庭成员" in k}
+    if "成员" in items:
+        for f in handbook.files:
+            if f not in with_members:
+                res.issues.append(Issue(Location(f, None, None, "成员"), "KC900",
+                                        "这份帮扶手册没有录家庭成员：其中各户的成员没有核对", "warning"))
     res.names = stg.village_names()
     res.reference = stg.reference
     for a in stg.all_assessments():
@@ -260,7 +267,9 @@ def crosscheck_staging(stg, handbook, settings) -> Result:
         seen.add(h.hh_id)
         res.households_ku[h.village_code] = res.households_ku.get(h.village_code, 0) + 1
         res.names.setdefault(h.village_code, h.village)
-        res.mismatches += compare_household(a, handbook.households.get(h.hh_id), settings, tolerance, items)
+        book = handbook.households.get(h.hh_id)
+        mine = items - {"成员"} if book is not None and not book.members and book.where.file not in with_members else items
+        res.mismatches += compare_household(a, book, settings, tolerance, mine)
     for hh, book in sorted(handbook.households.items()):
         code = hh[:12]
         res.households_ce[code] = res.households_ce.get(code, 0) + 1

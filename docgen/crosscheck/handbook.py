@@ -78,6 +78,7 @@ class Handbook:
     issues: list = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)  # 录了哪几张表（没录的那项不核对，说明一次）
+    file_kinds: dict[str, set[str]] = field(default_factory=dict)  # 各文件录了哪几张表（成员逐文件判断）
 
 
 def write_template(path: Path, households: list[tuple[str, str, str]] | None = None) -> Path:
@@ -170,6 +171,7 @@ def read_handbooks(paths: list[Path]) -> Handbook:
                 found.add(kind)
                 if _read(p.name, name, kind, rows, head_at, hb, c):
                     hb.kinds.add(kind)
+                    hb.file_kinds.setdefault(p.name, set()).add(kind)
         finally:
             wb.close()
     hb.issues = c.issues

@@ -30,8 +30,8 @@ def is_tasklist_data(data: Any) -> bool:
         {"发文字号", "doc_number"} & set(map(str, data)))
 
 
-def load_tasklist(path: str | Path, year: int | None = None) -> TaskList:
-    """按扩展名读取任务清单：.yaml/.yml、.xlsx、.docx。"""
+def load_tasklist(path: str | Path, year: int | None = None, *, sheet: str | None = None) -> TaskList:
+    """按扩展名读取任务清单：.yaml/.yml、.xlsx、.docx。`sheet`：Excel 里只读这一张工作表（跟踪表对照任务清单时用）。"""
     p = Path(path)
     suffix = p.suffix.lower()
     if not p.is_file():
@@ -39,7 +39,7 @@ def load_tasklist(path: str | Path, year: int | None = None) -> TaskList:
     if suffix in (".yaml", ".yml"):
         return _from_yaml(p, year)
     if suffix == ".xlsx":
-        return _from_xlsx(p, year)
+        return _from_xlsx(p, year, sheet)
     if suffix == ".docx":
         return _from_docx(p, year)
     raise InputError(f"{p.name}: 任务清单只能从 .yaml、.xlsx、.docx 读取")
@@ -153,7 +153,7 @@ def _top_rows(ws, max_cols: int | None = None) -> list[list[str]]:
     return [[str(ws.cell(r, c).value or "").strip() for c in range(1, cols + 1)] for r in range(1, min(ws.max_row, 15) + 1)]
 
 
-def _from_xlsx(p: Path, year: int | None) -> TaskList:
+def _from_xlsx(p: Path, year: int | None, sheet: str | None = None) -> TaskList:
     import openpyxl
 
     check_package(p, "xlsx")
@@ -161,7 +161,9 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
         wb = openpyxl.load_workbook(p, data_only=True)
     except Exception as exc:
         raise InputError(f"{p.name}: {open_problem(exc, 'xlsx')}") from None
-    for ws in wb.worksheets:
+    sheets = [ws for ws in wb.worksheets if ws.title == sheet] if sheet is not None else \
+        [ws for ws in wb.worksheets if ws.title != "跟踪"]  # docgen 写的“跟踪”表不是任务清单（表头也有“具体任务”）
+    for ws in sheets:
         top = _top_rows(ws)
         h = _find_header(top)
         if h is None:
@@ -194,8 +196,7 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
             if extra is not None:
                 raise InputError(f"{Location(p.name, ws.title, extra.row, extra.column_letter)}: 这一格在表头右边、没有列名"
                                  f"（{str(extra.value)[:20]}）：请给这一列写上列名，或删掉这些内容")
-        others = [o.title for o in wb.worksheets[wb.worksheets.index(ws) + 1:]
-                  if o.title != "跟踪" and _find_header(_top_rows(o, 60)) is not None]
+        others = [o.title for o in sheets[sheets.index(ws) + 1:] if _find_header(_top_rows(o, 60)) is not None]
         if others:
             raise InputError(f"{p.name}: 有不止一张任务清单表（“{ws.title}”和“{'”“'.join(others)}”），docgen 一次只读一张："
                              "请把其余的另存为单独的文件分别导入")
@@ -215,7 +216,7 @@ def _from_xlsx(p: Path, year: int | None) -> TaskList:
             return Location(p.name, ws.title, excel_rows[i] if i < len(excel_rows) else None, column)
 
         return _validate(data, where_row, p.name)
-    first = wb.worksheets[0].title if wb.worksheets else "（无工作表）"
+    first = sheets[0].title if sheets else sheet or (wb.worksheets[0].title if wb.worksheets else "（无工作表）")
     raise InputError(f"{Location(p.name, first, 1, '具体任务')}: 找不到“具体任务”列（表头可写作 具体任务、任务、工作任务、任务内容）")
 
 

@@ -68,22 +68,28 @@ class Progress:
         return sum(t.status in DONE for t in self.tasks) / len(self.tasks) if self.tasks else 0.0
 
 
-def _listed(p: Path, sheetnames: list[str], c: IssueCollector) -> tuple[str, dict] | None:
-    """同一工作簿里“任务清单”表上的任务：(表名, {(层级, 具体任务): 初始状态})；没有这张表或读不出来时记警告、给 None。"""
+def _listed(p: Path, sheetnames: list[str], c: IssueCollector) -> tuple[str, dict, list] | None:
+    """同一工作簿里“任务清单”表上的任务：(表名, {(层级, 具体任务): 任务}, 按清单次序的 [(层级, 具体任务)])。
+    先找名为“任务清单”的表，再依次试其余不是“跟踪”的表（“填表说明”之类没有表头的跳过）；都读不出来时记警告、给 None。"""
     from docgen.load.tasklist import load_tasklist
 
-    others = [n for n in sheetnames if n != SHEET]
+    others = sorted((n for n in sheetnames if n != SHEET), key=lambda n: n != "任务清单")
     if not others:
         c.warning(Location(p.name, SHEET, None, None), "TRK008",
                   "工作簿里只有“跟踪”表、没有“任务清单”表：删掉的任务行查不出来（请用 docgen 导出的整份任务清单 Excel 填）")
         return None
-    try:
-        tl = load_tasklist(p)
-    except InputError as exc:
-        c.warning(Location(p.name, others[0], None, None), "TRK008",
-                  f"“任务清单”表读不出来（{exc.message}）：删掉的任务行查不出来")
-        return None
-    return others[0], {(" / ".join(x for x in t["path"] if x), t["task"]): t for t in tl.tasks()}
+    problems = []
+    for name in others:
+        try:
+            tl = load_tasklist(p, sheet=name)
+        except InputError as exc:
+            problems.append(exc.message)
+            continue
+        seq = [(" / ".join(x for x in t["path"] if x), t["task"]) for t in tl.tasks()]
+        return name, dict(zip(seq, tl.tasks())), seq
+    c.warning(Location(p.name, others[0], None, None), "TRK008",
+              f"“任务清单”表读不出来（{problems[0]}）：删掉、改过字的任务行查不出来")
+    return None
 
 
 def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Progress:
@@ -118,7 +124,8 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
         listed = _listed(p, sheetnames, c)
         if not prog.files:
             first_listed = listed[1] if listed else {}
-        mine: set[tuple[str, str]] = set()
+        mine: set[tuple[str, str]] = set()  # 这份跟踪表里有的任务（层级, 具体任务）
+        file_rows: list[tuple[int, TrackedTask, int | None]] = []
         prog.files.append(p.name)
         head = next((i for i, r in enumerate(rows[:10]) if r and "具体任务" in r and "状态" in r), None)
         if head is None:
@@ -142,6 +149,8 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                 if any(v not in (None, "") for v in row):
                     c.error(Location(p.name, SHEET, r, "具体任务"), "TRK001", "这一行有内容却没有“具体任务”")
                 continue
+            path = str(get("层级") or "").strip()
+            mine.add((path, task))  # 状态填错的行也在（不当成删掉的）
             where = Location(p.name, SHEET, r, "状态")
             status = str(get("状态") or "").strip() or "未开始"
             if status not in STATUSES:
@@ -159,15 +168,32 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                 c.error(Location(p.name, SHEET, r, "截止日期"), "TRK003", f"应为日期，如 2020-05-31，得到“{due}”（写成文字的截止日期"
                         "判断不了逾期）")
                 due = None
-            t = TrackedTask(str(get("层级") or "").strip(), task, str(get("责任") or "").strip(),
+            t = TrackedTask(path, task, str(get("责任") or "").strip(),
                             str(get("完成时限") or "").strip(), due if isinstance(due, dt.date) else None, status,
                             finished, str(get("备注") or "").strip(), f"{p.name}:{SHEET}:{r}")
+            seq_no = get("序号")
+            file_rows.append((r, t, int(seq_no) if isinstance(seq_no, (int, float)) or str(seq_no or "").isdigit() else None))
+        if listed is not None:  # 拿同一工作簿的任务清单对：改过字的行按序号认回清单上的那一项，另加的行点名
+            sheet, tasks, seq = listed
+            for r, t, n in file_rows:
+                if (t.path, t.task) in tasks:
+                    continue
+                if n is not None and 1 <= n <= len(seq) and seq[n - 1] not in mine:
+                    mine.discard((t.path, t.task))
+                    t.path, t.task = seq[n - 1]
+                    mine.add(seq[n - 1])
+                    c.warning(Location(p.name, SHEET, r, "具体任务"), "TRK009",
+                              f"具体任务的文字与“{sheet}”表第 {n} 项（“{_short(t.task)}”）不同（改过字？）：按清单上的那一项算")
+                else:
+                    c.warning(Location(p.name, SHEET, r, "具体任务"), "TRK010",
+                              f"这个任务不在“{sheet}”表上（文字改过，或是另加的一行）：单独算一项")
+        for r, t, _n in file_rows:
             key = (t.path, t.task)
-            mine.add(key)
             old = merged.get(key)
             if old is None:
-                # 第一份表里没有的任务：可能改过字（第一份的任务清单上有的，是那份删了行，由 TRK007 报）
-                if order and prog.files[0] != p.name and key not in first_listed:
+                # 第一份表里没有的任务：可能改过字（这份表有任务清单时已由 TRK009/TRK010 说明；第一份的清单上有的，
+                # 是第一份删了行，由 TRK007 报）
+                if order and prog.files[0] != p.name and listed is None and key not in first_listed:
                     c.warning(Location(p.name, SHEET, r, "具体任务"), "TRK005",
                               f"这个任务在 {prog.files[0]} 里没有（任务的文字被改过？）：单独算一项")
                 merged[key] = t
@@ -180,13 +206,13 @@ def read_progress(paths: list[Path], report_date: dt.date | None = None) -> Prog
                           f"这个任务在 {old.source} 是“{old.status}”、这里是“{t.status}”：按“{keep.status}”算（请两边核实）")
                 merged[key] = keep
         if listed is not None:
-            sheet, tasks = listed
+            sheet, tasks, _seq = listed
             deleted += [(p.name, sheet, key, t) for key, t in tasks.items() if key not in mine]
     for name, sheet, key, t in deleted:  # 删掉的行：哪份跟踪表里都没有时按清单上的初始状态算，总数不因删行而变少
         counted = ""
         if key not in merged:
             merged[key] = TrackedTask(key[0], t["task"], t["owner"], t["deadline"], t["due"], t["status"], None, "",
-                                      f"{name}:{sheet}:0")
+                                      f"{name}:{sheet}")
             order.append(key)
             counted = f"，别的跟踪表里也没有：按“{t['status']}”算"
         c.warning(Location(name, sheet, None, "具体任务"), "TRK007",

@@ -49,7 +49,7 @@ class TypstForms:
         roles["xbs_bold"] = fonts.resolve()["xbs"].bold
         self.fonts_json = json.dumps(roles, ensure_ascii=False)
         self._compiler = None
-        self._paged: dict[str, bool] = {}
+        self._paged: dict[tuple[str, int], bool] = {}
         self._names: tuple[str, ...] = ()
         self._src = b""
 
@@ -78,9 +78,10 @@ class TypstForms:
 
     def _one_page_first(self, path: Path) -> bool:
         """模板里读 sys.inputs.paged（docgen 自带的户档表格、核对单）时可以先按一页排。"""
-        hit = self._paged.get(path.name)
+        key = (path.name, path.stat().st_mtime_ns)  # 模板改过（工作台开着时换了模板）就重新看
+        hit = self._paged.get(key)
         if hit is None:
-            hit = self._paged[path.name] = 'sys.inputs.at("paged"' in path.read_text(encoding="utf-8", errors="replace")
+            hit = self._paged[key] = 'sys.inputs.at("paged"' in path.read_text(encoding="utf-8", errors="replace")
         return hit
 
     def _compile(self, path: Path, inputs: dict, tags: bool) -> bytes:

@@ -211,6 +211,8 @@ class Workbench:
                             if total > self.limit:
                                 raise HTTPError(413, f"上传的文件太大：上限 {self.conf.upload_limit_mb:g} MB")
                             out.write(chunk)
+                    if not f.filename and tmp.stat().st_size == 0:  # 文件框里没选文件：浏览器照样送一个没名字的空部分
+                        continue
                     ups.append(await run_in_threadpool(ctx.ws.save_upload, folder, f.filename or "", tmp, allowed))
                 finally:
                     tmp.unlink(missing_ok=True)
@@ -892,6 +894,7 @@ class Workbench:
         _, up = ctx.ws.new_dir("uploads")  # 帮扶手册（可选）
         try:
             ups, form = await self.receive_files(request, ctx, up, ("xlsx",))
+            parse_period(str(form.get("period") or "").strip(), "期别")
         except BaseException:
             shutil.rmtree(up, ignore_errors=True)
             raise
