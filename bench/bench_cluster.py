@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+from docgen.util.procs import worker_environment  # noqa: E402
+
+
 def main(n: int = 10_000) -> None:
     import distributed
 
@@ -63,8 +66,10 @@ def main(n: int = 10_000) -> None:
             timing["wait"] += time.perf_counter() - t0
 
         R.finish, C.DaskWindow.submit, C.DaskWindow._wait = timed_finish, timed_submit, timed_wait
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                      dashboard_address=None, silence_logs=40) as lc, distributed.Client(lc) as client:
+        # 工作机与本机进程池一样用 jemalloc 起（README 里 dask worker 的起法；docgen/util/procs.py）
+        with worker_environment(), distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                silence_logs=40) as lc, distributed.Client(lc) as client:
             client.run(lambda: None)
             with distributed.get_task_stream(client) as ts:
                 t = time.perf_counter()

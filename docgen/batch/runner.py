@@ -66,6 +66,7 @@ class State:
 # ---------------------------------------------------------------- 工作进程
 
 _W: dict = {}
+UNIT_HOUSEHOLDS = 16  # 一个单元（送给一个工作进程或集群工作机的一批）最多几户：同一个村里相邻的几户
 
 
 def _init_worker(templates: str, settings) -> None:
@@ -496,7 +497,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
         for j in plan:
             if hh_jobs and j.household != hh_jobs[0].household:
                 flush_household()
-                if len(chunk) >= 8:
+                if len(chunk) >= UNIT_HOUSEHOLDS:
                     flush_chunk()
             if action(j) != "生成":
                 continue
