@@ -149,6 +149,9 @@ def connect(address: str):
                          f"在各工作机上运行 dask worker {address}；地址与端口见 README“月末批处理上集群”") from None
 
 
+RESEND = 5  # 单元因所需数据随工作机丢失而被取消时，最多重送几次
+
+
 class DaskWindow:
     """与本机进程池的窗口（runner._Window）同样的用法：submit(一批任务)、drain()（已完成的结果）、finish()（等全部完成）。
     任务在这里换成不依赖协调机文件的单元（带上各户的核算结果），结果（字节）由协调机写进输出目录。"""
@@ -175,6 +178,7 @@ class DaskWindow:
         self.size = size or max(4, 4 * workers)
         thash, files = templates_payload(templates)
         self.manifest = {"templates": thash, "env": environment_hash()}
+        self.template_files = files
         [self.templates_future] = self.client.scatter([files], broadcast=True, hash=True)
         self.settings = settings
         self.village_blob = village_blob  # 村代码 → 该村核算结果的字节（协调机从分拣结果原样取出，不解开）
@@ -182,6 +186,7 @@ class DaskWindow:
         self.out = out
         self.futures: list = []
         self.jobs: dict = {}
+        self.sent: dict = {}  # 任务键 → (单元, 村代码, 已重送几次)
         self.submitted = 0
 
     def _workers(self) -> dict:
@@ -191,9 +196,13 @@ class DaskWindow:
         """等至少一个完成；集群上一台工作机都没有了（任务永远排不上）时不干等，说清楚。"""
         from distributed import wait
 
+        from concurrent.futures import CancelledError
+
         while True:
             try:
                 wait(futures, timeout=120, return_when="FIRST_COMPLETED")
+                return
+            except CancelledError:  # 有单元被取消了（它要的数据随死掉的工作机丢了）：算“完成”，由 _result 重送
                 return
             except TimeoutError:
                 if not self._workers():
@@ -216,15 +225,48 @@ class DaskWindow:
             old = [c for c in self.blobs if c not in codes]
             if len(self.blobs) > 4 and old:  # 只留最近几个村的引用（还在用它的任务会留着它）
                 self.blobs.pop(old[0])
-            [self.blobs[code]] = self.client.scatter([self.village_blob(code)], hash=False)
+            self.blobs[code] = self._scatter(self.village_blob(code))
         name = "docgen-unit-" + hashlib.sha256("|".join(keys).encode()).hexdigest()
         if len(self.futures) >= self.size:  # 窗口满了：等一个完成（结果留给 drain 取）
             self._wait(self.futures)
-        f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units,
-                               {c: self.blobs[c] for c in sorted(codes)}, key=name, pure=False, retries=2)
-        self.jobs[f.key] = [j for _, _, jobs in chunk for j in jobs]
-        self.futures.append(f)
+        self.jobs[name] = [j for _, _, jobs in chunk for j in jobs]
+        self._send(name, units, sorted(codes), 0)
         self.submitted += 1
+
+    def _scatter(self, data: bytes):
+        """把一个村的核算结果放到集群上。工作机刚死、nanny 正在重起它时，送往它的连接会断：稍等再送（最多 5 次）。"""
+        import time
+
+        from distributed.comm.core import CommClosedError
+
+        for attempt in range(5):
+            try:
+                [future] = self.client.scatter([data], hash=False)
+                return future
+            except (CommClosedError, OSError):
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+
+    def _send(self, name: str, units: list, codes: list, tries: int) -> None:
+        if self.templates_future.status != "finished":  # 模板也随工作机丢了（如它当时只在那一台上）：再发一次
+            for attempt in range(5):
+                try:
+                    [self.templates_future] = self.client.scatter([self.template_files], broadcast=True, hash=False)
+                    break
+                except OSError:
+                    if attempt == 4:
+                        raise
+                    import time
+
+                    time.sleep(0.5 * (attempt + 1))
+        for code in codes:  # 重送时村的核算结果可能已随死掉的工作机丢了：再 scatter 一次
+            if code not in self.blobs:
+                self.blobs[code] = self._scatter(self.village_blob(code))
+        f = self.client.submit(render_unit, self.manifest, self.templates_future, self.settings, units,
+                               {c: self.blobs[c] for c in codes}, key=name, pure=False, retries=2)
+        self.sent[name] = (units, codes, tries)
+        self.futures.append(f)
 
     def drain(self):
         done, rest = [], []
@@ -240,13 +282,34 @@ class DaskWindow:
             yield from self.drain()
 
     def _result(self, f):
-        jobs = self.jobs.pop(f.key, [])
+        from concurrent.futures import CancelledError
+
         try:
             results = f.result()
         except ClusterRefused as exc:
             raise InputError(str(exc)) from None
+        except CancelledError:
+            # 单元要用的村核算结果（scatter 上去的数据没有来历可重算）只在死掉的那台工作机上：调度机把单元取消了。
+            # 重新 scatter 那几个村、换个任务键再送（最多 RESEND 次）；结果照旧由 drain/finish 取回
+            units, codes, tries = self.sent.pop(f.key)
+            if tries < RESEND:
+                import time
+
+                time.sleep(0.2 * tries)  # 工作机刚死时调度机还在收拾：接连重送时稍等
+                for code in codes:
+                    self.blobs.pop(code, None)
+                again = f"{f.key.split('~')[0]}~{tries + 1}"  # 新的任务键：调度机还记着被取消的那个
+                self.jobs[again] = self.jobs.pop(f.key, [])
+                self._send(again, units, codes, tries + 1)
+                return []
+            return [(j.target, j.key, "", 0, 0, f"集群上失败：工作机接连死掉，这个单元送了 {RESEND + 1} 次都没排成")
+                    for j in self.jobs.pop(f.key, [])]
         except Exception as exc:  # noqa: BLE001 — 单元在几台工作机上都失败了（如 KilledWorker）：记为这些项失败
-            return [(j.target, j.key, "", 0, 0, f"集群上失败：{type(exc).__name__}: {exc}") for j in jobs]
+            self.sent.pop(f.key, None)
+            return [(j.target, j.key, "", 0, 0, f"集群上失败：{type(exc).__name__}: {exc}")
+                    for j in self.jobs.pop(f.key, [])]
+        self.sent.pop(f.key, None)
+        self.jobs.pop(f.key, None)
         return self._finish(self.out, results)
 
     def close(self) -> None:
