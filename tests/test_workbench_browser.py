@@ -362,3 +362,24 @@ def test_campaign_week_from_survey_to_report(browser, tmp_path):
         docx = downloaded(b, ".docx")
         text = "\n".join(p.text for p in Document(docx).paragraphs)
         assert "第2周（3月27日至4月2日）" in text and "某住建报〔2020〕2号" in text
+
+
+def test_month_end_batch_from_the_page_with_and_without_a_handbook(browser, tmp_path):
+    """批处理页在真正的浏览器里：文件框不选文件就开始（浏览器照样送一个没名字的空部分）→ 照常跑完；
+    选上帮扶手册再跑 → 报告里有库册核对的一行。"""
+    from docgen.crosscheck.sample import write_handbook
+    from docgen.households.sample import generate
+
+    generate(20, 2, tmp_path / "data", 0.0, 2020)
+    write_handbook(tmp_path / "data", tmp_path / "册", seed=3, rate=0.2)
+    with running(tmp_path) as (url, _):
+        b = browser
+        upload_dataset(b, url, tmp_path / "data")
+        for book in (None, tmp_path / "册" / "帮扶手册.xlsx"):
+            b.get(url + "/batch")
+            type_into(b, "batch-period", "2020-12")
+            if book is not None:
+                b.find_element("id", "batch-handbook").send_keys(str(book))
+            b.find_element("id", "batch-start").click()
+            report = wait_for(lambda: b.find_element("id", "batch-report"), 300, "批处理报告")
+            assert "失败明细" not in report.text and ("库册核对：不一致" in report.text) == (book is not None), report.text

@@ -194,9 +194,9 @@ class DaskWindow:
 
     def _wait(self, futures) -> None:
         """等至少一个完成；集群上一台工作机都没有了（任务永远排不上）时不干等，说清楚。"""
-        from distributed import wait
-
         from concurrent.futures import CancelledError
+
+        from distributed import wait
 
         while True:
             try:
@@ -233,33 +233,23 @@ class DaskWindow:
         self._send(name, units, sorted(codes), 0)
         self.submitted += 1
 
-    def _scatter(self, data: bytes):
-        """把一个村的核算结果放到集群上。工作机刚死、nanny 正在重起它时，送往它的连接会断：稍等再送（最多 5 次）。"""
+    def _scatter(self, data, broadcast: bool = False):
+        """把数据（一个村的核算结果，或 broadcast 时的模板）放到集群上。工作机刚死、nanny 正在重起它时，送往它的连接
+        会断：稍等再送（最多 5 次）。"""
         import time
-
-        from distributed.comm.core import CommClosedError
 
         for attempt in range(5):
             try:
-                [future] = self.client.scatter([data], hash=False)
+                [future] = self.client.scatter([data], hash=False, broadcast=broadcast)
                 return future
-            except (CommClosedError, OSError):
+            except OSError:  # distributed 的 CommClosedError 是 OSError
                 if attempt == 4:
                     raise
                 time.sleep(0.5 * (attempt + 1))
 
     def _send(self, name: str, units: list, codes: list, tries: int) -> None:
         if self.templates_future.status != "finished":  # 模板也随工作机丢了（如它当时只在那一台上）：再发一次
-            for attempt in range(5):
-                try:
-                    [self.templates_future] = self.client.scatter([self.template_files], broadcast=True, hash=False)
-                    break
-                except OSError:
-                    if attempt == 4:
-                        raise
-                    import time
-
-                    time.sleep(0.5 * (attempt + 1))
+            self.templates_future = self._scatter(self.template_files, broadcast=True)
         for code in codes:  # 重送时村的核算结果可能已随死掉的工作机丢了：再 scatter 一次
             if code not in self.blobs:
                 self.blobs[code] = self._scatter(self.village_blob(code))
@@ -282,6 +272,7 @@ class DaskWindow:
             yield from self.drain()
 
     def _result(self, f):
+        import time
         from concurrent.futures import CancelledError
 
         try:
@@ -293,8 +284,6 @@ class DaskWindow:
             # 重新 scatter 那几个村、换个任务键再送（最多 RESEND 次）；结果照旧由 drain/finish 取回
             units, codes, tries = self.sent.pop(f.key)
             if tries < RESEND:
-                import time
-
                 time.sleep(0.2 * tries)  # 工作机刚死时调度机还在收拾：接连重送时稍等
                 for code in codes:
                     self.blobs.pop(code, None)

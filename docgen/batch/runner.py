@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import queue
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 from docgen.batch.plan import Job, iter_plan
 from docgen.errors import InputError
 from docgen.util.fs import atomic_write, flush_to_disk
-from docgen.util.procs import worker_environment
+from docgen.util.procs import spawn_pool
 
 STATE = ".docgen-state.sqlite"
 CACHE = ".docgen-cache"
@@ -357,7 +356,7 @@ def _crosscheck_jobs(cross, handbooks, settings, kinds, templates: Path) -> list
     return jobs
 
 
-def _crosscheck_unchanged(jobs: list[Job], state: "State", out: Path, force: bool) -> bool:
+def _crosscheck_unchanged(jobs: list[Job], state: State, out: Path, force: bool) -> bool:
     """报告的内容键与上次相同、报告与各份核对单都还在：这次跳过（真跑与 --dry-run 同一个判断）。"""
     prev = state.get(jobs[0].target)
     return not force and prev is not None and prev[0] == jobs[0].key and all((out / j.target).is_file() for j in jobs)
@@ -463,9 +462,9 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
 
         window = DaskWindow(cluster, templates, settings, stg.village_blob, out)
     elif workers > 1:
-        env.enter_context(worker_environment())  # 渲染进程用 jemalloc（docgen/util/procs.py），换进程时也是
-        pool = mp.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
-                                            maxtasksperchild=recycle)
+        # 渲染进程用 jemalloc（docgen/util/procs.py），换进程时也是；出错时由 env.close() 结束进程池
+        pool = env.enter_context(spawn_pool(workers, initializer=_init_worker, initargs=(str(templates), settings),
+                                            maxtasksperchild=recycle))
         window = _Window(pool, size=workers * 4)
     saved = os.environ.get("DOCGEN_TEMPLATES")
     if window is None:
@@ -546,7 +545,7 @@ def _execute(stg, plan, action, state: State, s: Summary, *, out: Path, template
                 take([(summary_job.target, summary_job.key, "", 0, 0, f"{type(exc).__name__}: {exc}")])
     finally:
         if pool is not None:
-            pool.terminate()
+            pass  # 本机进程池：由下面的 env.close() 结束（spawn_pool 退出时 terminate）
         elif window is not None:
             window.close()
         elif saved is None:  # 在本进程里跑时不把模板目录留在环境变量里

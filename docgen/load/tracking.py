@@ -5,7 +5,8 @@
 日期写不成日期、认不出的任务，都指明 文件:跟踪:行:列。
 
 删掉的行不会让总数悄悄变少：每份表都拿同一工作簿里的“任务清单”表对一遍，清单上有、跟踪表里没有的任务记一条警告
-（TRK007），哪份表里都没有时按清单上的初始状态算进去。一份表说“进行中”、另一份说“长期坚持”（走得一样远）时按
+（TRK007），哪份表里都没有时按清单上的初始状态算进去；跟踪表里改过字的任务按序号认回清单上的那一项（TRK009），
+清单上没有的行单独算一项并点名（TRK010）。一份表说“进行中”、另一份说“长期坚持”（走得一样远）时按
 “长期坚持”算并记警告（TRK006）——结果与文件的次序无关。
 """
 
@@ -85,8 +86,9 @@ def _listed(p: Path, sheetnames: list[str], c: IssueCollector) -> tuple[str, dic
         except InputError as exc:
             problems.append(exc.message)
             continue
-        seq = [(" / ".join(x for x in t["path"] if x), t["task"]) for t in tl.tasks()]
-        return name, dict(zip(seq, tl.tasks())), seq
+        tasks = tl.tasks()
+        seq = [(" / ".join(x for x in t["path"] if x), t["task"]) for t in tasks]  # 按序号（清单里同一任务出现两次时也不错位）
+        return name, dict(zip(seq, tasks)), seq
     c.warning(Location(p.name, others[0], None, None), "TRK008",
               f"“任务清单”表读不出来（{problems[0]}）：删掉、改过字的任务行查不出来")
     return None

@@ -104,7 +104,15 @@ class TypstForms:
 class PdfBytes(bytes):
     """PDF 的字节，带着页数（``pages``）：收进对象流时已经打开过，批处理记页数时不必再打开一次（每份约 1 ms）。"""
 
-    pages: int = 0
+    pages: int
+
+    def __new__(cls, data: bytes, pages: int):
+        obj = super().__new__(cls, data)
+        obj.pages = pages
+        return obj
+
+    def __reduce__(self):  # 集群上从工作机传回时连页数一起
+        return (PdfBytes, (bytes(self), self.pages))
 
 
 def page_count(data: bytes) -> int:
@@ -141,9 +149,7 @@ def compact(data: bytes) -> PdfBytes:
         pages = len(pdf.pages)
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
                  stream_decode_level=pikepdf.StreamDecodeLevel.none, static_id=True)
-    result = PdfBytes(_content_id(out.getvalue()))
-    result.pages = pages
-    return result
+    return PdfBytes(_content_id(out.getvalue()), pages)
 
 
 _STATIC_ID = b"<31415926535897932384626433832795>"  # qpdf 的 static_id 写在 /ID 第二项的值
