@@ -134,10 +134,8 @@ def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None, hi
         from docgen.render.docx import render_notice_docx
         from docgen.render.pdf import banji_needs_own_page
 
-        own, _numbered = banji_needs_own_page(view, fonts, base)
-        # Word 版的版记页暂不编页码：版记一节加上带页码的页脚时，LibreOffice 把整页文字下移约 2.6 mm，
-        # 版记末条线就离开了版心下边缘（见 issue #14 的说明）；PDF 版按 7.5 编
-        return render_notice_docx(view, own)
+        own, numbered, page = banji_needs_own_page(view, fonts, base)
+        return render_notice_docx(view, own, numbered, page)
     raise AssertionError(kind)  # pragma: no cover
 
 

@@ -137,6 +137,21 @@ def letter_foot_top_mm() -> float:
     return g.page_h_mm - g.letter_foot_rule_mm - letter_band_pt() * MM_PER_PT - g.top_mm
 
 
+def letter_first_lines() -> int:
+    """信函首页版心的行数（10.1）：首页版心向下伸到第二条双线上方，最后一行的字距双线不少于 3号字高的 7/8；
+    各行仍在行距网格上（与其余各页同一网格，Word 也这样排）。A4、3号字时为 23 行（其余各页 22 行）。"""
+    g = GB9704
+    lowest_em_bottom = letter_foot_top_mm() / MM_PER_PT - g.letter_text_gap_em * g.body_pt  # pt，从版心上边缘量
+    half_leading = (g.line_pitch_pt - g.body_pt) / 2
+    return int((lowest_em_bottom + half_leading) // g.line_pitch_pt)
+
+
+def letter_first_bottom_mm() -> float:
+    """信函首页的下页边距（mm）：版心正好容下 `letter_first_lines()` 行。"""
+    g = GB9704
+    return g.page_h_mm - g.top_mm - letter_first_lines() * g.line_pitch_pt * MM_PER_PT
+
+
 EM_TWIP = 320  # 正文 3号字（16 pt）一个字宽（twip）
 TITLE_MAX_EM = 20.0  # 2号字标题在 156 mm 版心内每行最多约 20 字
 

@@ -23,16 +23,21 @@ def main() -> None:
         draw_png(work / "seal.png", 120, 120, circle=True)
         draw_png(work / "stamp.png", 100, 40, circle=False)
         results = render_and_compare({f"n{j}": case(j)[0] for j in range(n)}, work)
-        tot = same = pages_ok = texts_ok = 0
+        tot = same = pages_ok = texts_ok = numbers_ok = banji_ok = 0
         for j in range(n):
             r = results[f"n{j}"]
             tot += r.lines
             same += r.same_lines
             pages_ok += r.same_pages
             texts_ok += r.same_text
-            if show and (not r.same_pages or not r.same_text or r.same_lines < r.lines):
+            numbers_ok += r.same_numbers
+            banji_ok += r.banji_gap_mm < 0.6 and r.banji_text_gap_mm < 1.5
+            if show and (not r.same_pages or not r.same_text or not r.same_numbers or r.banji_gap_mm >= 0.6
+                         or r.banji_text_gap_mm >= 1.5
+                         or r.same_lines < r.lines):
                 print(j, case(j)[1], r)
-        print(f"份数 {n}：页数相同 {pages_ok}，每页文字相同 {texts_ok}，正文断行相同 {same}/{tot} 行（{same / tot:.1%}）")
+        print(f"份数 {n}：页数相同 {pages_ok}，每页文字相同 {texts_ok}，每页页码相同 {numbers_ok}，"
+              f"版记末条线相差不到 0.6 mm、文字不到 1.5 mm {banji_ok}，正文断行相同 {same}/{tot} 行（{same / tot:.1%}）")
 
 
 if __name__ == "__main__":

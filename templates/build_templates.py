@@ -155,11 +155,12 @@ def clear(container) -> None:
             container._element.remove(p)
 
 
-def footer_para(footer, align: str) -> None:
+def footer_para(footer, align: str, before: int = 0) -> None:
     clear(footer)
     side = "right" if align == "right" else "left"
     ind = {side: twip(G.pageno_pt), "firstLine": 0, "firstLineChars": 0}
-    footer._element.append(para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc=align, ind=ind))
+    footer._element.append(para("GWPageNo", page_field_runs(ST, G.pageno_pt), jc=align, ind=ind,
+                                **({"before": before} if before else {})))
 
 
 def landscape_footer(footer, odd: bool) -> None:
@@ -196,15 +197,20 @@ def landscape_footer(footer, odd: bool) -> None:
 
 
 def letter_section(section) -> None:
-    """信函的分节：页边距与其余各页相同，首页不编页码（首页页脚另设），首页页脚里是距纸张下边缘 20 mm 的
-    第二条红色双线（相对纸张定位）。标志与第一条双线在正文里相对纸张定位（上边缘距纸张上边缘 30 mm）。"""
-    from docgen.layout import letter_band_pt
+    """信函的分节：首页不编页码（首页页脚另设），首页页脚里是距纸张下边缘 20 mm 的第二条红色双线（相对纸张定位）。
+    标志与第一条双线在正文里相对纸张定位（上边缘距纸张上边缘 30 mm）。首页版心向下伸到第二条双线上方（10.1，
+    23 行）：Word 不能逐页设页边距，所以这一节的下页边距按首页设，其余各页的页码段前留 7 mm——页脚从版心下边缘
+    （距纸张下边缘 35 mm）开始，字处理软件把正文推回版心下边缘以上（22 行），页码仍在版心下 7 mm。"""
+    from docx.shared import Mm
+
+    from docgen.layout import letter_band_pt, letter_first_bottom_mm
     from docgen.render.docx import letter_rule_table
 
+    section.bottom_margin = Mm(letter_first_bottom_mm())
     section.different_first_page_header_footer = True
     for ftr, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         ftr.is_linked_to_previous = False
-        footer_para(ftr, align)
+        footer_para(ftr, align, before=round(mm(G.pageno_gap_mm) * 20))
     fh = section.first_page_header
     fh.is_linked_to_previous = False
     clear(fh)

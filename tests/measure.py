@@ -144,6 +144,11 @@ def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文�
         for (text, x0, x1, base), (_, nx0, _, nbase) in zip(rows, rows[1:]):
             if abs(nbase - base - PITCH_MM) < 0.3 and abs(nx0 - 28) < 0.3 and x0 < 40 and len(text) > 10:
                 assert abs(x1 - 183.65) < 0.5, (where, text, x1)
+    if fmt == "信函":  # 首页版心伸到第二条双线上方：最下一行的字距双线不少于 3号字高的 7/8
+        foot = [d["rect"].y0 * PT_MM for d in pdf[0].get_drawings() if d["rect"].y0 * PT_MM > 250]
+        low = [ln for ln in lines(pdf[0]) if not ln.vertical and ln.em_top > bottom - 1]
+        if foot and low:
+            assert min(foot) - max(ln.em_top + ln.size * PT_MM for ln in low) >= 7 / 8 * 16 * PT_MM - 0.3, where
     for k, p in enumerate(pdf):
         num = [ln for ln in lines(p) if re.fullmatch(PAGE_NUMBER, ln.text.strip())]
         if fmt == "信函" and k == 0:
@@ -158,7 +163,9 @@ def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文�
         last = pdf[-1]
         if fmt == "信函":
             cc = next(ln for ln in lines(last) if ln.text.startswith("抄送"))
-            assert cc.em_top + 14 * 25.4 / 72 < bottom + 1, where
+            # 版心内最下一行；只有一页时那是首页，首页的版心伸到第二条双线上方（23 行）
+            lowest = BLOCK_TOP + (23 if len(pdf) == 1 else 22) * PITCH_MM
+            assert lowest - PITCH_MM < cc.em_top < lowest, (where, cc.em_top)
         else:
             assert len(pdf) % 2 == 0, (where, len(pdf))  # 版记在偶数页
             rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]

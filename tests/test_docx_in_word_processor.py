@@ -74,8 +74,8 @@ def test_22_lines_of_28_chars(lo_pdf):
 
 
 def test_page_numbers_sides(lo_pdf):
-    """正文各页都有页码。（Word 版的版记页暂不编页码，PDF 版按 7.5 编：见 docgen/api.py 的说明。）"""
-    for i, page in enumerate(lo_pdf[:-1]):
+    """每页都有页码，版记页也有（7.5：样例的版记页前是横排附件的奇数页，没有空白页）。"""
+    for i, page in enumerate(lo_pdf):
         num = [ln for ln in lines(page) if re.fullmatch(r"— \d+ —", ln.text.strip())]
         assert len(num) == 1 and num[0].text.strip() == f"— {i + 1} —"
         ln = num[0]
@@ -231,3 +231,26 @@ def test_line_end_punctuation_same_in_word(tmp_path):
     ours = pymupdf.open(tmp_path / "h.pdf")
     ends = [ln.text.strip()[-1] for p in ours for ln in lines(p) if ln.text.strip().startswith("二二二")]
     assert set(ends) >= set("，。、；：？！") and not set(ends) & set("）》”"), ends
+
+
+def test_banji_page_numbers_and_position_agree_with_pdf(tmp_path):
+    """7.5 在 Word 版里：正文长短不同的公文（版记与正文同页、另起一页且前面插了空白页、另起一页紧跟在奇数页之后），
+    LibreOffice 排出的每页页码（有无与数字）与 docgen 的 PDF 相同，版记末条线都压在版心下边缘（相差不到 0.6 mm）。"""
+    from conftest import MINIMAL
+    from wp_compare import render_and_compare
+
+    banji = "抄送机关: [县政府办公室, 县财政局, 县民政局, 县扶贫办]\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"
+    # 正文不带数字：LibreOffice 在汉字与数字之间自动加空（见 test_same_line_breaks_as_docgen_pdf），断行会早一个字
+    para = "  各项工作要求：各单位要按照“三清零”的要求，认真组织排查，按期完成整改任务并报送进展情况。\n"
+    lengths = (1, 10, 12, 14, 22, 28)
+    sources = {f"n{n}": MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n",
+                                        para * n) + banji for n in lengths}
+    results = render_and_compare(sources, tmp_path)
+    kinds = set()
+    for name, r in results.items():
+        assert r.same_pages and r.same_text and r.same_numbers, (name, r)
+        assert r.banji_gap_mm < 0.6 and r.banji_text_gap_mm < 1.5, (name, r)
+        pdf = pymupdf.open(tmp_path / f"{name}.pdf")
+        last = pdf[-1].get_text()
+        kinds.add("same" if "项工作要求" in last else "numbered" if f"— {len(pdf)} —" in last else "blank")
+    assert kinds == {"same", "numbered", "blank"}, kinds

@@ -234,6 +234,24 @@ def test_docx_rule_fires_on_bad_and_not_on_good(tmp_path, rid):
     assert rid in bad, {k: [str(f) for f in v] for k, v in bad.items()}
 
 
+def test_ly002_knows_the_letter_section(tmp_path):
+    """信函（10.1）的分节下边距按首页设（首页版心伸到第二条双线上方），其余各页的页码段前留 7 mm：docgen 写的
+    信函 Word 版不报 LY002；页脚不留这 7 mm（第 2 页起就会排 23 行）时报。"""
+    from docgen.api import render_file
+
+    src = tmp_path / "letter.yaml"
+    src.write_text("格式: 信函\n" + MINIMAL.replace("发文机关标志: 某某县住房和城乡建设局文件", "发文机关标志: 某某县住房和城乡建设局"),
+                   encoding="utf-8")
+    render_file(src, tmp_path / "letter.docx")
+    assert "LY002" not in rules_of(tmp_path / "letter.docx")
+    doc = Document(str(tmp_path / "letter.docx"))
+    for sec in doc.sections:
+        for sp in sec.footer._element.iter(qn("w:spacing")):
+            sp.attrib.pop(qn("w:before"), None)
+    doc.save(str(tmp_path / "bad.docx"))
+    assert "LY002" in rules_of(tmp_path / "bad.docx")
+
+
 def test_ly005_needs_odd_even(tmp_path):
     assert "LY005" in rules_of(office_docx(tmp_path / "a.docx", GOOD_PARAS, odd_even=False))
 

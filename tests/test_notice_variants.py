@@ -137,7 +137,8 @@ def test_banji_shares_last_even_page_when_room(write_yaml):
     rules = sorted((d["rect"] for d in last.get_drawings()), key=lambda r: r.y0)
     assert abs(rules[-1].y1 * 25.4 / 72 - BOTTOM) < 0.2
     xml = docx_xml(write_yaml(text))
-    assert "w:tblpPr" in xml and 'w:vertAnchor="page"' in xml  # Word 中版记为相对页面定位的浮动表格
+    # Word 中版记为浮动表格：纵向从版心上边、横向从纸张左边定位（LibreOffice 只把这样的通栏表格排成浮动的）
+    assert "w:tblpPr" in xml and 'w:vertAnchor="margin"' in xml and 'w:horzAnchor="page"' in xml
 
 
 def test_banji_goes_to_next_even_page(write_yaml):
@@ -145,6 +146,10 @@ def test_banji_goes_to_next_even_page(write_yaml):
     text = MINIMAL + "抄送机关: 县政府办公室\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"
     pdf = pdf_of(write_yaml(text))
     assert len(pdf) == 2 and "抄送" in pdf[1].get_text() and "— 2 —" in pdf[1].get_text()
+    # Word 版也编：版记一节带竖排页的页脚（有 PAGE 域），另起一页
+    body = docx_xml(write_yaml(text)).split("<w:body>")[1]
+    last = re.findall(r"<w:sectPr>.*?</w:sectPr>", body)[-1]
+    assert 'w:type w:val="nextPage"' in last and "w:footerReference" in last
 
 
 BANJI = "抄送机关: [县政府办公室, 县财政局, 县民政局, 县扶贫办]\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"

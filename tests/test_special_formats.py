@@ -98,12 +98,29 @@ def test_letter_format(tmp_path):
         assert abs(first.em_top - top_y1 - 7 / 8 * 16 * PT_MM) < 0.8, (engine, first.em_top, top_y1)
         assert not [ln for ln in lines(page) if ln.text.strip().startswith("—")], engine  # 首页不编页码
         cc = find(page, "抄送")
-        if engine == "PDF":  # 版心内最下方。Word 版与正文同页的版记是浮动表格，LibreOffice 不按它的位置排（已知，未解决）
-            assert cc.em_top > 240, engine
+        # 版心内最下方：首页的版心伸到第二条双线上方（第 23 行）；Word 版是浮动表格，LibreOffice 也排在这里
+        assert abs(cc.em_top - (TOP + 22 * PITCH + (PITCH - 14 * PT_MM) / 2)) < 0.6, (engine, cc.em_top)
         assert not [d for d in page.get_drawings() if (d.get("fill") or d.get("color") or (1,))[0] < 0.1
                     and d["rect"].width > 100], engine  # 版记没有黑色分隔线
         title = find(page, "关于商请")
         assert title.em_top - (find(page, "特急").em_top + 16 * PT_MM) > PITCH * 0.9  # 与最后一个要素相距二行
+
+
+def test_letter_first_page_reaches_down_to_the_second_rule(tmp_path):
+    """10.1：信函首页版心之下是第二条双线——首页的正文排到双线上方（仍在行距网格上，第 23 行），最后一行的字距双线
+    不少于 3号字高的 7/8；第 2 页起照常 22 行、编页码。PDF 与 LibreOffice 排出的 Word 版相同。"""
+    para = "  为做好农村住房安全有保障工作，各单位要按照“三排查三清零”的要求逐户核实、逐项整改，确保不漏一户、不落一人。\n"
+    text = LETTER.replace("  为做好农村住房安全有保障工作，我局拟于近期开展排查，现商请贵局协助提供有关资料。\n", para * 14)
+    for engine, pdf in both(tmp_path, "long-letter", text):
+        assert len(pdf) == 2, engine
+        body = [ln for ln in lines(pdf[0]) if abs(ln.size - 16) < 0.3 and ln.em_top > 100]
+        foot_top = min(r.y0 for r in red_rules(pdf[0]) if r.y0 > 250)
+        last = max(body, key=lambda ln: ln.em_top)
+        assert abs(last.em_top - (TOP + 22 * PITCH + (PITCH - 16 * PT_MM) / 2)) < 0.8, (engine, last.em_top)
+        assert foot_top - (last.em_top + 16 * PT_MM) >= 7 / 8 * 16 * PT_MM - 0.3, (engine, foot_top, last.em_top)
+        second = [ln for ln in lines(pdf[1]) if abs(ln.size - 16) < 0.3 and not ln.text.strip().startswith("—")]
+        assert max(ln.em_top for ln in second) + 16 * PT_MM < TOP + 225 + 0.5, engine
+        assert [ln.text.strip() for ln in lines(pdf[1]) if ln.text.strip().startswith("—")] == ["— 2 —"], engine
 
 
 ORDER = """格式: 命令

@@ -133,7 +133,9 @@ def test_draft_the_sample_notice_from_an_empty_form(browser, tmp_path):
         wait_for(lambda: b.find_element("id", "save-state").text == f"已保存 · {expected_pages} 页", 300, "预览")
         imgs = b.find_elements("css selector", "#preview img.page")
         assert len(imgs) == expected_pages
-        assert all(b.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 800", i) for i in imgs)
+        # 页面图是预览刷新后才去取的：等它们都取到（在负载高的机器上会晚一点）
+        wait_for(lambda: all(b.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 800", i)
+                             for i in b.find_elements("css selector", "#preview img.page")), 60, "预览的页面图")
         assert "没有发现问题" in b.find_element("id", "findings").text
         outline = b.find_element("id", "outline").text
         assert "一、行动目标" not in outline  # 目录是“通知”正文的；样例的标题都在印发的文件里

@@ -63,6 +63,9 @@ class Comparison:
     same_text: bool  # 每页的文字相同
     lines: int  # docgen PDF 的正文行数
     same_lines: int  # 其中在 LibreOffice 同一页上断得一样的行
+    same_numbers: bool = True  # 每页的页码（有无与数字）相同
+    banji_gap_mm: float = 0.0  # 两边版记末条分隔线的高度差（信函的版记没有线：0）
+    banji_text_gap_mm: float = 0.0  # 两边版记最后一行文字的高度差；没有版记时为 0
     first_diff: str = ""
 
 
@@ -87,7 +90,28 @@ def compare_notice(pdf_path: Path, lo: pymupdf.Document) -> Comparison:
         b = norm("".join(ln.text for ln in lines(lo[k]) if not PAGE_NO.fullmatch(ln.text.strip()))) if k < len(lo) else ""
         if sorted(a) != sorted(b):
             same_text = False
-    return Comparison(same_pages, same_text, total, same, first)
+    numbers = [page_numbers(p) for p in ours] == [page_numbers(p) for p in lo]
+    return Comparison(same_pages, same_text, total, same, numbers, abs(_banji_rule_mm(ours) - _banji_rule_mm(lo)),
+                      abs(_banji_bottom_mm(ours) - _banji_bottom_mm(lo)), first)
+
+
+def page_numbers(page: pymupdf.Page) -> list[str]:
+    return [ln.text.strip() for ln in lines(page) if PAGE_NO.fullmatch(ln.text.strip())]
+
+
+def _banji_rule_mm(doc: pymupdf.Document) -> float:
+    """最后一页上最下一条通栏黑线（版记末条分隔线）的中线高度（mm）；没有时为 0。docgen 的线是填充的矩形、
+    LibreOffice 的是描边的线，所以都取中线。"""
+    ys = [(d["rect"].y0 + d["rect"].y1) / 2 for d in doc[-1].get_drawings()
+          if d["rect"].width > 150 * 72 / 25.4 and d["rect"].height < 2 and "抄送：" in doc[-1].get_text()
+          and max(d.get("fill") or d.get("color") or (1, 1, 1)) < 0.2]
+    return max(ys) * 25.4 / 72 if ys else 0.0
+
+
+def _banji_bottom_mm(doc: pymupdf.Document) -> float:
+    """最后一页上版记最后一行的字面框顶端（mm）；没有版记时为 0。"""
+    tops = [ln.em_top for ln in lines(doc[-1]) if "抄送：" in ln.text or ln.text.rstrip().endswith("印发")]
+    return max(tops) if tops else 0.0
 
 
 def render_and_compare(sources: dict[str, str], work: Path) -> dict[str, Comparison]:

@@ -560,8 +560,9 @@ def build_report(f: WeekFigures, head: dict, fonts=None, number: str | None = No
         src = YamlSource(Path(f"{name}.yaml"), data, {}, "周报")
         notice = validate_source(_notice_model(), src, "周报")
         view = build_notice_view(notice)
-        pdf = render_notice_pdf(view, fonts, Path(tmp))
-        docx = render_notice_docx(view)
+        placement: dict = {}
+        pdf = render_notice_pdf(view, fonts, Path(tmp), placement=placement)
+        docx = render_notice_docx(view, placement["另起"], placement["编页码"], placement["页"])
     return WeekReport(f, notice, docx, pdf, chart, name)
 
 

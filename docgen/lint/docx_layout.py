@@ -52,10 +52,32 @@ def ly002(doc):
         got = {k: int(mar.get(qn(f"w:{k}"), "0")) / TWIP_MM for k in ("top", "left", "bottom", "right")}
         # 横排页：纸张顺时针转 90°，竖排的订口在上、天头在右
         want = {"top": 28, "left": 35, "bottom": 26, "right": 37} if landscape else {"top": 37, "left": 28, "bottom": 35, "right": 26}
+        letter = _letter_bottom(doc, sp) if not landscape else None
+        if letter is not None:
+            want["bottom"] = round(letter, 1)
         names = {"top": "上", "left": "左", "bottom": "下", "right": "右"}
         bad = [f"{names[k]} {got[k]:.1f} mm（应为 {want[k]}）" for k in want if abs(got[k] - want[k]) > 1.05]
         if bad:
             yield _f(doc, "LY002", f"第{i}节", "页边距不符：" + "，".join(bad))
+
+
+def _letter_bottom(doc: LintDoc, sp) -> float | None:
+    """信函分节（10.1，docgen 的写法）的下页边距：首页版心伸到第二条双线上方，所以下边距按首页设，其余各页的页码
+    段前留出版心下边缘到页码的 7 mm、把正文推回版心下边缘以上。认得出这样的分节时返回它应有的下边距，否则 None。"""
+    from docgen.layout import GB9704, letter_first_bottom_mm
+
+    if sp.find(qn("w:titlePg")) is None:
+        return None
+    ref = next((r for r in sp.findall(qn("w:footerReference")) if r.get(qn("w:type")) == "default"), None)
+    if ref is None:
+        return None
+    try:
+        part = doc.docx.part.related_parts[ref.get(qn("r:id"))]
+    except KeyError:
+        return None
+    spacing = part.element.find(".//" + qn("w:spacing"))
+    before = int(spacing.get(qn("w:before"), "0")) / TWIP_MM if spacing is not None else 0
+    return letter_first_bottom_mm() if abs(before - GB9704.pageno_gap_mm) < 0.5 else None
 
 
 class Props:

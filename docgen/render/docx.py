@@ -15,7 +15,7 @@ from lxml import etree
 
 from docgen.errors import RenderError
 from docgen.fonts import DEFAULT_ROLES
-from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, mm, text_width_em, twip
+from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, letter_first_lines, mm, text_width_em, twip
 from docgen.model.body import Block
 from docgen.render.context import NoticeView
 from docgen.render.env import templates_dir
@@ -116,16 +116,17 @@ def table_frame(width_twip: int, weights: list[float], cell_margin: int = 80,
     return tbl, cols
 
 
-def float_table(tbl: etree._Element, x_twip: int, y_twip: int, horz: str = "margin") -> etree._Element:
-    """把表格改成浮动表格：纵向从纸张上边缘量 `y_twip`，横向从 `horz`（版心 margin 或纸张 page）左边量 `x_twip`，
-    不与别的浮动表格重叠。"""
+def float_table(tbl: etree._Element, x_twip: int, y_twip: int, horz: str = "margin",
+                vert: str = "page") -> etree._Element:
+    """把表格改成浮动表格：纵向从 `vert`（纸张 page 或版心 margin）上边量 `y_twip`，横向从 `horz`（版心 margin 或纸张
+    page）左边量 `x_twip`，不与别的浮动表格重叠。"""
     tblpr = tbl.find(qn("w:tblPr"))
     jc = tblpr.find(qn("w:jc"))
     if jc is not None:
         tblpr.remove(jc)
     tblpr.insert(0, el("w:tblOverlap", {"val": "never"}))
     tblpr.insert(0, el("w:tblpPr", {"leftFromText": 0, "rightFromText": 0, "topFromText": 0, "bottomFromText": 0,
-                                    "vertAnchor": "page", "horzAnchor": horz, "tblpX": int(x_twip), "tblpY": int(y_twip)}))
+                                    "vertAnchor": vert, "horzAnchor": horz, "tblpX": int(x_twip), "tblpY": int(y_twip)}))
     return tbl
 
 
@@ -160,9 +161,9 @@ def _table(t, width_twip: int) -> etree._Element:
     return tbl
 
 
-def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
+def _banji_table(v: NoticeView, floating: bool, letter_first_page: bool = False) -> tuple[etree._Element, int]:
     """版记表格及其高度（twip）：首末条分隔线 0.35 mm、中间 0.25 mm。`floating` 时表格相对页面定位，
-    末条分隔线与版心下边缘重合（与正文同页时用）。"""
+    末条分隔线与版心下边缘重合（与正文同页时用；`letter_first_page`：在信函首页，那一页的版心低）。"""
     width = twip(mm(G.block_w_mm))
     one = twip(G.banji_pt)
     thick = {"val": "single", "sz": 8, "space": 0, "color": "000000"}  # 1 pt ≈ 0.35 mm
@@ -171,16 +172,23 @@ def _banji_table(v: NoticeView, floating: bool) -> tuple[etree._Element, int]:
     if v.cc:
         per_line = (mm(G.block_w_mm) - 2 * G.banji_pt) / G.banji_pt - 3
         n = max(1, math.ceil(text_width_em(v.cc) / per_line))
-        rows.append((n, para("GWBanji", [run("抄送：" + v.cc)], ind={"left": one + 3 * one, "hanging": 3 * one, "right": one})))
+        # 一行的：段落行高取一个 4号字高、在定高的行里上下居中——与 PDF 一样字在行距中间（行高取一行行距时 LibreOffice
+        # 把多出的空白放在字的上方，字比 PDF 低约 1.2–1.8 mm）。回行的抄送机关仍按行距排（位置的差别未处理）
+        single = {"line": one} if n == 1 else {}
+        rows.append((n, para("GWBanji", [run("抄送：" + v.cc)], ind={"left": one + 3 * one, "hanging": 3 * one, "right": one},
+                         **single)))
     if v.printer:
         rows.append((1, para("GWBanji", [run(v.printer), el("w:r", None, el("w:tab")), run(f"{v.print_date}印发")],
-                         ind={"left": one, "right": one}, tabs=[("right", width - one)])))
+                         ind={"left": one, "right": one}, tabs=[("right", width - one)], line=one)))
     total = sum(n for n, _ in rows) * PITCH
     # 10.1：信函的版记不加分隔线
     rules = {} if v.fmt == "信函" else {"top": thick, "bottom": thick, "insideH": thin}
     tbl, _ = table_frame(width, [1], cell_margin=0, borders=rules)
     if floating:
-        float_table(tbl, 0, twip(mm(G.top_mm + G.block_h_mm)) - total)
+        # 横向从纸张左边、纵向从版心上边量：LibreOffice（7.4）只把这样定位的通栏浮动表格排成浮动的——横纵都从纸张量且
+        # 落在左下四分之一、或横向从版心量而表格与版心同宽时，它把表格当成普通表格接在正文后面
+        block_h = letter_first_lines() * PITCH if letter_first_page else twip(mm(G.block_h_mm))
+        float_table(tbl, twip(mm(G.left_mm)), block_h - total, horz="page", vert="margin")
     for n, p in rows:
         tbl.append(el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", {"val": n * PITCH, "hRule": "exact"})),
                       el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}), el("w:vAlign", {"val": "center"})), p)))
@@ -439,7 +447,8 @@ def write_sections(doc, sect: dict, segments: list[tuple[str, list[etree._Elemen
             els.append(para(None, []))
         for e in els:
             body.append(e)
-        sp = copy.deepcopy(sect[kind])
+        # 编页码的版记页（7.5：前面没有空白页，正文止于奇数页）：竖排页的页脚，另起一页即是偶数页
+        sp = copy.deepcopy(sect["portrait" if kind == "banji_numbered" else kind])
         t = sp.find(qn("w:type"))
         if t is None:
             t = el("w:type")
@@ -461,8 +470,10 @@ def save_docx(doc) -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
-def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
-    """渲染 DOCX 字节。`banji_own_page` 来自排版测量（版记是否须另起偶数页）。"""
+def render_notice_docx(v: NoticeView, banji_own_page: bool = True, banji_numbered: bool = False,
+                       banji_page: int | None = None) -> bytes:
+    """渲染 DOCX 字节。`banji_own_page`、`banji_numbered`、`banji_page` 来自 PDF 的排版测量（版记是否须另起偶数页；
+    另起时那一页编不编页码——7.5：前面没有为凑偶数页插空白页时照常编；与正文同页时在第几页，信函首页的版心低）。"""
     doc, sect = open_template()
     segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
 
@@ -563,17 +574,24 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True) -> bytes:
     if v.has_banji:
         own = banji_own_page or segments[-1][0] == "landscape"
         if own:
-            # 版记单独成页（偶数页，无页码）：用固定行高的空段把表格推到版心底部，
-            # 比浮动表格更可靠（各种字处理软件都按同样的方式排）。信函（10.1）的版记只须在最后一面，另起一页照常编页码
-            segments.append(("portrait" if v.fmt == "信函" else "banji", []))
+            # 版记单独成页（偶数页）：用固定行高的空段把表格推到版心底部，
+            # 比浮动表格更可靠（各种字处理软件都按同样的方式排）。信函（10.1）的版记只须在最后一面，另起一页照常编页码；
+            # 其余格式另起偶数页，前面插了空白页时不编页码（版记页一节没有页码），否则照常编（用竖排页的页脚）
+            if v.fmt == "信函":
+                kind = "portrait"
+            else:
+                kind = "banji_numbered" if banji_numbered else "banji"
+            segments.append((kind, []))
             tbl, height = _banji_table(v, floating=False)
-            # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除
-            # 信函的版记页照常有页码：LibreOffice 把页脚的行高算进版心（约少 10 twip），多留 1 pt
-            rules = 20 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)
+            # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除。版记页有页码时 LibreOffice 的版心比
+            # 没有页脚时矮：信函那一页多留 1 pt；编页码的版记页（新起一节）实测表格再往下 24 twip 就挪到下一页，
+            # 往下 12 twip 时末条线在版心下边缘上方约 0.45 mm，取后者（Word 里多出的只是一点留白）
+            footer = {"banji": 0, "portrait": 20, "banji_numbered": -12}[kind]
+            rules = (0 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)) + footer
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(spacer_para(spacer), tbl, spacer_para(1))
         else:
-            tbl, _ = _banji_table(v, floating=True)
+            tbl, _ = _banji_table(v, floating=True, letter_first_page=v.fmt == "信函" and banji_page == 0)
             add(tbl, spacer_para(1))
     if v.fmt == "信函":
         _letter_first_header(doc, sect["letter"], v)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from docgen.errors import RenderError
 from docgen.fonts import FontSet
 from docgen.render.justify import justify_paragraph
-from docgen.layout import GB9704, joint_row_gap_pt, letter_foot_top_mm, mm, text_width_em
+from docgen.layout import GB9704, joint_row_gap_pt, letter_first_bottom_mm, letter_foot_top_mm, mm, text_width_em
 from docgen.render.context import NoticeView
 from docgen.render.env import make_env, templates_dir
 
@@ -51,6 +51,7 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "name_width_pt": lambda s: text_width_em(s) * g.char_pitch_pt,
         "joint_row_gap_pt": joint_row_gap_pt(),
         "letter_foot_top_mm": letter_foot_top_mm(),
+        "letter_first_bottom_mm": letter_first_bottom_mm(),
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
         "banji_numbered": banji_numbered,
@@ -209,13 +210,19 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
     return doc
 
 
-def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict | None = None) -> bytes:
+def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict | None = None,
+                      placement: dict | None = None) -> bytes:
     """两遍排版（版记第一遍被分页拆开时三遍），返回 PDF 字节。同一输入每次得到相同字节。
 
     `hints`（工作台的实时预览用）：上一次排这份公文时版记的位置记在 ``hints["版记"]``（留白、是否另起一页）。改了一个字
     之后版记多半还在原处：先按上次的位置排一遍，能证明第一遍排版会得出同样的位置（同页：版记末条线正好落在版心下边缘；
     另起一页：正文止于奇数页、版记紧跟在偶数页、留白等于版心高减版记高）就直接用这一遍，省掉一遍排版；否则照常两遍。
-    两条路排出的 HTML 一样，字节也一样（测试逐份比对）。"""
+    两条路排出的 HTML 一样，字节也一样（测试逐份比对）。
+
+    `placement`（给同一份公文的 Word 版用）：排完后写入版记是否另起一页（"另起"）、那一页编不编页码（"编页码"）、
+    在第几页（"页"，从 0 数）。"""
+    placement = {} if placement is None else placement
+    placement.update({"另起": False, "编页码": True, "页": None})
     allowed = v.notice.images
     even = v.fmt != "信函"
     hint = (hints or {}).get("版记")
@@ -223,12 +230,14 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
         spacer, own = hint["留白"], hint["另起"]
         doc = _layout(render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
         if (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
+            placement.update({"另起": own, "页": _banji_page(doc)})  # 另起一页时能一遍验证的只有编页码的情形
             return _write(doc, v.notice.date)
     html = render_notice_html(v, fonts)
     doc = _layout(html, base_dir, fonts, allowed)
     if v.has_banji:
         spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(render_notice_html(v, fonts, **kw), base_dir,
                                                                              fonts, allowed), even)
+        placement.update({"另起": own, "编页码": numbered})
         if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
             hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
         html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
@@ -236,7 +245,12 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
         pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
         if len(pages) != 1 or (even and doc.pages.index(pages[0]) % 2 != 1):
             raise RenderError("版记排版失败：未能放在最后一个偶数页")
+        placement["页"] = doc.pages.index(pages[0])
     return _write(doc, v.notice.date)
+
+
+def _banji_page(doc) -> int | None:
+    return next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
 
 
 def _spacer_holds(doc, spacer: float, even: bool) -> bool:
@@ -277,14 +291,15 @@ def _own_page_holds(doc, spacer: float, even: bool) -> bool:
     return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
 
 
-def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> tuple[bool, bool]:
-    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页、那一页编不编页码（Word 文件本身无法预先分页）。"""
+def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> tuple[bool, bool, int | None]:
+    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页、那一页编不编页码、与正文同页时在第几页（从 0 数；
+    信函首页的版心比其余各页低）。Word 文件本身无法预先分页。"""
     if not v.has_banji:
-        return False, True
+        return False, True, None
     allowed = v.notice.images
     doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
     _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
-    return own, numbered
+    return own, numbered, None if own else _banji_page(doc)
 
 
 PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
