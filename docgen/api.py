@@ -132,10 +132,9 @@ def render_document(path: str | Path, fmt: str, fonts: FontSet | None = None, hi
 
             return render_notice_html(view, fonts).encode("utf-8")
         from docgen.render.docx import render_notice_docx
-        from docgen.render.pdf import banji_needs_own_page
+        from docgen.render.pdf import docx_layout
 
-        own, numbered, page = banji_needs_own_page(view, fonts, base)
-        return render_notice_docx(view, own, numbered, page)
+        return render_notice_docx(view, docx_layout(view, fonts, base))
     raise AssertionError(kind)  # pragma: no cover
 
 

@@ -129,10 +129,12 @@ def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文�
 
     bottom = BLOCK_BOTTOM
     body_pages = []
-    for p in pdf:
+    for k, p in enumerate(pdf):
         if p.rect.width > p.rect.height:
             break
-        body_pages.append([ln for ln in lines(p) if not ln.vertical and 36 < ln.em_top < bottom - 1
+        # 信函首页的版心伸到第二条双线上方（第 23 行）
+        low = BLOCK_TOP + 23 * PITCH_MM if fmt == "信函" and k == 0 else bottom
+        body_pages.append([ln for ln in lines(p) if not ln.vertical and 36 < ln.em_top < low - 1
                            and not re.fullmatch(PAGE_NUMBER, ln.text.strip())])
     first = 1 if len(body_pages) > 1 else 0  # 首页有版头，从第 2 页起查
     date_page = next(k for k, pg in enumerate(body_pages) if any(date_text in ln.text.replace(" ", "") for ln in pg))
@@ -163,9 +165,11 @@ def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文�
         last = pdf[-1]
         if fmt == "信函":
             cc = next(ln for ln in lines(last) if ln.text.startswith("抄送"))
-            # 版心内最下一行；只有一页时那是首页，首页的版心伸到第二条双线上方（23 行）
+            # 版记的最后一行（抄送机关可能回行）在版心内最下一行；只有一页时那是首页，首页的版心伸到第二条双线上方（23 行）
+            tail = max(ln.em_top for ln in lines(last) if ln.em_top >= cc.em_top and not ln.vertical
+                       and not re.fullmatch(PAGE_NUMBER, ln.text.strip()))
             lowest = BLOCK_TOP + (23 if len(pdf) == 1 else 22) * PITCH_MM
-            assert lowest - PITCH_MM < cc.em_top < lowest, (where, cc.em_top)
+            assert lowest - PITCH_MM < tail < lowest, (where, tail)
         else:
             assert len(pdf) % 2 == 0, (where, len(pdf))  # 版记在偶数页
             rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]

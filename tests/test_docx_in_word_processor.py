@@ -254,3 +254,25 @@ def test_banji_page_numbers_and_position_agree_with_pdf(tmp_path):
         last = pdf[-1].get_text()
         kinds.add("same" if "项工作要求" in last else "numbered" if f"— {len(pdf)} —" in last else "blank")
     assert kinds == {"same", "numbered", "blank"}, kinds
+
+
+def test_banji_stays_on_an_even_page_when_word_paginates_the_attachment_differently(tmp_path):
+    """附件名短、横排任务清单的表格在 LibreOffice 里比 PDF 少排一页（已知的差别）：版记一节写的是“另起偶数页”，
+    所以 Word 版的版记仍在偶数页（原来写成“下一页”时落在第 7 页），末条线压在版心下边缘。"""
+    import shutil
+
+    from conftest import MINIMAL, SAMPLE
+
+    shutil.copy(SAMPLE.parent / "tasklist.yaml", tmp_path / "tasklist.yaml")
+    text = MINIMAL + ("附件:\n  - 名称: 任务清单\n    文件: tasklist.yaml\n抄送机关: [县政府办公室, 县财政局]\n"
+                      "印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-02\n")
+    src = tmp_path / "n.yaml"
+    src.write_text(text, encoding="utf-8")
+    from docgen.api import render_file
+
+    render_file(src, tmp_path / "n.docx")
+    lo = _lo_convert(tmp_path / "n.docx", tmp_path / "lo")
+    assert len(lo) % 2 == 0 and "抄送：" in lo[-1].get_text()
+    assert all("抄送：" not in p.get_text() for p in lo[:-1])
+    ys = [d["rect"].y1 * 25.4 / 72 for d in lo[-1].get_drawings()]
+    assert ys and abs(max(ys) - BOTTOM) < 0.6, max(ys)

@@ -252,6 +252,18 @@ def test_ly002_knows_the_letter_section(tmp_path):
     assert "LY002" in rules_of(tmp_path / "bad.docx")
 
 
+def test_minutes_mark_is_not_taken_for_the_title(tmp_path):
+    """纪要（10.3）的标志“……会议纪要”在期号之上、字号比标题大：docgen 写的纪要 Word 版不报 LY004（原来把标志当成标题）。"""
+    from docgen.api import render_file
+
+    src = tmp_path / "minutes.yaml"
+    src.write_text("格式: 纪要\n发文机关标志: 某某县住房和城乡建设局局务会议纪要\n期号: 3\n正文: |\n"
+                   "  会议研究了农村危房改造工作。\n出席: [张三, 李四]\n成文日期: 2020-04-01\n", encoding="utf-8")
+    render_file(src, tmp_path / "minutes.docx")
+    found = rules_of(tmp_path / "minutes.docx")
+    assert "LY004" not in found, {k: [str(f) for f in v] for k, v in found.items()}
+
+
 def test_ly005_needs_odd_even(tmp_path):
     assert "LY005" in rules_of(office_docx(tmp_path / "a.docx", GOOD_PARAS, odd_even=False))
 

@@ -146,10 +146,10 @@ def test_banji_goes_to_next_even_page(write_yaml):
     text = MINIMAL + "抄送机关: 县政府办公室\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"
     pdf = pdf_of(write_yaml(text))
     assert len(pdf) == 2 and "抄送" in pdf[1].get_text() and "— 2 —" in pdf[1].get_text()
-    # Word 版也编：版记一节带竖排页的页脚（有 PAGE 域），另起一页
+    # Word 版也编：版记一节带竖排页的页脚（有 PAGE 域），另起偶数页
     body = docx_xml(write_yaml(text)).split("<w:body>")[1]
     last = re.findall(r"<w:sectPr>.*?</w:sectPr>", body)[-1]
-    assert 'w:type w:val="nextPage"' in last and "w:footerReference" in last
+    assert 'w:type w:val="evenPage"' in last and "w:footerReference" in last
 
 
 BANJI = "抄送机关: [县政府办公室, 县财政局, 县民政局, 县扶贫办]\n印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-01\n"

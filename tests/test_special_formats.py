@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pymupdf
 import pytest
-from measure import PT_MM, lines
+from measure import PT_MM, check_notice_layout, lines
 from test_docx_in_word_processor import SOFFICE, _lo_convert
 
 from conftest import draw_png
@@ -121,6 +121,27 @@ def test_letter_first_page_reaches_down_to_the_second_rule(tmp_path):
         second = [ln for ln in lines(pdf[1]) if abs(ln.size - 16) < 0.3 and not ln.text.strip().startswith("—")]
         assert max(ln.em_top for ln in second) + 16 * PT_MM < TOP + 225 + 0.5, engine
         assert [ln.text.strip() for ln in lines(pdf[1]) if ln.text.strip().startswith("—")] == ["— 2 —"], engine
+
+
+def test_letter_seal_never_crosses_the_second_rule(tmp_path, images):
+    """署名、日期正好落在信函首页第 23 行时，印章的下半截会伸过第二条双线：这样的信函（12 段）首页照常 22 行，署名、
+    日期与正文末两行移到第 2 页——PDF 与 Word 一样；印章总在双线以上。日期在首页靠上（3 段）或在第 2 页（30 段）的
+    信函不受影响：后者首页仍排到第 23 行。"""
+    line = "  为做好农村住房安全有保障工作，各单位要按照要求逐户核\n"
+    base = LETTER.replace("抄送机关: [县政府办公室]\n", "印章: seal.png\n")
+    for n, pages, seal_on_first, line23 in ((12, 2, False, False), (3, 1, True, False), (30, 2, False, True)):
+        text = base.replace("  为做好农村住房安全有保障工作，我局拟于近期开展排查，现商请贵局协助提供有关资料。\n  特此函达。\n", line * n)
+        for engine, pdf in both(tmp_path, f"seal{n}", text):
+            assert len(pdf) == pages, (engine, n)
+            foot_top = min(r.y0 for r in red_rules(pdf[0]) if r.y0 > 250)
+            for page in pdf:
+                for im in images_mm(page):
+                    assert im.y1 < foot_top - 1 if page.number == 0 else im.y1 < TOP + 225 + 1, (engine, n, im)
+            assert bool(images_mm(pdf[0])) == seal_on_first, (engine, n)
+            body = [ln for ln in lines(pdf[0]) if abs(ln.size - 16) < 0.3 and ln.em_top > 100]
+            assert (max(ln.em_top for ln in body) > TOP + 22 * PITCH) == line23, (engine, n)
+            if engine == "PDF":
+                check_notice_layout(pdf, "2020年4月1日", "信函", False, n)
 
 
 ORDER = """格式: 命令

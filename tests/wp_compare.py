@@ -102,8 +102,12 @@ def page_numbers(page: pymupdf.Page) -> list[str]:
 def _banji_rule_mm(doc: pymupdf.Document) -> float:
     """最后一页上最下一条通栏黑线（版记末条分隔线）的中线高度（mm）；没有时为 0。docgen 的线是填充的矩形、
     LibreOffice 的是描边的线，所以都取中线。"""
+    cc = [ln.em_top for ln in lines(doc[-1]) if "抄送：" in ln.text]
+    if not cc:
+        return 0.0
+    # 版记的线：抄送一行之上不远处起（不算同一页上附件表格的框线）、通栏、黑色
     ys = [(d["rect"].y0 + d["rect"].y1) / 2 for d in doc[-1].get_drawings()
-          if d["rect"].width > 150 * 72 / 25.4 and d["rect"].height < 2 and "抄送：" in doc[-1].get_text()
+          if d["rect"].width > 150 * 72 / 25.4 and d["rect"].height < 2 and d["rect"].y0 * 25.4 / 72 > cc[0] - 6
           and max(d.get("fill") or d.get("color") or (1, 1, 1)) < 0.2]
     return max(ys) * 25.4 / 72 if ys else 0.0
 

@@ -562,7 +562,7 @@ def build_report(f: WeekFigures, head: dict, fonts=None, number: str | None = No
         view = build_notice_view(notice)
         placement: dict = {}
         pdf = render_notice_pdf(view, fonts, Path(tmp), placement=placement)
-        docx = render_notice_docx(view, placement["另起"], placement["编页码"], placement["页"])
+        docx = render_notice_docx(view, placement)
     return WeekReport(f, notice, docx, pdf, chart, name)
 
 

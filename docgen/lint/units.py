@@ -307,6 +307,8 @@ def _docx_doc(path: Path) -> LintDoc:
             role, state = "附件标题", "body"
         elif state == "notes" and re.match(r"^\d+[.．、]", t):
             role = "附件说明"
+        elif state == "head" and t.endswith("纪要") and not t.startswith("关于"):
+            role = "版头"  # 纪要的标志（“……会议纪要”，10.3）在期号之上，不是标题
         elif state == "head" and not title_done and TITLE_END.search(t):
             role, title_done, state = "标题", True, "title"
         elif state == "head":

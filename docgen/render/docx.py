@@ -447,13 +447,14 @@ def write_sections(doc, sect: dict, segments: list[tuple[str, list[etree._Elemen
             els.append(para(None, []))
         for e in els:
             body.append(e)
-        # 编页码的版记页（7.5：前面没有空白页，正文止于奇数页）：竖排页的页脚，另起一页即是偶数页
+        # 编页码的版记页（7.5：前面没有空白页，正文止于奇数页）：竖排页的页脚，仍写“另起偶数页”——字处理软件的分页
+        # 与 PDF 不同时（如横排任务清单的表格在 LibreOffice 里少一页）版记也不会落在奇数页
         sp = copy.deepcopy(sect["portrait" if kind == "banji_numbered" else kind])
         t = sp.find(qn("w:type"))
         if t is None:
             t = el("w:type")
             sp.insert(0, t)
-        t.set(qn("w:val"), "evenPage" if kind == "banji" else "nextPage")
+        t.set(qn("w:val"), "evenPage" if kind.startswith("banji") else "nextPage")
         if last:
             body.append(sp)
         else:
@@ -470,10 +471,15 @@ def save_docx(doc) -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
-def render_notice_docx(v: NoticeView, banji_own_page: bool = True, banji_numbered: bool = False,
-                       banji_page: int | None = None) -> bytes:
-    """渲染 DOCX 字节。`banji_own_page`、`banji_numbered`、`banji_page` 来自 PDF 的排版测量（版记是否须另起偶数页；
-    另起时那一页编不编页码——7.5：前面没有为凑偶数页插空白页时照常编；与正文同页时在第几页，信函首页的版心低）。"""
+def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
+    """渲染 DOCX 字节。`placement` 来自 PDF 的排版测量（:func:`docgen.render.pdf.docx_layout`，或
+    `render_notice_pdf(placement=)`）：版记是否须另起偶数页（"另起"）；另起时那一页编不编页码（"编页码"——7.5：前面
+    没有为凑偶数页插空白页时照常编）；与正文同页时在第几页（"页"，信函首页的版心低）；信函首页是否因印章照常 22 行
+    （"信函首页短"）。不给时按另起一页、不编页码。"""
+    placement = placement or {}
+    banji_own_page = placement.get("另起", True)
+    banji_numbered = placement.get("编页码", False) and banji_own_page
+    banji_page = placement.get("页")
     doc, sect = open_template()
     segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
 
@@ -584,9 +590,11 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True, banji_numbere
             segments.append((kind, []))
             tbl, height = _banji_table(v, floating=False)
             # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除。版记页有页码时 LibreOffice 的版心比
-            # 没有页脚时矮：信函那一页多留 1 pt；编页码的版记页（新起一节）实测表格再往下 24 twip 就挪到下一页，
-            # 往下 12 twip 时末条线在版心下边缘上方约 0.45 mm，取后者（Word 里多出的只是一点留白）
-            footer = {"banji": 0, "portrait": 20, "banji_numbered": -12}[kind]
+            # 没有页脚时矮：信函那一页多留 1 pt。编页码的版记页（另起偶数页、带页码的页脚）：LibreOffice 把这一页的
+            # 正文整体下移约 3.5 mm（198 twip；同样的一节写成“下一页”时不移，没有页码的版记页也不移），空段相应减短；
+            # 不移时表格再往下 24 twip 就挪到下一页，往下 12 twip 时末条线在版心下边缘上方约 0.45 mm，取后者。
+            # Word 里是否同样下移没有条件核对：不移时版记末条线比版心下边缘高约 3.8 mm，不会跑到下一页
+            footer = {"banji": 0, "portrait": 20, "banji_numbered": -12 + 198}[kind]
             rules = (0 if v.fmt == "信函" else 2 * 20 + (15 if v.cc and v.printer else 0)) + footer
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(spacer_para(spacer), tbl, spacer_para(1))
@@ -595,6 +603,8 @@ def render_notice_docx(v: NoticeView, banji_own_page: bool = True, banji_numbere
             add(tbl, spacer_para(1))
     if v.fmt == "信函":
         _letter_first_header(doc, sect["letter"], v)
+        if placement.get("信函首页短"):  # 首页的印章会越过第二条双线：首页版心照常止于 262 mm
+            sect["letter"].find(qn("w:pgMar")).set(qn("w:bottom"), str(twip(mm(G.bottom_mm))))
     write_sections(doc, sect, segments)
     _core_properties(doc, v)
     return save_docx(doc)

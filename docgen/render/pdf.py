@@ -37,7 +37,7 @@ def _pageno_css(fonts: FontSet) -> str:
 
 
 def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
-                 banji_own_page: bool = False, banji_numbered: bool = True) -> dict:
+                 banji_own_page: bool = False, banji_numbered: bool = True, letter_short_first: bool = False) -> dict:
     """HTML 模板的全部变量。"""
     g = GB9704
     return {
@@ -51,7 +51,7 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "name_width_pt": lambda s: text_width_em(s) * g.char_pitch_pt,
         "joint_row_gap_pt": joint_row_gap_pt(),
         "letter_foot_top_mm": letter_foot_top_mm(),
-        "letter_first_bottom_mm": letter_first_bottom_mm(),
+        "letter_first_bottom_mm": GB9704.bottom_mm if letter_short_first else letter_first_bottom_mm(),
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
         "banji_numbered": banji_numbered,
@@ -222,31 +222,59 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
     `placement`（给同一份公文的 Word 版用）：排完后写入版记是否另起一页（"另起"）、那一页编不编页码（"编页码"）、
     在第几页（"页"，从 0 数）。"""
     placement = {} if placement is None else placement
-    placement.update({"另起": False, "编页码": True, "页": None})
+    placement.update({"另起": False, "编页码": True, "页": None, "信函首页短": False})
     allowed = v.notice.images
     even = v.fmt != "信函"
+    state = {"short": False}
+
+    def html(**kw):
+        return render_notice_html(v, fonts, letter_short_first=state["short"], **kw)
+
+    def now_short(doc) -> bool:
+        """这一遍排出来信函首页的印章越过了版心：以后各遍都按首页 22 行排。"""
+        if v.fmt == "信函" and allowed and not state["short"] and _seal_crosses(doc):
+            state["short"] = placement["信函首页短"] = True
+            return True
+        return False
+
     hint = (hints or {}).get("版记")
     if v.has_banji and hint is not None:
         spacer, own = hint["留白"], hint["另起"]
-        doc = _layout(render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
-        if (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
+        doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
+        if not now_short(doc) and (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
             placement.update({"另起": own, "页": _banji_page(doc)})  # 另起一页时能一遍验证的只有编页码的情形
             return _write(doc, v.notice.date)
-    html = render_notice_html(v, fonts)
-    doc = _layout(html, base_dir, fonts, allowed)
+    doc = _layout(html(), base_dir, fonts, allowed)
+    if now_short(doc):
+        doc = _layout(html(), base_dir, fonts, allowed)
     if v.has_banji:
-        spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(render_notice_html(v, fonts, **kw), base_dir,
+        spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(html(**kw), base_dir,
                                                                              fonts, allowed), even)
         placement.update({"另起": own, "编页码": numbered})
         if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
             hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
-        html = render_notice_html(v, fonts, banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
-        doc = _layout(html, base_dir, fonts, allowed)
+        doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered), base_dir, fonts, allowed)
         pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
         if len(pages) != 1 or (even and doc.pages.index(pages[0]) % 2 != 1):
             raise RenderError("版记排版失败：未能放在最后一个偶数页")
         placement["页"] = doc.pages.index(pages[0])
     return _write(doc, v.notice.date)
+
+
+def _seal_crosses(doc) -> bool:
+    """信函（10.1）首页版心伸到第二条双线上方（23 行）后，署名、日期落在第 23 行时印章或签名章的图片会伸过双线：
+    首页上有印章、签名章图片的下沿越出首页版心时为真——这份信函的首页就照常 22 行（PDF 与 Word 一样）。"""
+    page = doc.pages[0]
+    bottom = _page_bottom_px(page)
+    stack = [page._page_box]
+    while stack:
+        box = stack.pop()
+        if getattr(box, "element_tag", None) == "img" and \
+                {"seal", "stamp"} & set((box.element.get("class") or "").split()):
+            if box.position_y + box.margin_height() > bottom + 0.5:
+                return True
+        stack.extend(getattr(box, "children", []) or [])
+    return False
 
 
 def _banji_page(doc) -> int | None:
@@ -291,15 +319,23 @@ def _own_page_holds(doc, spacer: float, even: bool) -> bool:
     return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
 
 
-def banji_needs_own_page(v: NoticeView, fonts: FontSet, base_dir: Path) -> tuple[bool, bool, int | None]:
-    """DOCX 用：按 PDF 的排版结果判断版记是否须另起一个偶数页、那一页编不编页码、与正文同页时在第几页（从 0 数；
-    信函首页的版心比其余各页低）。Word 文件本身无法预先分页。"""
-    if not v.has_banji:
-        return False, True, None
+def docx_layout(v: NoticeView, fonts: FontSet, base_dir: Path) -> dict:
+    """DOCX 用（Word 文件本身无法预先分页）：按 PDF 的排版结果定下 Word 版要的几件事，与 :func:`render_notice_pdf`
+    的 `placement` 同样的键——版记是否另起偶数页（"另起"）、那一页编不编页码（"编页码"）、与正文同页时在第几页（"页"，
+    从 0 数；信函首页的版心低）、信函首页是否因印章照常 22 行（"信函首页短"）。没有版记、也不是盖了章的信函时不排版。"""
+    out = {"另起": False, "编页码": True, "页": None, "信函首页短": False}
+    letter = v.fmt == "信函" and bool(v.notice.images)
+    if not v.has_banji and not letter:
+        return out
     allowed = v.notice.images
     doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
-    _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
-    return own, numbered, None if own else _banji_page(doc)
+    if letter and _seal_crosses(doc):
+        out["信函首页短"] = True
+        doc = _layout(render_notice_html(v, fonts, letter_short_first=True), base_dir, fonts, allowed)
+    if v.has_banji:
+        _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
+        out.update({"另起": own, "编页码": numbered, "页": None if own else _banji_page(doc)})
+    return out
 
 
 PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
