@@ -599,7 +599,8 @@ def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(spacer_para(spacer), tbl, spacer_para(1))
         else:
-            tbl, _ = _banji_table(v, floating=True, letter_first_page=v.fmt == "信函" and banji_page == 0)
+            tbl, _ = _banji_table(v, floating=True, letter_first_page=v.fmt == "信函" and banji_page == 0
+                                  and not placement.get("信函首页短"))
             add(tbl, spacer_para(1))
     if v.fmt == "信函":
         _letter_first_header(doc, sect["letter"], v)
