@@ -76,3 +76,34 @@ def test_sample_notice_own_page_hint(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "_layout", lambda *a, **k: passes.append(1) or real(*a, **k))
     assert render_document(SAMPLE, ".pdf", fonts, dict(hints)) == first
     assert len(passes) == 1
+
+
+@pytest.mark.parametrize("paras,numbered", [(1, True), (12, False)])
+def test_banji_after_landscape_attachment_placed_without_a_first_pass(tmp_path, monkeypatch, paras, numbered):
+    """最后是横排附件时版记必定另起一页：先只排版记量出留白，一遍排完整份（附件止于奇数页、版记页编页码时）；附件止于偶数页
+    （版记前插空白页、不编页码）时再排一遍。两种都与照常两遍排版的字节相同。"""
+    import shutil
+
+    import pymupdf
+    from conftest import MINIMAL, SAMPLE
+
+    from docgen.render import pdf
+
+    shutil.copy(SAMPLE.parent / "tasklist.yaml", tmp_path / "tasklist.yaml")
+    para = "  各单位要按照“三清零”的要求，认真组织排查，按期完成整改任务并报送进展情况。\n"
+    src = tmp_path / "n.yaml"
+    src.write_text(MINIMAL.replace("  为做好农村危房改造工作，现将有关事项通知如下。\n", para * paras)
+                   + "附件:\n  - 名称: 任务清单\n    文件: tasklist.yaml\n抄送机关: [县政府办公室, 县财政局]\n"
+                     "印发机关: 某某县住房和城乡建设局办公室\n印发日期: 2020-04-02\n", encoding="utf-8")
+    fonts = FontSet()
+    sizes = []
+    real = pdf._layout
+    monkeypatch.setattr(pdf, "_layout", lambda html, *a, **k: sizes.append(len(html)) or real(html, *a, **k))
+    quick = render_document(src, ".pdf", fonts)
+    full_passes = [s for s in sizes if s > min(sizes)]  # 只排版记的那一遍 HTML 最短
+    assert len(sizes) == (2 if numbered else 3) and len(full_passes) == (1 if numbered else 2), sizes
+    monkeypatch.setattr(pdf, "_banji_alone_spacer", lambda *a, **k: None)
+    assert render_document(src, ".pdf", fonts) == quick
+    doc = pymupdf.open(stream=quick, filetype="pdf")
+    assert len(doc) % 2 == 0 and "抄送" in doc[-1].get_text()
+    assert (f"— {len(doc)} —" in doc[-1].get_text()) == numbered

@@ -217,7 +217,8 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
     `hints`（工作台的实时预览用）：上一次排这份公文时版记的位置记在 ``hints["版记"]``（留白、是否另起一页）。改了一个字
     之后版记多半还在原处：先按上次的位置排一遍，能证明第一遍排版会得出同样的位置（同页：版记末条线正好落在版心下边缘；
     另起一页：正文止于奇数页、版记紧跟在偶数页、留白等于版心高减版记高）就直接用这一遍，省掉一遍排版；否则照常两遍。
-    两条路排出的 HTML 一样，字节也一样（测试逐份比对）。
+    两条路排出的 HTML 一样，字节也一样（测试逐份比对）。没有提示而最后是横排附件时（版记必定另起一页），先只排版记
+    量出它的高度当作提示：附件止于奇数页时一遍排完，止于偶数页（版记前插空白页、不编页码）时再排一遍。
 
     `placement`（给同一份公文的 Word 版用）：排完后写入版记是否另起一页（"另起"）、那一页编不编页码（"编页码"）、
     在第几页（"页"，从 0 数）。"""
@@ -238,12 +239,27 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
         return False
 
     hint = (hints or {}).get("版记")
+    if v.has_banji and hint is None and even and v.attachments and v.attachments[-1].landscape:
+        # 最后是横排附件：版记必定另起一页，留白只取决于版记自身的高度——只排版记量出来，当作提示用
+        alone = _banji_alone_spacer(html(), base_dir, fonts, allowed)
+        hint = {"留白": round(alone, 3), "另起": True} if alone is not None else None
     if v.has_banji and hint is not None:
         spacer, own = hint["留白"], hint["另起"]
         doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
         if not now_short(doc) and (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
             placement.update({"另起": own, "页": _banji_page(doc)})  # 另起一页时能一遍验证的只有编页码的情形
+            if hints is not None:
+                hints["版记"] = {"留白": spacer, "另起": own}
             return _write(doc, v.notice.date)
+        if not state["short"] and own and even and _after_landscape_and_blank(doc, spacer):
+            # 横排附件止于偶数页：版记前插了空白页，两遍排版也会得出“另起、不编页码”与同一留白——再排一遍就是它
+            doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=True, banji_numbered=False), base_dir, fonts, allowed)
+            pages = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+            if len(pages) == 1 and pages[0] % 2 == 1:
+                placement.update({"另起": True, "编页码": False, "页": pages[0]})
+                if hints is not None:
+                    hints["版记"] = {"留白": spacer, "另起": True}
+                return _write(doc, v.notice.date)
     doc = _layout(html(), base_dir, fonts, allowed)
     if now_short(doc):
         doc = _layout(html(), base_dir, fonts, allowed)
@@ -279,6 +295,42 @@ def _seal_crosses(doc) -> bool:
 
 def _banji_page(doc) -> int | None:
     return next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
+
+
+def _banji_alone_spacer(full_html: str, base_dir: Path, fonts: FontSet, allowed) -> float | None:
+    """只排版记（同样的样式、同样的版心宽）量出它的高度，算出另起一页时的留白（版心高 − 整块高，与 `_place_banji`
+    同一公式）。版记不是正文最后一块、或一页放不下时为 None。"""
+    b = full_html.find("<body")
+    i = full_html.find('<div id="banji"')
+    if b < 0 or i < b:
+        return None
+    b = full_html.index(">", b) + 1
+    doc = _layout(full_html[:b] + full_html[i:], base_dir, fonts, allowed)
+    if len(doc.pages) != 1:
+        return None
+    box = _find_box(doc.pages[0], "banji")
+    if box is None:
+        return None
+    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
+
+
+def _after_landscape_and_blank(doc, spacer: float) -> bool:
+    """按“另起一页、留白 `spacer`”排出的 `doc`：版记单独在偶数页上、前面是为凑偶数页插的空白页、再前面是横排页（版记
+    不可能与它同页），且留白等于版心高减版记高——这时两遍排版得出的是“另起、不编页码、同一留白”。"""
+    found = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+    if len(found) != 1 or found[0] % 2 != 1 or found[0] < 2:
+        return False
+    idx = found[0]
+    if not getattr(getattr(doc.pages[idx - 1]._page_box, "page_type", None), "blank", False):
+        return False
+    last = doc.pages[idx - 2]
+    if last.width <= last.height:
+        return False
+    box = _find_box(doc.pages[idx], "banji")
+    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+    again = mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
+    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
 
 
 def _spacer_holds(doc, spacer: float, even: bool) -> bool:
