@@ -81,7 +81,7 @@ def main(n: int = 5) -> None:
     base_pdf = timeit(single_pass_pdf, n)
     rows.append(("PDF：docgen（含读取校验、版记定位）", pdf, "WeasyPrint 单遍", base_pdf))
     docx = timeit(lambda: render_document(SAMPLE, ".docx", fonts), n)
-    docx_only = timeit(lambda: render_notice_docx(view, {"另起": True}), n)
+    docx_only = timeit(lambda: render_notice_docx(view), n)
     rows.append(("DOCX：docgen（含版记位置测量）", docx, "只生成 DOCX", docx_only))
     rows.append(("DOCX：docgen（含版记位置测量）", docx, "python-docx 直接写同样的文字", timeit(lambda: plain_docx(view), n)))
     soffice = shutil.which("soffice")

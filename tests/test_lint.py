@@ -252,6 +252,24 @@ def test_ly002_knows_the_letter_section(tmp_path):
     assert "LY002" in rules_of(tmp_path / "bad.docx")
 
 
+def test_ly002_accepts_a_letter_kept_at_22_lines_for_its_seal(tmp_path):
+    """署名日期落在信函首页第 23 行、印章会越过第二条双线时，docgen 让首页照常 22 行（这一节的下边距 35 mm）：不报 LY002。"""
+    from conftest import draw_png
+
+    from docgen.api import render_file
+
+    draw_png(tmp_path / "seal.png", 120, 120, circle=True)
+    body = "  为做好农村住房安全有保障工作，各单位要按照要求逐户核\n" * 12
+    src = tmp_path / "letter.yaml"
+    src.write_text("格式: 信函\n发文机关标志: 某某县住房和城乡建设局\n发文字号: 某住建函〔2020〕5号\n"
+                   "标题: 关于做好农村危房改造工作的函\n主送机关: 各镇人民政府\n正文: |\n" + body
+                   + "发文机关署名: 某某县住房和城乡建设局\n成文日期: 2020-04-01\n印章: seal.png\n", encoding="utf-8")
+    render_file(src, tmp_path / "letter.docx")
+    doc = Document(str(tmp_path / "letter.docx"))
+    assert abs(doc.sections[0].bottom_margin.mm - 35) < 0.1  # 确是照常 22 行的那种
+    assert "LY002" not in rules_of(tmp_path / "letter.docx")
+
+
 def test_minutes_mark_is_not_taken_for_the_title(tmp_path):
     """纪要（10.3）的标志“……会议纪要”在期号之上、字号比标题大：docgen 写的纪要 Word 版不报 LY004（原来把标志当成标题）。"""
     from docgen.api import render_file

@@ -544,7 +544,7 @@ def build_report(f: WeekFigures, head: dict, fonts=None, number: str | None = No
     from docgen.model.base import validate_source
     from docgen.render.context import build_notice_view
     from docgen.render.docx import render_notice_docx
-    from docgen.render.pdf import render_notice_pdf
+    from docgen.render.pdf import render_notice_pdf_placed
 
     fonts = fonts or FontSet()
     name = f"第{f.week}周进展情况报告"
@@ -560,8 +560,7 @@ def build_report(f: WeekFigures, head: dict, fonts=None, number: str | None = No
         src = YamlSource(Path(f"{name}.yaml"), data, {}, "周报")
         notice = validate_source(_notice_model(), src, "周报")
         view = build_notice_view(notice)
-        placement: dict = {}
-        pdf = render_notice_pdf(view, fonts, Path(tmp), placement=placement)
+        pdf, placement = render_notice_pdf_placed(view, fonts, Path(tmp))
         docx = render_notice_docx(view, placement)
     return WeekReport(f, notice, docx, pdf, chart, name)
 

@@ -53,8 +53,8 @@ def ly002(doc):
         # 横排页：纸张顺时针转 90°，竖排的订口在上、天头在右
         want = {"top": 28, "left": 35, "bottom": 26, "right": 37} if landscape else {"top": 37, "left": 28, "bottom": 35, "right": 26}
         letter = _letter_bottom(doc, sp) if not landscape else None
-        if letter is not None:
-            want["bottom"] = round(letter, 1)
+        if letter is not None and abs(got["bottom"] - want["bottom"]) > 1.05:
+            want["bottom"] = round(letter, 1)  # 首页 23 行的信函；首页因印章照常 22 行的，下边距就是 35 mm
         names = {"top": "上", "left": "左", "bottom": "下", "right": "右"}
         bad = [f"{names[k]} {got[k]:.1f} mm（应为 {want[k]}）" for k in want if abs(got[k] - want[k]) > 1.05]
         if bad:
@@ -63,7 +63,8 @@ def ly002(doc):
 
 def _letter_bottom(doc: LintDoc, sp) -> float | None:
     """信函分节（10.1，docgen 的写法）的下页边距：首页版心伸到第二条双线上方，所以下边距按首页设，其余各页的页码
-    段前留出版心下边缘到页码的 7 mm、把正文推回版心下边缘以上。认得出这样的分节时返回它应有的下边距，否则 None。"""
+    段前留出版心下边缘到页码的 7 mm、把正文推回版心下边缘以上。认得出这样的分节时返回首页 23 行的下边距，否则 None
+    （首页因印章照常 22 行的信函，这一节的下边距与其余各页一样是 35 mm，也对）。"""
     from docgen.layout import GB9704, letter_first_bottom_mm
 
     if sp.find(qn("w:titlePg")) is None:

@@ -25,7 +25,7 @@ def html_schemas() -> dict[str, dict[str, object]]:
         "notice.html": {"v": NoticeView, "g": PageGeometry, "f": fonts, "pageno_css": None, "seal_uri": None,
                         "seal_right_pt": None, "banji_spacer_pt": None, "banji_own_page": None, "banji_numbered": None,
                         "created": None, "seal_pt": None, "name_width_pt": None, "joint_row_gap_pt": None,
-                        "letter_foot_top_mm": None, "letter_first_bottom_mm": None, "justify": None, "fixed_table": None},
+                        "letter_foot_top_mm": None, "letter_first_page_bottom_mm": None, "justify": None, "fixed_table": None},
         "tasklist.html": {"g": PageGeometry, "f": fonts, "pageno_css": None, "title": None, "title_lines": None,
                           "table": Table, "rows": None, "fixed_widths": None, "created": None},
         "_table.html": {},

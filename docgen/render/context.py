@@ -54,6 +54,16 @@ class SealRow:
     seals: list[Any]
 
 
+@dataclass(frozen=True)
+class BanjiPlacement:
+    """PDF 排版定下的版记位置，同一份公文的 Word 版照它排（Word 文件本身无法预先分页）。"""
+
+    own_page: bool = False  # 版记另起一页（偶数页；信函只须在最后一面）
+    numbered: bool = True  # 另起的那一页编页码（7.5：前面没有为凑偶数页插空白页）
+    page: int | None = None  # 版记在第几页（从 0 数；信函首页的版心低）
+    letter_short_first: bool = False  # 信函首页因印章会越过第二条双线而照常 22 行
+
+
 @dataclass
 class NoticeView:
     """模板上下文：DOCX 与 HTML 渲染器共用。"""

@@ -17,7 +17,7 @@ from docgen.errors import RenderError
 from docgen.fonts import DEFAULT_ROLES
 from docgen.layout import EM_TWIP, GB9704, joint_row_gap_pt, letter_first_lines, mm, text_width_em, twip
 from docgen.model.body import Block
-from docgen.render.context import NoticeView
+from docgen.render.context import BanjiPlacement, NoticeView
 from docgen.render.env import templates_dir
 from docgen.render.ooxml import CONTINUATION_STYLE, deterministic_zip, el, para, run, set_core_properties, spacer_para
 
@@ -471,15 +471,11 @@ def save_docx(doc) -> bytes:
     return deterministic_zip(buf.getvalue())
 
 
-def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
-    """渲染 DOCX 字节。`placement` 来自 PDF 的排版测量（:func:`docgen.render.pdf.docx_layout`，或
-    `render_notice_pdf(placement=)`）：版记是否须另起偶数页（"另起"）；另起时那一页编不编页码（"编页码"——7.5：前面
-    没有为凑偶数页插空白页时照常编）；与正文同页时在第几页（"页"，信函首页的版心低）；信函首页是否因印章照常 22 行
-    （"信函首页短"）。不给时按另起一页、不编页码。"""
-    placement = placement or {}
-    banji_own_page = placement.get("另起", True)
-    banji_numbered = placement.get("编页码", False) and banji_own_page
-    banji_page = placement.get("页")
+def render_notice_docx(v: NoticeView, placement: BanjiPlacement | None = None) -> bytes:
+    """渲染 DOCX 字节。`placement` 来自 PDF 的排版（:func:`docgen.render.pdf.docx_layout` 或
+    :func:`~docgen.render.pdf.render_notice_pdf_placed`）：版记是否另起偶数页、那一页编不编页码（7.5）、与正文同页时
+    在第几页、信函首页是否照常 22 行。不给时版记另起一页、不编页码。"""
+    placement = placement or BanjiPlacement(own_page=True, numbered=False)
     doc, sect = open_template()
     segments: list[tuple[str, list[etree._Element]]] = [("portrait", [])]
 
@@ -578,7 +574,7 @@ def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
                 add(_figure_para(doc, part))
     # 版记
     if v.has_banji:
-        own = banji_own_page or segments[-1][0] == "landscape"
+        own = placement.own_page or segments[-1][0] == "landscape"
         if own:
             # 版记单独成页（偶数页）：用固定行高的空段把表格推到版心底部，
             # 比浮动表格更可靠（各种字处理软件都按同样的方式排）。信函（10.1）的版记只须在最后一面，另起一页照常编页码；
@@ -586,7 +582,7 @@ def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
             if v.fmt == "信函":
                 kind = "portrait"
             else:
-                kind = "banji_numbered" if banji_numbered else "banji"
+                kind = "banji_numbered" if placement.own_page and placement.numbered else "banji"
             segments.append((kind, []))
             tbl, height = _banji_table(v, floating=False)
             # 分隔线的粗细不计入固定行高（LibreOffice 如此排），也从空段中扣除。版记页有页码时 LibreOffice 的版心比
@@ -599,12 +595,12 @@ def render_notice_docx(v: NoticeView, placement: dict | None = None) -> bytes:
             spacer = twip(mm(G.block_h_mm)) - height - rules - 2
             add(spacer_para(spacer), tbl, spacer_para(1))
         else:
-            tbl, _ = _banji_table(v, floating=True, letter_first_page=v.fmt == "信函" and banji_page == 0
-                                  and not placement.get("信函首页短"))
+            tbl, _ = _banji_table(v, floating=True, letter_first_page=v.fmt == "信函" and placement.page == 0
+                                  and not placement.letter_short_first)
             add(tbl, spacer_para(1))
     if v.fmt == "信函":
         _letter_first_header(doc, sect["letter"], v)
-        if placement.get("信函首页短"):  # 首页的印章会越过第二条双线：首页版心照常止于 262 mm
+        if placement.letter_short_first:  # 首页的印章会越过第二条双线：首页版心照常止于 262 mm
             sect["letter"].find(qn("w:pgMar")).set(qn("w:bottom"), str(twip(mm(G.bottom_mm))))
     write_sections(doc, sect, segments)
     _core_properties(doc, v)

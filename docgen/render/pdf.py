@@ -16,7 +16,7 @@ from docgen.errors import RenderError
 from docgen.fonts import FontSet
 from docgen.render.justify import justify_paragraph
 from docgen.layout import GB9704, joint_row_gap_pt, letter_first_bottom_mm, letter_foot_top_mm, mm, text_width_em
-from docgen.render.context import NoticeView
+from docgen.render.context import BanjiPlacement, NoticeView
 from docgen.render.env import make_env, templates_dir
 
 log = logging.getLogger("docgen")
@@ -51,7 +51,7 @@ def html_context(v: NoticeView, fonts: FontSet, *, banji_spacer_pt: float = 0.0,
         "name_width_pt": lambda s: text_width_em(s) * g.char_pitch_pt,
         "joint_row_gap_pt": joint_row_gap_pt(),
         "letter_foot_top_mm": letter_foot_top_mm(),
-        "letter_first_bottom_mm": GB9704.bottom_mm if letter_short_first else letter_first_bottom_mm(),
+        "letter_first_page_bottom_mm": GB9704.bottom_mm if letter_short_first else letter_first_bottom_mm(),  # 信函首页的下边距
         "banji_spacer_pt": round(banji_spacer_pt, 3),
         "banji_own_page": banji_own_page,
         "banji_numbered": banji_numbered,
@@ -182,14 +182,20 @@ def _url_fetcher_for(allowed: list[Path], virtual: dict[str, str] | None = None)
     return _Restricted(allowed_protocols={"file"})
 
 
-def _find_box(page, element_id: str):
+def _boxes(page):
+    """一页上的全部排版框（深度优先）。"""
     stack = [page._page_box]
     while stack:
         box = stack.pop()
+        yield box
+        stack.extend(getattr(box, "children", []) or [])
+
+
+def _find_box(page, element_id: str):
+    for box in _boxes(page):
         el = getattr(box, "element", None)
         if el is not None and el.get("id") == element_id and getattr(box, "element_tag", None) == "div":
             return box
-        stack.extend(getattr(box, "children", []) or [])
     return None
 
 
@@ -210,33 +216,31 @@ def _layout(html: str, base_dir: Path, fonts: FontSet, allowed: list[Path]):
     return doc
 
 
-def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict | None = None,
-                      placement: dict | None = None) -> bytes:
+def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict | None = None) -> bytes:
     """两遍排版（版记第一遍被分页拆开时三遍），返回 PDF 字节。同一输入每次得到相同字节。
 
     `hints`（工作台的实时预览用）：上一次排这份公文时版记的位置记在 ``hints["版记"]``（留白、是否另起一页）。改了一个字
     之后版记多半还在原处：先按上次的位置排一遍，能证明第一遍排版会得出同样的位置（同页：版记末条线正好落在版心下边缘；
     另起一页：正文止于奇数页、版记紧跟在偶数页、留白等于版心高减版记高）就直接用这一遍，省掉一遍排版；否则照常两遍。
     两条路排出的 HTML 一样，字节也一样（测试逐份比对）。没有提示而最后是横排附件时（版记必定另起一页），先只排版记
-    量出它的高度当作提示：附件止于奇数页时一遍排完，止于偶数页（版记前插空白页、不编页码）时再排一遍。
+    量出它的高度当作提示：附件止于奇数页时一遍排完，止于偶数页（版记前插空白页、不编页码）时再排一遍。"""
+    return render_notice_pdf_placed(v, fonts, base_dir, hints)[0]
 
-    `placement`（给同一份公文的 Word 版用）：排完后写入版记是否另起一页（"另起"）、那一页编不编页码（"编页码"）、
-    在第几页（"页"，从 0 数）。"""
-    placement = {} if placement is None else placement
-    placement.update({"另起": False, "编页码": True, "页": None, "信函首页短": False})
+
+def render_notice_pdf_placed(v: NoticeView, fonts: FontSet, base_dir: Path,
+                             hints: dict | None = None) -> tuple[bytes, BanjiPlacement]:
+    """:func:`render_notice_pdf`，另外给出版记落在哪里（同一份公文的 Word 版照它排，见 `render_notice_docx`）。"""
     allowed = v.notice.images
     even = v.fmt != "信函"
-    state = {"short": False}
+    short = False  # 信函首页因印章照常 22 行
 
     def html(**kw):
-        return render_notice_html(v, fonts, letter_short_first=state["short"], **kw)
+        return render_notice_html(v, fonts, letter_short_first=short, **kw)
 
-    def now_short(doc) -> bool:
-        """这一遍排出来信函首页的印章越过了版心：以后各遍都按首页 22 行排。"""
-        if v.fmt == "信函" and allowed and not state["short"] and _seal_crosses(doc):
-            state["short"] = placement["信函首页短"] = True
-            return True
-        return False
+    def placed(doc, own: bool, numbered: bool, page: int | None, spacer: float) -> tuple[bytes, BanjiPlacement]:
+        if hints is not None:
+            hints["版记"] = {"留白": spacer, "另起": own}
+        return _write(doc, v.notice.date), BanjiPlacement(own, numbered, page, short)
 
     hint = (hints or {}).get("版记")
     if v.has_banji and hint is None and even and v.attachments and v.attachments[-1].landscape:
@@ -246,35 +250,42 @@ def render_notice_pdf(v: NoticeView, fonts: FontSet, base_dir: Path, hints: dict
     if v.has_banji and hint is not None:
         spacer, own = hint["留白"], hint["另起"]
         doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own), base_dir, fonts, allowed)
-        if not now_short(doc) and (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
-            placement.update({"另起": own, "页": _banji_page(doc)})  # 另起一页时能一遍验证的只有编页码的情形
-            if hints is not None:
-                hints["版记"] = {"留白": spacer, "另起": own}
-            return _write(doc, v.notice.date)
-        if not state["short"] and own and even and _after_landscape_and_blank(doc, spacer):
+        if _sealed_letter(v) and _seal_crosses(doc):
+            short = True  # 照常两遍（都按首页 22 行排）
+        elif (_own_page_holds if own else _spacer_holds)(doc, spacer, even):
+            return placed(doc, own, True, _banji_pages(doc)[0], spacer)  # 另起一页时能一遍验证的只有编页码的情形
+        elif own and _own_page_holds(doc, spacer, even, blank_before=True):
             # 横排附件止于偶数页：版记前插了空白页，两遍排版也会得出“另起、不编页码”与同一留白——再排一遍就是它
             doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=True, banji_numbered=False), base_dir, fonts, allowed)
-            pages = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+            pages = _banji_pages(doc)
             if len(pages) == 1 and pages[0] % 2 == 1:
-                placement.update({"另起": True, "编页码": False, "页": pages[0]})
-                if hints is not None:
-                    hints["版记"] = {"留白": spacer, "另起": True}
-                return _write(doc, v.notice.date)
-    doc = _layout(html(), base_dir, fonts, allowed)
-    if now_short(doc):
-        doc = _layout(html(), base_dir, fonts, allowed)
-    if v.has_banji:
-        spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(html(**kw), base_dir,
-                                                                             fonts, allowed), even)
-        placement.update({"另起": own, "编页码": numbered})
-        if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
-            hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
-        doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered), base_dir, fonts, allowed)
-        pages = [p for p in doc.pages if _find_box(p, "banji") is not None]
-        if len(pages) != 1 or (even and doc.pages.index(pages[0]) % 2 != 1):
-            raise RenderError("版记排版失败：未能放在最后一个偶数页")
-        placement["页"] = doc.pages.index(pages[0])
-    return _write(doc, v.notice.date)
+                return placed(doc, True, False, pages[0], spacer)
+    doc, short = _first_layout(v, fonts, base_dir, short)
+    if not v.has_banji:
+        return _write(doc, v.notice.date), BanjiPlacement(letter_short_first=short)
+    spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(html(**kw), base_dir, fonts, allowed), even)
+    if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
+        hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
+    doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered), base_dir, fonts, allowed)
+    pages = _banji_pages(doc)
+    if len(pages) != 1 or (even and pages[0] % 2 != 1):
+        raise RenderError("版记排版失败：未能放在最后一个偶数页")
+    return _write(doc, v.notice.date), BanjiPlacement(own, numbered, pages[0], short)
+
+
+def _sealed_letter(v: NoticeView) -> bool:
+    """盖了印章或签名章的信函：首页 23 行时印章可能伸过第二条双线（见 :func:`_seal_crosses`）。"""
+    return v.fmt == "信函" and bool(v.notice.images)
+
+
+def _first_layout(v: NoticeView, fonts: FontSet, base_dir: Path, short: bool = False):
+    """第一遍排版（版记接在正文后、没有留白）：(排版结果, 信函首页是否照常 22 行)。盖了章的信函首页印章越过首页版心时
+    按首页 22 行再排一遍。PDF 与 Word 版（:func:`docx_layout`）都从这一遍定版记的位置。"""
+    allowed = v.notice.images
+    doc = _layout(render_notice_html(v, fonts, letter_short_first=short), base_dir, fonts, allowed)
+    if not short and _sealed_letter(v) and _seal_crosses(doc):
+        return _layout(render_notice_html(v, fonts, letter_short_first=True), base_dir, fonts, allowed), True
+    return doc, short
 
 
 def _seal_crosses(doc) -> bool:
@@ -282,112 +293,92 @@ def _seal_crosses(doc) -> bool:
     首页上有印章、签名章图片的下沿越出首页版心时为真——这份信函的首页就照常 22 行（PDF 与 Word 一样）。"""
     page = doc.pages[0]
     bottom = _page_bottom_px(page)
-    stack = [page._page_box]
-    while stack:
-        box = stack.pop()
-        if getattr(box, "element_tag", None) == "img" and \
-                {"seal", "stamp"} & set((box.element.get("class") or "").split()):
-            if box.position_y + box.margin_height() > bottom + 0.5:
-                return True
-        stack.extend(getattr(box, "children", []) or [])
-    return False
+    return any(getattr(box, "element_tag", None) == "img"
+               and {"seal", "stamp"} & set((box.element.get("class") or "").split())
+               and box.position_y + box.margin_height() > bottom + 0.5 for box in _boxes(page))
 
 
-def _banji_page(doc) -> int | None:
-    return next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
+def _banji_pages(doc) -> list[int]:
+    """版记所在的页（从 0 数；被分页拆开时不止一页）。"""
+    return [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+
+
+def _outer_height_px(box) -> float:
+    """版记框连同内边距、边框的高（px）。"""
+    return box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+
+
+def _own_page_spacer(box) -> float:
+    """另起一页时版记上方的留白（pt）：版心高 − 整块高，末条线离版心下边缘留 0.02 pt。"""
+    return mm(GB9704.block_h_mm) - _outer_height_px(box) / PX_PER_PT - 0.02
+
+
+def _same_spacer(again: float, spacer: float) -> bool:
+    """量得的留白与模板里写的（保留三位小数）是同一个。"""
+    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
 
 
 def _banji_alone_spacer(full_html: str, base_dir: Path, fonts: FontSet, allowed) -> float | None:
-    """只排版记（同样的样式、同样的版心宽）量出它的高度，算出另起一页时的留白（版心高 − 整块高，与 `_place_banji`
-    同一公式）。版记不是正文最后一块、或一页放不下时为 None。"""
+    """只排版记（同样的样式、同样的版心宽）量出另起一页时的留白（与 `_place_banji` 同一公式）。版记不是正文最后一块、
+    或一页放不下时为 None。"""
     b = full_html.find("<body")
     i = full_html.find('<div id="banji"')
     if b < 0 or i < b:
         return None
     b = full_html.index(">", b) + 1
     doc = _layout(full_html[:b] + full_html[i:], base_dir, fonts, allowed)
-    if len(doc.pages) != 1:
-        return None
-    box = _find_box(doc.pages[0], "banji")
-    if box is None:
-        return None
-    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
-    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
-
-
-def _after_landscape_and_blank(doc, spacer: float) -> bool:
-    """按“另起一页、留白 `spacer`”排出的 `doc`：版记单独在偶数页上、前面是为凑偶数页插的空白页、再前面是横排页（版记
-    不可能与它同页），且留白等于版心高减版记高——这时两遍排版得出的是“另起、不编页码、同一留白”。"""
-    found = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
-    if len(found) != 1 or found[0] % 2 != 1 or found[0] < 2:
-        return False
-    idx = found[0]
-    if not getattr(getattr(doc.pages[idx - 1]._page_box, "page_type", None), "blank", False):
-        return False
-    last = doc.pages[idx - 2]
-    if last.width <= last.height:
-        return False
-    box = _find_box(doc.pages[idx], "banji")
-    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
-    again = mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
-    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
+    box = _find_box(doc.pages[0], "banji") if len(doc.pages) == 1 else None
+    return _own_page_spacer(box) if box is not None else None
 
 
 def _spacer_holds(doc, spacer: float, even: bool) -> bool:
     """按留白 `spacer` 排出的 `doc` 是否正是两遍排版会得到的：版记没被拆开、在（信函以外须是偶数的）页上、
     不在页顶，且去掉留白时第一遍会算出同一个留白（版记末条线离版心下边缘正好是留白公式里的 0.02 pt）。"""
-    idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
-    if idx is None or sum(_find_box(p, "banji") is not None for p in doc.pages) != 1:
+    pages = _banji_pages(doc)
+    if len(pages) != 1:
         return False
+    idx = pages[0]
     page = doc.pages[idx]
     if (even and idx % 2 != 1) or page.width >= page.height:
         return False
     box = _find_box(page, "banji")
-    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
     top = box.position_y + box.margin_top
     bare_top = top - spacer * PX_PER_PT  # 没有留白时版记的上沿（留白之前的内容排得一样）
     if bare_top <= mm(GB9704.top_mm) * PX_PER_PT + 1:
         return False
-    again = (_page_bottom_px(page) - bare_top - height) / PX_PER_PT - 0.02
-    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
+    return _same_spacer((_page_bottom_px(page) - bare_top - _outer_height_px(box)) / PX_PER_PT - 0.02, spacer)
 
 
-def _own_page_holds(doc, spacer: float, even: bool) -> bool:
+def _own_page_holds(doc, spacer: float, even: bool, blank_before: bool = False) -> bool:
     """按“另起一页、留白 `spacer`”排出的 `doc` 是否正是两遍排版会得到的。第一遍（版记接在正文后）一定判为另起一页
     且编页码，当且仅当正文的最后一页是奇数页（版记在那一页上不在偶数页；放不下挪到下一页时在页顶；拆开时也另起）——
-    这时版记紧跟在它后面的偶数页上，前面没有插空白页；留白只取决于版记自身的高度。信函（不必偶数页）不走这条路。"""
+    这时版记紧跟在它后面的偶数页上，前面没有插空白页；留白只取决于版记自身的高度。信函（不必偶数页）不走这条路。
+    `blank_before`：验证的是另一种——版记前是为凑偶数页插的空白页、再前面是横排页（版记不可能与它同页），这时两遍
+    排版得出“另起、不编页码”与同一留白。"""
     if not even:
         return False
-    found = [i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None]
+    found = _banji_pages(doc)
     if len(found) != 1 or found[0] % 2 != 1:
         return False
     idx = found[0]
-    before = doc.pages[idx - 1]._page_box
-    if getattr(getattr(before, "page_type", None), "blank", True):  # 前面是为凑偶数页插进来的空白页
+    blank = getattr(getattr(doc.pages[idx - 1]._page_box, "page_type", None), "blank", None)
+    if blank is None or blank != blank_before:
         return False
-    box = _find_box(doc.pages[idx], "banji")
-    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
-    again = mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02
-    return round(again, 3) == round(spacer, 3) and abs(again - spacer) < 0.0004
+    if blank_before and (idx < 2 or doc.pages[idx - 2].width <= doc.pages[idx - 2].height):
+        return False
+    return _same_spacer(_own_page_spacer(_find_box(doc.pages[idx], "banji")), spacer)
 
 
-def docx_layout(v: NoticeView, fonts: FontSet, base_dir: Path) -> dict:
-    """DOCX 用（Word 文件本身无法预先分页）：按 PDF 的排版结果定下 Word 版要的几件事，与 :func:`render_notice_pdf`
-    的 `placement` 同样的键——版记是否另起偶数页（"另起"）、那一页编不编页码（"编页码"）、与正文同页时在第几页（"页"，
-    从 0 数；信函首页的版心低）、信函首页是否因印章照常 22 行（"信函首页短"）。没有版记、也不是盖了章的信函时不排版。"""
-    out = {"另起": False, "编页码": True, "页": None, "信函首页短": False}
-    letter = v.fmt == "信函" and bool(v.notice.images)
-    if not v.has_banji and not letter:
-        return out
-    allowed = v.notice.images
-    doc = _layout(render_notice_html(v, fonts), base_dir, fonts, allowed)
-    if letter and _seal_crosses(doc):
-        out["信函首页短"] = True
-        doc = _layout(render_notice_html(v, fonts, letter_short_first=True), base_dir, fonts, allowed)
-    if v.has_banji:
-        _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
-        out.update({"另起": own, "编页码": numbered, "页": None if own else _banji_page(doc)})
-    return out
+def docx_layout(v: NoticeView, fonts: FontSet, base_dir: Path) -> BanjiPlacement:
+    """DOCX 用（Word 文件本身无法预先分页）：按 PDF 的第一遍排版定下版记落在哪里（与 :func:`render_notice_pdf_placed`
+    同一判断，只是不排第二遍）。没有版记、也不是盖了章的信函时不排版。"""
+    if not v.has_banji and not _sealed_letter(v):
+        return BanjiPlacement()
+    doc, short = _first_layout(v, fonts, base_dir)
+    if not v.has_banji:
+        return BanjiPlacement(letter_short_first=short)
+    _, own, numbered, _ = _place_banji(doc, v.fmt != "信函")
+    return BanjiPlacement(own, numbered, None if own else _banji_pages(doc)[0], short)
 
 
 PX_PER_PT = 4 / 3  # WeasyPrint 的排版单位是 CSS px（1 px = 0.75 pt）
@@ -415,13 +406,12 @@ def _place_banji(doc, even: bool = True) -> tuple[float, bool, bool, bool]:
     同页放得下且为偶数页就放在本页底部，否则另起偶数页。GB/T 9704 7.5：版记页前有空白页时，空白页和版记页都不编页码；
     否则版记页照常编页码。版记被分页拆开时（只量得到第一段）“量得准”为假。
     `even` 为假（信函，10.1）时版记只须在最后一面版心内最下方，不必是偶数页。"""
-    idx = next((i for i, p in enumerate(doc.pages) if _find_box(p, "banji") is not None), None)
-    if idx is None:
+    pages = _banji_pages(doc)
+    if not pages:
         raise RenderError("版记排版失败：找不到版记")
-    boxes = [_find_box(p, "banji") for p in doc.pages[idx:]]
-    split = len([b for b in boxes if b is not None]) > 1
-    box = boxes[0]
-    height = box.height + box.padding_top + box.padding_bottom + box.border_top_width + box.border_bottom_width
+    idx, split = pages[0], len(pages) > 1
+    box = _find_box(doc.pages[idx], "banji")
+    height = _outer_height_px(box)
     top = box.position_y + box.margin_top
     on_even = idx % 2 == 1 or not even
     block_bottom = _page_bottom_px(doc.pages[idx])
@@ -433,7 +423,7 @@ def _place_banji(doc, even: bool = True) -> tuple[float, bool, bool, bool]:
     # 另起偶数页：正文最后一页是奇数页时版记页紧跟其后（不空页，照常编页码）；是偶数页时中间空一页（都不编）
     last = idx - 1 if at_top else idx
     numbered = last % 2 == 0 or not even
-    return mm(GB9704.block_h_mm) - height / PX_PER_PT - 0.02, True, numbered, not split
+    return _own_page_spacer(box), True, numbered, not split
 
 
 def _write(doc, date: dt.date) -> bytes:
