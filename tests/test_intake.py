@@ -570,3 +570,52 @@ def test_villages_checked_in_parallel_give_the_same_result(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_sheets_read_in_parallel_give_the_same_staging(real, flat, tmp_path, monkeypatch):
+    """按户的各张表分给工作进程去读时（数据大时才这样），读出的行、问题及其先后（表头一级与行一级交错）、各表的小结、
+    村摘要与逐张在主进程里读完全相同——用真实版式的导出表（标题行、两行表头、别名、GBK CSV）与带行一级问题的表试。"""
+    import sqlite3
+
+    from docgen.households import stage
+    from docgen.households.load import collect_files
+    from docgen.settings import Settings
+
+    out, _ = real
+    sheets = _flat_sheets(flat)
+    mem = sheets["贫困户成员信息"]
+    mem.insert(1, list(range(1, len(mem[0]) + 1)))  # 栏次（行一级的问题）
+    mem[3] += [None, None, "没有表头的数据"]  # 没有表头却有数据的列（读完才报）
+    sheets["贫困户住房饮水"].append(["合计"] + [None] * (len(sheets["贫困户住房饮水"][0]) - 1))
+    (tmp_path / "在").mkdir()
+    extra = _workbook(tmp_path / "在" / "户籍导出.xlsx", sheets, {"贫困户家庭收入": ["A8:C8"]})  # 数据区跨列合并
+    cases = [[out / "户籍导出-2020-12.xlsx"], [extra], [flat / "户籍导出.xlsx", flat / "村.yaml"]]
+    csv = sorted(out.rglob("*.csv"))
+    assert csv
+    cases.append([csv[0]])
+
+    def build(files, workers, threshold, folder):
+        monkeypatch.setattr(stage, "PARALLEL_READ_BYTES", threshold)
+        data = collect_files(files, (2020, 12))
+        checked = stage.check_data(data, Settings(), (2020, 12), workers=workers)
+        try:
+            stg = stage.Staging.open_or_build(data, Settings(), folder, "t", (2020, 12), workers=workers)
+        except stage.DataError:
+            return checked, None
+        try:
+            db = sqlite3.connect(stg.path)
+            villages = db.execute("SELECT code, digest, households, members FROM villages ORDER BY code").fetchall()
+            return checked, (villages, list(stg.households()), [stg.assessments(c) for c in stg.codes()])
+        finally:
+            stg.close()
+
+    for n, files in enumerate(cases):
+        one, s1 = build(files, 1, 0, tmp_path / f"a{n}")
+        two, s2 = build(files, 2, 0, tmp_path / f"b{n}")
+        assert [repr(i) for i in one.issues] == [repr(i) for i in two.issues]
+        assert one.sheets == two.sheets and sum(s.data_rows for s in one.sheets) > 0
+        assert (one.households, one.members, one.reference) == (two.households, two.members, two.reference)
+        assert s1 == s2
+        assert not list((tmp_path / f"b{n}").glob("*.t[0-9]*"))  # 分开读的临时库不留下
+    codes = {i.code for i in build(cases[1], 2, 0, tmp_path / "c")[0].issues}
+    assert {"COL004", "COL005", "COL006"} <= codes

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -41,8 +42,14 @@ from docgen.households.load import (
     materialise,
 )
 
-FORMAT = 6  # 分拣结果的格式；改了表结构或存进去的对象时加一，旧缓存自然失效
+FORMAT = 7  # 分拣结果的格式；改了表结构、存进去的对象或村摘要的算法时加一，旧缓存自然失效
+PARALLEL_READ_BYTES = 1 << 20  # 数据文件合计至少这么大时，按户的各张表分给工作进程去读（小数据不值得起进程）
 BIG = ("members", "income", "housing", "visits", "measures")  # 按户的表：分拣；其余为全县一份的小表
+PART_SCHEMA = """
+CREATE TABLE rows (tbl INTEGER, rownum INTEGER, village TEXT, data BLOB);
+CREATE TABLE ids (id TEXT, hh TEXT, tbl INTEGER, rownum INTEGER);
+CREATE TABLE hhs (hh TEXT, village TEXT);
+"""  # 一张表分开读时写进的临时库：与分拣库里同名的三张表
 SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v BLOB);
 CREATE TABLE rows (tbl INTEGER, rownum INTEGER, village TEXT, data BLOB);
@@ -257,7 +264,17 @@ def _previous(path: Path | None, digest: str) -> sqlite3.Connection | None:
 
 def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, int] | None,
            previous: Path | None = None, *, assess: bool = True, workers: int = 1) -> Intake:
-    """读表、分拣、逐村校验（与核算）。返回 :class:`Intake`；没有错误时 `path` 是完整的分拣结果。"""
+    """读表、分拣、逐村校验（与核算）。返回 :class:`Intake`；没有错误时 `path` 是完整的分拣结果。
+    `workers` > 1 时读表与逐村校验共用一个进程池（要用时才起）。"""
+    pool = _Pool(workers)
+    try:
+        return _build_in(pool, path, data, settings, conf, period, previous, assess=assess)
+    finally:
+        pool.close()
+
+
+def _build_in(pool: _Pool, path: Path, data: DataFiles, settings, conf: str, period: tuple[int, int] | None,
+              previous: Path | None, *, assess: bool) -> Intake:
     from docgen.households.compute import assess as assess_household
     from docgen.households.ledger import summary_line
     from docgen.households.validate import (
@@ -279,28 +296,68 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     first_file = ""
     years: set[int] = set()
     aliases = settings.column_aliases
-    for f in data.files:
-        try:
-            for t in iter_tables(f, pre, aliases):
-                first_file = first_file or t.file
-                n = 0
-                if t.kind not in BIG:
-                    small.append(materialise(t))
-                else:
-                    tbl = len(big)
-                    big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
-                                           header_first=t.header_first)))
-                    n = _stage_rows(db, tbl, t, digests, years)
-                if isinstance(t, Sheet):
-                    pre.issues += t.issues
-                    intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
-                else:
-                    intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
-                                                   len(t.rows) if t.kind not in BIG else n))
-        except NoTables as exc:  # 文件夹里顺带扫到的无关工作簿（没有认出任何表）：说明后跳过；命令行点名的仍是错误
-            if str(f) not in data.scanned:
-                raise
-            pre.warning(Location(f.name), "SHEET002", f"没有认出任何表，未读取（{exc.message.split(': ', 1)[-1]}）")
+    workers = pool.workers
+    # 数据不小且有几个进程时，按户的每张表（Excel、CSV 的工作表）交给一个工作进程去读、写进它自己的临时库，最后按表的
+    # 次序并进来；主进程只读各表的表头（前 20 行）。行、问题的先后、村摘要与逐张在主进程里读完全相同
+    parallel = workers > 1 and sum(f.stat().st_size for f in data.files) >= PARALLEL_READ_BYTES
+    parts: list[tuple[int, int, int, object]] = []  # (表, 行一级的问题插在 pre.issues 的哪里, 小结的位置, 结果或进行中的任务)
+    per_table: dict[int, dict[str, bytes]] = {}  # 表 → 村代码 → 该村在这张表里各行的摘要
+    try:
+        for f in data.files:
+            try:
+                for index, t in enumerate(iter_tables(f, pre, aliases)):
+                    first_file = first_file or t.file
+                    n = 0
+                    if t.kind not in BIG:
+                        small.append(materialise(t))
+                    else:
+                        tbl = len(big)
+                        big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
+                                               header_first=t.header_first)))
+                        if parallel:
+                            job = (str(f), index, tbl, aliases, str(_part_path(path, tbl)))
+                            sheet = isinstance(t, Sheet)
+                            parts.append((tbl, len(pre.issues), len(intake.sheets),
+                                          pool.get().apply_async(_read_table, (job,)) if sheet else _read_table(job, t)))
+                            intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first if sheet else None,
+                                                           t.header_row if sheet else None, 0))
+                            continue
+                        found: dict[str, hashlib._Hash] = {}
+                        n = _stage_rows(db, tbl, t, found, years)
+                        per_table[tbl] = {k: h.digest() for k, h in found.items()}
+                    if isinstance(t, Sheet):
+                        pre.issues += t.issues
+                        intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
+                    else:
+                        intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
+                                                       len(t.rows) if t.kind not in BIG else n))
+            except NoTables as exc:  # 文件夹里顺带扫到的无关工作簿（没有认出任何表）：说明后跳过；命令行点名的仍是错误
+                if str(f) not in data.scanned:
+                    raise
+                pre.warning(Location(f.name), "SHEET002", f"没有认出任何表，未读取（{exc.message.split(': ', 1)[-1]}）")
+        done = [(tbl, at, info, r if isinstance(r, tuple) else r.get()) for tbl, at, info, r in parts]
+        for tbl, _, info, (n, found, got_years, _issues, error) in done:  # 按表的次序并进来
+            if error is not None:
+                raise InputError(*error)
+            years |= got_years
+            per_table[tbl] = found
+            intake.sheets[info] = replace(intake.sheets[info], data_rows=n)
+            _merge_part(db, _part_path(path, tbl))
+        for _, at, _, result in reversed(done):  # 行一级的问题放回逐张读时的位置（从后往前插，前面的位置不变）
+            pre.issues[at:at] = result[3]
+    except BaseException:
+        pool.close()  # 先停下还在读的工作进程，再删它们的临时库
+        db.close()
+        raise
+    finally:
+        for tbl, *_ in parts:
+            _part_path(path, tbl).unlink(missing_ok=True)
+    for tbl in sorted(per_table):  # 村摘要：各表的摘要按表的次序合起来（逐张读、分开读都一样）
+        for code, d in per_table[tbl].items():
+            h = digests.get(code)
+            if h is None:
+                h = digests[code] = hashlib.sha256()
+            h.update(tbl.to_bytes(4, "little") + d)
     # 列名映射里既不是表名、也不是读到的工作表名或文件名的键：多半写错了（如“收入表”），不能悄悄不起作用
     from docgen.households.columns import BY_LABEL
 
@@ -356,7 +413,7 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     clean = not c.errors  # 表头一级、小表已有错误时各村只校验不核算（反正不会生成）
     jobs = [(str(path), code, digest, big, ctx.villages, have_members, ref, settings, assess and clean)
             for code, digest, old in plan if old is None]
-    results = _map_villages(jobs, workers if len(jobs) > 4 else 1)
+    results = _map_villages(jobs, pool if len(jobs) > 4 else None)
     for code, digest, old in plan:  # 按村代码的顺序：问题的先后、各户的次序与逐村串行时相同
         if old is not None:  # 这个村的行一行没变：沿用上次的校验与核算结果
             c.issues += pickle.loads(old[0])
@@ -408,23 +465,84 @@ def _build(path: Path, data: DataFiles, settings, conf: str, period: tuple[int, 
     return intake
 
 
-def _map_villages(jobs, workers: int):
-    """逐村校验（与核算），按村代码的顺序给出结果；`workers` > 1 时分给几个进程（在途的村有上限，内存不随村数增长）。"""
-    if workers <= 1:
+class _Pool:
+    """读表与逐村校验共用的进程池：第一次要用时才起（小数据一个进程也不起），`close` 时结束。"""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._env: contextlib.ExitStack | None = None
+        self._pool = None
+
+    def get(self):
+        if self._pool is None:
+            from docgen.util.procs import spawn_pool
+
+            self._env = contextlib.ExitStack()
+            self._pool = self._env.enter_context(spawn_pool(self.workers))
+        return self._pool
+
+    def close(self) -> None:
+        if self._env is not None:
+            self._env.close()
+        self._env = self._pool = None
+
+
+def _part_path(path: Path, tbl: int) -> Path:
+    return path.with_name(f"{path.name}.t{tbl}")
+
+
+def _read_table(job, table: Table | None = None) -> tuple:
+    """读一张按户的表、写进它自己的临时库（工作进程里：重新打开文件、找到第 `index` 张表；YAML 的表已在主进程里，
+    直接给 `table`）。返回 (行数, 村代码 → 摘要, 收入年度, 行一级的问题, 读不下去时的 (提示, 问题))。"""
+    file, index, tbl, aliases, part = job
+    gen = None
+    try:
+        if table is None:
+            gen = iter_tables(file, IssueCollector(), aliases)  # 表头一级的问题主进程已经记下
+            table = next(t for i, t in enumerate(gen) if i == index)
+        db = sqlite3.connect(part)
+        try:
+            db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + PART_SCHEMA)
+            found: dict[str, hashlib._Hash] = {}
+            years: set[int] = set()
+            n = _stage_rows(db, tbl, table, found, years)
+            db.commit()
+        finally:
+            db.close()
+        issues = table.issues if isinstance(table, Sheet) else []
+        return n, {k: h.digest() for k, h in found.items()}, years, issues, None
+    except InputError as exc:  # 读到一半发现文件坏了：交回主进程照常报（异常对象过进程边界会丢掉问题列表）
+        return 0, {}, set(), [], (exc.message, exc.issues)
+    finally:
+        if gen is not None:
+            gen.close()
+
+
+def _merge_part(db: sqlite3.Connection, part: Path) -> None:
+    db.execute("ATTACH DATABASE ? AS part", (str(part),))
+    try:
+        for name in ("rows", "ids", "hhs"):
+            db.execute(f"INSERT INTO {name} SELECT * FROM part.{name}")
+        db.commit()
+    finally:
+        db.execute("DETACH DATABASE part")
+
+
+def _map_villages(jobs, pool: _Pool | None):
+    """逐村校验（与核算），按村代码的顺序给出结果；给了 `pool` 时分给它的几个进程（在途的村有上限，内存不随村数增长）。"""
+    if pool is None or pool.workers <= 1:
         yield from map(_village, jobs)
         return
     from collections import deque
 
-    from docgen.util.procs import spawn_pool
-
-    with spawn_pool(workers) as pool:
-        pending: deque = deque()
-        for job in jobs:
-            pending.append(pool.apply_async(_village, (job,)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
-        while pending:
+    workers = pool.workers
+    pending: deque = deque()
+    for job in jobs:
+        pending.append(pool.get().apply_async(_village, (job,)))
+        if len(pending) >= 2 * workers:
             yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _village(job) -> tuple:
