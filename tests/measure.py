@@ -174,3 +174,16 @@ def check_notice_layout(pdf: pymupdf.Document, date_text: str, fmt: str = "文�
             assert len(pdf) % 2 == 0, (where, len(pdf))  # 版记在偶数页
             rules = [d["rect"] for d in last.get_drawings() if d["rect"].width > 400]
             assert rules and abs(max(r.y1 for r in rules) * 25.4 / 72 - bottom) < 0.6, where
+
+
+def page_contents(data: bytes) -> list[tuple]:
+    """PDF 每页看得见的东西：纸张大小、每个词及其位置、图的位置、画的线与框（位置取到 0.01 pt）。两份 PDF 的字节
+    可以不同（字体子集、对象的次序），这个相同就是排得一样。"""
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    out = []
+    for p in doc:
+        words = [(*(round(x, 2) for x in w[:4]), w[4]) for w in p.get_text("words")]
+        images = [tuple(round(x, 2) for x in i["bbox"]) for i in p.get_image_info()]
+        drawn = sorted(tuple(round(x, 2) for x in g["rect"]) for g in p.get_drawings())
+        out.append((tuple(round(x, 2) for x in p.rect), words, images, drawn))
+    return out

@@ -260,6 +260,11 @@ def render_notice_pdf_placed(v: NoticeView, fonts: FontSet, base_dir: Path,
             pages = _banji_pages(doc)
             if len(pages) == 1 and pages[0] % 2 == 1:
                 return placed(doc, True, False, pages[0], spacer)
+    if v.has_banji and hints is None and even and v.attachments and not v.attachments[-1].landscape:
+        split = _split_at_last_attachment(html, base_dir, fonts, allowed)
+        if split is not None:
+            doc, placement = split
+            return _write(doc, v.notice.date), placement
     doc, short = _first_layout(v, fonts, base_dir, short)
     if not v.has_banji:
         return _write(doc, v.notice.date), BanjiPlacement(letter_short_first=short)
@@ -271,6 +276,39 @@ def render_notice_pdf_placed(v: NoticeView, fonts: FontSet, base_dir: Path,
     if len(pages) != 1 or (even and pages[0] % 2 != 1):
         raise RenderError("版记排版失败：未能放在最后一个偶数页")
     return _write(doc, v.notice.date), BanjiPlacement(own, numbered, pages[0], short)
+
+
+_LAST_ATTACHMENT = '<section class="attachment'
+
+
+def _split_at_last_attachment(html, base_dir: Path, fonts: FontSet, allowed) -> tuple | None:
+    """最后一个附件是竖排时：附件另面编排（8），从它起的各页与前面怎么排无关，只看从第几页起——所以前面的部分
+    （正文与其余附件）只排一遍，最后一个附件连同版记单独排（定版记位置一遍、带留白再一遍），两段的页拼成一份。
+    单独排的那段开头垫一两张空页，使它从与整份里相同的单双页起、仍在强制分页之后，页码接着前面的页数（垫的页拼时去掉）；
+    所以每页与整份排两遍的结果相同（测试逐页比对文字与图的位置），只是大半内容少排一遍。
+    `html(**模板变量)` 给出整份 HTML。HTML 里找不到分界（用户改过模板）时为 None，照常两遍。"""
+    full = html()
+    cut, banji, body = full.rfind(_LAST_ATTACHMENT), full.find('<div id="banji"'), full.find("<body")
+    if body < 0 or cut < body or banji < cut or full.find("</head>") < 0:
+        return None
+    head = _layout(full[:cut] + "</body>\n</html>\n", base_dir, fonts, allowed)
+    before = len(head.pages)
+    pad = 1 if before % 2 == 1 else 2  # 垫几页：最后一个附件从第 before+1 页起，单双与整份里相同
+
+    def tail(**kw):
+        t = html(**kw)
+        i, b = t.rfind(_LAST_ATTACHMENT), t.index(">", t.find("<body")) + 1
+        start = f"<style>@page :first {{ counter-reset: page {before + 1 - pad}; }}</style>\n</head>"
+        return _layout(t[:b].replace("</head>", start, 1) + '<div style="break-after: page"></div>' * pad + t[i:],
+                       base_dir, fonts, allowed)
+
+    spacer, own, numbered = _banji_placement(tail(), tail)
+    last = tail(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
+    pages = _banji_pages(last)
+    if len(pages) != 1 or pages[0] % 2 != 1:
+        raise RenderError("版记排版失败：未能放在最后一个偶数页")
+    doc = head.copy(head.pages + last.pages[pad:])
+    return doc, BanjiPlacement(own, numbered, before + pages[0] - pad, False)
 
 
 def _sealed_letter(v: NoticeView) -> bool:
