@@ -258,7 +258,6 @@ def test_farmers_list_adds_other_rural_households(books, tmp_path):
     """农户名单（不是建档立卡户的农户）：标题行之下的表头、别名列、各种错都指到格子；对的户进排查表（建档立卡户为“否”）。"""
     from openpyxl import Workbook
 
-    from docgen.campaign.survey import survey_households
     from docgen.errors import InputError
 
     d, _ = books
@@ -272,9 +271,14 @@ def test_farmers_list_adds_other_rural_households(books, tmp_path):
     ws.append(["NH002", "乙（示例）", code, "2组", "C", "租赁"])
     good = tmp_path / "农户名单.xlsx"
     wb.save(good)
-    groups = survey_households([d / "data"], period=(2020, 12), farmers=good)
-    added = {h.hh_id: h for items in groups.values() for h in items if not h.facts.registered}
-    assert set(added) == {"NH001", "NH002"} and added["NH002"].facts.way == "租赁"
+    stats = make_surveys([d / "data"], tmp_path / "八查", period=(2020, 12), farmers=good)
+    added = {}
+    for book in sorted((tmp_path / "八查").glob("*.xlsx")):
+        for row in load_workbook(book)["八查"].iter_rows(min_row=3, values_only=True):
+            if row[COLUMNS.index("建档立卡户")] == "否":
+                added[row[COLUMNS.index("户编号")]] = (book.name, row[COLUMNS.index("住房解决方式")])
+    assert set(added) == {"NH001", "NH002"} and added["NH002"][1] == "租赁"
+    assert stats["households"] == stats["registered"] + 2
     ws.append(["NH001", "丙", code, "3组", None, None])  # 编号重复
     ws.append(["NH003", "丁", "不是代码", None, None, None])  # 认不出的村
     ws.append(["NH004", "戊", code, None, "E", None])  # 危房等级写错
@@ -282,7 +286,7 @@ def test_farmers_list_adds_other_rural_households(books, tmp_path):
     bad = tmp_path / "错的农户名单.xlsx"
     wb.save(bad)
     with pytest.raises(InputError) as e:
-        survey_households([d / "data"], period=(2020, 12), farmers=bad)
+        make_surveys([d / "data"], tmp_path / "八查2", period=(2020, 12), farmers=bad)
     got = {(str(i.location), i.code) for i in e.value.issues}
     f = "错的农户名单.xlsx:农户"
     assert got == {(f"{f}:5:农户编号", "FRM002"), (f"{f}:6:村代码", "FRM003"), (f"{f}:7:危房等级", "FRM006"),

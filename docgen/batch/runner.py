@@ -137,15 +137,9 @@ def _assessment(staging: str, code: str, hh: str):
     """工作进程自己从分拣结果（只读）取一户的核算结果，一次解开一个村：主进程不必为每户解开、再打包送过来。
     任务按村的顺序送出，所以每个工作进程每村一般只解开一次。"""
     if _W.get("village") != (staging, code):
-        import pickle
-        import sqlite3
+        from docgen.households.stage import village_assessments
 
-        db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT blob FROM assessed WHERE code=?", (code,)).fetchone()
-        finally:
-            db.close()
-        _W["village"], _W["items"] = (staging, code), {a.household.hh_id: a for a in pickle.loads(row[0])} if row else {}
+        _W["village"], _W["items"] = (staging, code), {a.household.hh_id: a for a in village_assessments(staging, code)}
     return _W["items"][hh]
 
 

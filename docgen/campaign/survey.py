@@ -54,31 +54,23 @@ class SurveyHousehold:
 # ---------------------------------------------------------------------- 生成
 
 
-def survey_households(data, settings=None, period: tuple[int, int] | None = None,
-                      farmers: Path | None = None, workers: int = 1) -> dict[tuple[str, str], list[SurveyHousehold]]:
-    """全部要排查的农户，按 (村代码, 村名) 分组：导出表里的建档立卡户（与 check / batch 同一条读表、校验流水线），
-    加上农户名单里的其他农户。数据有错误时抛出 InputError（与 docgen check 报的相同）。"""
-    from docgen.households.stage import staged
+def _registered(a, village: str) -> SurveyHousehold:
+    """一户建档立卡户在排查表里预填的：户主、组、危房等级、是否危房、改造情况（来自它的核算结果）。"""
+    h = a.household
+    hs = h.housing
+    facts = HouseFacts(True, (hs.grade if hs else "").strip().upper(), hs.dangerous if hs else "",
+                       hs.renovated if hs else "")
+    return SurveyHousehold(h.hh_id, h.head.name, h.group, h.village_code, village, facts)
 
-    out: dict[tuple[str, str], list[SurveyHousehold]] = {}
-    names: dict[str, str] = {}
-    with staged(data, settings, period, workers=workers) as stg:
-        names = stg.village_names()
-        for a in stg.all_assessments():
-            h = a.household
-            hs = h.housing
-            facts = HouseFacts(True, (hs.grade if hs else "").strip().upper(), hs.dangerous if hs else "",
-                               hs.renovated if hs else "")
-            code = h.village_code
-            out.setdefault((code, names.get(code, h.village)), []).append(
-                SurveyHousehold(h.hh_id, h.head.name, h.group, code, names.get(code, h.village), facts))
-    if farmers is not None:
-        known = {hh.hh_id for items in out.values() for hh in items}
-        by_name = {v: c for c, v in names.items()}
-        for hh in read_farmers(farmers, by_name, known):
-            key = next((k for k in out if k[0] == hh.village_code), (hh.village_code, hh.village))
-            out.setdefault(key, []).append(hh)
-    return dict(sorted(out.items()))
+
+def _write_village(staging: str, code: str, village: str, others: list[SurveyHousehold], target: Path,
+                   campaign: tuple[dt.date, dt.date]) -> int:
+    """一个村的排查表（在工作进程里：自己从分拣结果取这个村的户）：该村的建档立卡户按表中顺序，后面是农户名单里的其他农户。"""
+    from docgen.households.stage import village_assessments
+
+    items = [_registered(a, village) for a in village_assessments(staging, code)] + others
+    write_survey(items, code, village, target, campaign)
+    return len(items)
 
 
 FARMER_ALIASES = {"农户编号": "农户编号", "户编号": "农户编号", "户主": "户主", "户主姓名": "户主", "村": "村", "村名": "村",
@@ -278,28 +270,40 @@ def _instructions(ws, village: str, campaign: tuple[dt.date, dt.date]) -> None:
 
 def make_surveys(data, out: Path, *, settings=None, period: tuple[int, int] | None = None, farmers: Path | None = None,
                  campaign: tuple[dt.date, dt.date] | None = None, workers: int = 1) -> dict:
-    """`docgen survey make`：每村一个排查表，写进 `out`（八查-村名.xlsx）。`campaign` 不给时取配置里冲刺行动的起止。返回统计。"""
+    """`docgen survey make`：每村一个排查表，写进 `out`（八查-村名.xlsx）：导出表里的建档立卡户（与 check / batch 同一条
+    读表、校验流水线；数据有错误时抛出 InputError，与 docgen check 报的相同），加上农户名单里的其他农户。
+    `campaign` 不给时取配置里冲刺行动的起止。各村的表分给 `workers` 个进程写，每个进程自己从分拣结果取该村的户。返回统计。"""
     from docgen.batch.plan import unit_names
+    from docgen.households.stage import staged
     from docgen.util.fs import safe_filename
 
     campaign = campaign or (settings.campaign if settings is not None else CAMPAIGN)
+    with staged(data, settings, period, workers=workers) as stg:
+        names = stg.village_names()
+        registered: dict[str, int] = {}
+        for r in stg.households():
+            registered[r.code] = registered.get(r.code, 0) + 1
+        groups: dict[tuple[str, str], list[SurveyHousehold]] = {(code, names[code]): [] for code in registered}
+        if farmers is not None:
+            known = {r.hh_id for r in stg.households()}
+            by_name = {v: c for c, v in names.items()}
+            for hh in read_farmers(farmers, by_name, known):
+                key = next((k for k in groups if k[0] == hh.village_code), (hh.village_code, hh.village))
+                groups.setdefault(key, []).append(hh)
+        groups = dict(sorted(groups.items()))
+        units = unit_names([(v, c) for c, v in groups])
+        out.mkdir(parents=True, exist_ok=True)
+        tasks = [(str(stg.path), code, village, others, out / f"八查-{safe_filename(units[(village, code)])}.xlsx",
+                  campaign) for (code, village), others in groups.items()]
+        if workers > 1 and len(tasks) > 2:
+            from docgen.util.procs import spawn_pool
 
-    groups = survey_households(data, settings, period, farmers, workers)
-    names = unit_names([(v, c) for c, v in groups])
-    out.mkdir(parents=True, exist_ok=True)
-    tasks = [(items, code, village, out / f"八查-{safe_filename(names[(village, code)])}.xlsx", campaign)
-             for (code, village), items in groups.items()]
-    if workers > 1 and len(tasks) > 2:
-        from docgen.util.procs import spawn_pool
-
-        with spawn_pool(workers) as pool:
-            pool.starmap(write_survey, tasks, chunksize=max(1, len(tasks) // (workers * 4)))
-    else:
-        for t in tasks:
-            write_survey(*t)
-    return {"villages": len(tasks), "households": sum(len(i) for i in groups.values()),
-            "registered": sum(h.facts.registered for i in groups.values() for h in i),
-            "files": [t[3].name for t in tasks]}
+            with spawn_pool(workers) as pool:
+                counts = pool.starmap(_write_village, tasks, chunksize=max(1, len(tasks) // (workers * 4)))
+        else:
+            counts = [_write_village(*t) for t in tasks]
+    return {"villages": len(tasks), "households": sum(counts), "registered": sum(registered.values()),
+            "files": [t[4].name for t in tasks]}
 
 
 # ---------------------------------------------------------------------- 读回

@@ -216,6 +216,16 @@ class Staging:
         self.db.close()
 
 
+def village_assessments(staging: str | Path, code: str) -> list:
+    """一个村的核算结果，在别的进程里从分拣结果（只读）取：渲染、写排查表的工作进程自己取，主进程不必解开再打包送过去。"""
+    db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT blob FROM assessed WHERE code=?", (code,)).fetchone()
+    finally:
+        db.close()
+    return pickle.loads(row[0]) if row else []
+
+
 def check_data(data: DataFiles, settings, period: tuple[int, int] | None = None, workers: int = 1) -> Intake:
     """`docgen check`：走同一条流水线（读表、分拣、逐村校验），只是不核算、不留分拣结果。"""
     folder = Path(tempfile.mkdtemp(prefix="docgen-check-"))
