@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from conftest import ROOT, check_issues, staged_assessments
 
 from docgen.cli import cli
+from docgen.errors import InputError
 from docgen.households.model import Member
 from docgen.households.sample import generate
 from docgen.rules import education, gb11643
@@ -589,10 +591,19 @@ def test_sheets_read_in_parallel_give_the_same_staging(real, flat, tmp_path, mon
     sheets["贫困户住房饮水"].append(["合计"] + [None] * (len(sheets["贫困户住房饮水"][0]) - 1))
     (tmp_path / "在").mkdir()
     extra = _workbook(tmp_path / "在" / "户籍导出.xlsx", sheets, {"贫困户家庭收入": ["A8:C8"]})  # 数据区跨列合并
+    wb = openpyxl.load_workbook(extra)  # 表尾几行只有边框没有值（Excel 里常见）：小结里的行数两种读法要一样
+    ws = wb["贫困户成员信息"]
+    for r in range(ws.max_row + 1, ws.max_row + 6):
+        ws.cell(r, 1).border = openpyxl.styles.Border(left=openpyxl.styles.Side(style="thin"))
+    wb.save(extra)
     cases = [[out / "户籍导出-2020-12.xlsx"], [extra], [flat / "户籍导出.xlsx", flat / "村.yaml"]]
     csv = sorted(out.rglob("*.csv"))
     assert csv
-    cases.append([csv[0]])
+    lines = csv[0].read_bytes().split(b"\n")
+    (tmp_path / "空行").mkdir()
+    blank = tmp_path / "空行" / csv[0].name  # 中间与末尾有空行的 CSV
+    blank.write_bytes(b"\n".join(lines[:8] + [b""] + lines[8:] + [b"", b""]))
+    cases += [[csv[0]], [blank]]
 
     def build(files, workers, threshold, folder):
         monkeypatch.setattr(stage, "PARALLEL_READ_BYTES", threshold)
@@ -619,3 +630,43 @@ def test_sheets_read_in_parallel_give_the_same_staging(real, flat, tmp_path, mon
         assert not list((tmp_path / f"b{n}").glob("*.t[0-9]*"))  # 分开读的临时库不留下
     codes = {i.code for i in build(cases[1], 2, 0, tmp_path / "c")[0].issues}
     assert {"COL004", "COL005", "COL006"} <= codes
+
+
+def test_parallel_read_reports_the_first_error_and_recovers_from_a_killed_run(flat, tmp_path, monkeypatch):
+    """分开读时：① 成员表中间有读不下去的格、后面的文件里也有，报的是逐张读时先碰到的那一个；② 上次被杀时留下的临时库
+    （同名、里面已有表）不妨碍再运行，运行后不留下。"""
+    from docgen.households import stage
+    from docgen.households.load import collect_files
+    from docgen.settings import Settings
+
+    monkeypatch.setattr(stage, "PARALLEL_READ_BYTES", 0)
+    sheets = _flat_sheets(flat)
+    sheets["贫困户成员信息"][5][4] = "=1+1"  # 公式没有保存计算结果
+    (tmp_path / "d").mkdir()
+    _workbook(tmp_path / "d" / "户籍导出.xlsx", sheets)
+    problems = openpyxl.load_workbook(flat / "问题.xlsx")
+    problems.active.cell(2, 2).value = "=2+2"
+    problems.save(tmp_path / "d" / "问题.xlsx")
+    data = collect_files([tmp_path / "d"], (2020, 12))
+    said = []
+    for workers in (1, 2):
+        with pytest.raises(InputError) as e:
+            stage.check_data(data, Settings(), (2020, 12), workers=workers)
+        said.append(e.value.message)
+    assert said[0] == said[1] and said[0].startswith("户籍导出.xlsx:贫困户成员信息:6:")
+
+    data = collect_files([flat], (2020, 12))
+    folder = tmp_path / "cache"
+    stage.Staging.open_or_build(data, Settings(), folder, "t", (2020, 12), workers=2).close()
+    [built] = folder.glob("*.sqlite")
+    built.unlink()
+    for tbl in range(3):  # 被杀时留下的：与这次同名、里面已有 rows 表
+        junk = sqlite3.connect(folder / f".{built.name}.part.t{tbl}")
+        junk.executescript(stage.PART_SCHEMA)
+        junk.close()
+    stg = stage.Staging.open_or_build(data, Settings(), folder, "t", (2020, 12), workers=2)
+    try:
+        assert stg.intake.households == N
+    finally:
+        stg.close()
+    assert sorted(p.name for p in folder.iterdir()) == [built.name]

@@ -154,3 +154,34 @@ def test_last_portrait_attachment_laid_out_apart(work, monkeypatch):
     kinds = {(p.own_page, p.numbered) for p in placements}
     assert kinds == {(False, True), (True, True), (True, False)}, kinds
 
+
+
+def test_changed_template_is_not_laid_out_apart(work, tmp_path, monkeypatch):
+    """分段排只对 docgen 自带的公文模板证明过：模板目录是它的原样拷贝时照样分段；用户改了模板（这里把正文与附件包进一个
+    div、给附件另设字号）时照常两遍——结果与整份排两遍的相同。"""
+    import shutil
+
+    from docgen.render import pdf
+    from docgen.render.env import PACKAGE_TEMPLATES
+
+    text, _ = case(CASES[0])
+    src = work / "tpl.yaml"
+    src.write_text(text + "附件:\n  - 名称: 排查情况统计表\n    表格:\n      列: [村, 户数]\n      行:\n        - [一村, 10]\n",
+                   encoding="utf-8")
+    fonts = FontSet()
+    shutil.copytree(PACKAGE_TEMPLATES, tmp_path / "tpl")
+    real = pdf._split_at_last_attachment
+    used = []
+    monkeypatch.setattr(pdf, "_split_at_last_attachment", lambda *a, **k: used.append(1) or real(*a, **k))
+    monkeypatch.setenv("DOCGEN_TEMPLATES", str(tmp_path / "tpl"))
+    render_document(src, ".pdf", fonts)
+    assert used and pdf._stock_template()
+    page = tmp_path / "tpl" / "html" / "notice.html"
+    html = page.read_text(encoding="utf-8")
+    html = html.replace("</style>", ".doc .attachment { font-size: 14pt; }\n</style>", 1)
+    html = html.replace("<section class=\"front", "<div class=\"doc\"><section class=\"front", 1).replace("</body>", "</div></body>")
+    page.write_text(html, encoding="utf-8")
+    assert not pdf._stock_template()
+    changed = render_document(src, ".pdf", fonts)
+    monkeypatch.setattr(pdf, "_split_at_last_attachment", lambda *a, **k: None)
+    assert page_contents(changed) == page_contents(render_document(src, ".pdf", fonts))

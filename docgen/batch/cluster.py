@@ -179,7 +179,7 @@ class DaskWindow:
         thash, files = templates_payload(templates)
         self.manifest = {"templates": thash, "env": environment_hash()}
         self.template_files = files
-        [self.templates_future] = self.client.scatter([files], broadcast=True, hash=True, direct=True)
+        self.templates_future = self._scatter(files, broadcast=True, by_content=True)
         self.settings = settings
         self.village_blob = village_blob  # 村代码 → 该村核算结果的字节（协调机从分拣结果原样取出，不解开）
         self.blobs: dict = {}  # 村代码 → 集群上的那份字节（scatter 一次）
@@ -233,14 +233,14 @@ class DaskWindow:
         self._send(name, units, sorted(codes), 0)
         self.submitted += 1
 
-    def _scatter(self, data, broadcast: bool = False):
-        """把数据（一个村的核算结果，或 broadcast 时的模板）放到集群上。工作机刚死、nanny 正在重起它时，送往它的连接
-        会断：稍等再送（最多 5 次）。"""
+    def _scatter(self, data, broadcast: bool = False, by_content: bool = False):
+        """把数据（一个村的核算结果，或 broadcast 时的模板）放到集群上。先直接送到工作机；工作机刚死、nanny 正在重起它时，
+        送往它的连接会断：稍等再送（最多 5 次）。协调机连不上工作机的端口时（防火墙）后几次经调度机转送。"""
         import time
 
         for attempt in range(5):
             try:
-                [future] = self.client.scatter([data], hash=False, broadcast=broadcast, direct=True)
+                [future] = self.client.scatter([data], hash=by_content, broadcast=broadcast, direct=attempt < 2)
                 return future
             except OSError:  # distributed 的 CommClosedError 是 OSError
                 if attempt == 4:

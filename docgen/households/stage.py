@@ -155,7 +155,8 @@ class Staging:
         folder.mkdir(parents=True, exist_ok=True)
         previous = sorted(p for p in folder.glob("*.sqlite") if not p.name.startswith("."))
         part = folder / f".{key}.sqlite.part"
-        part.unlink(missing_ok=True)
+        for stale in folder.glob(f".{key}.sqlite.part*"):  # 上次被杀时留下的（连同分开读表的临时库）
+            stale.unlink(missing_ok=True)
         try:
             intake = _build(part, data, settings, conf, period, previous[-1] if previous else None, workers=workers)
             if intake.errors:
@@ -347,6 +348,12 @@ def _build_in(pool: _Pool, path: Path, data: DataFiles, settings, conf: str, per
                 if str(f) not in data.scanned:
                     raise
                 pre.warning(Location(f.name), "SHEET002", f"没有认出任何表，未读取（{exc.message.split(': ', 1)[-1]}）")
+            except InputError:  # 逐张读时更早读的表里的错误会先报出来：先看已交出去的表
+                for *_, r in parts:
+                    error = (r if isinstance(r, tuple) else r.get())[4]
+                    if error is not None:
+                        raise InputError(*error) from None
+                raise
         done = [(tbl, at, info, r if isinstance(r, tuple) else r.get()) for tbl, at, info, r in parts]
         for tbl, _, info, (n, found, got_years, _issues, error) in done:  # 按表的次序并进来
             if error is not None:
@@ -512,6 +519,7 @@ def _read_table(job, table: Table | None = None) -> tuple:
         if table is None:
             gen = iter_tables(file, IssueCollector(), aliases)  # 表头一级的问题主进程已经记下
             table = next(t for i, t in enumerate(gen) if i == index)
+        Path(part).unlink(missing_ok=True)  # 上次被杀时可能留下同名的
         db = sqlite3.connect(part)
         try:
             db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + PART_SCHEMA)
@@ -521,8 +529,9 @@ def _read_table(job, table: Table | None = None) -> tuple:
             db.commit()
         finally:
             db.close()
-        issues = table.issues if isinstance(table, Sheet) else []
-        return n, {k: h.digest() for k, h in found.items()}, years, issues, None
+        if isinstance(table, Sheet):  # 小结里的行数与逐张读时相同：工作表数它给出的数据行（含空行），YAML 数记录
+            return table.data_rows, {k: h.digest() for k, h in found.items()}, years, table.issues, None
+        return n, {k: h.digest() for k, h in found.items()}, years, [], None
     except InputError as exc:  # 读到一半发现文件坏了：交回主进程照常报（异常对象过进程边界会丢掉问题列表）
         return 0, {}, set(), [], (exc.message, exc.issues)
     finally:

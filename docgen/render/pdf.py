@@ -288,6 +288,8 @@ def _split_at_last_attachment(html, base_dir: Path, fonts: FontSet, allowed) -> 
     单独排的那段开头垫一两张空页，使它从与整份里相同的单双页起、仍在强制分页之后，页码接着前面的页数（垫的页拼时去掉）；
     所以每页与整份排两遍的结果相同（测试逐页比对文字与图的位置），只是大半内容少排一遍。
     `html(**模板变量)` 给出整份 HTML。HTML 里找不到分界（用户改过模板）时为 None，照常两遍。"""
+    if not _stock_template():
+        return None
     full = html()
     cut, banji, body = full.rfind(_LAST_ATTACHMENT), full.find('<div id="banji"'), full.find("<body")
     if body < 0 or cut < body or banji < cut or full.find("</head>") < 0:
@@ -310,6 +312,31 @@ def _split_at_last_attachment(html, base_dir: Path, fonts: FontSet, allowed) -> 
         raise RenderError("版记排版失败：未能放在最后一个偶数页")
     doc = head.copy(head.pages + last.pages[pad:])
     return doc, BanjiPlacement(own, numbered, before + pages[0] - pad, False)
+
+
+_STOCK: dict = {}
+
+
+def _stock_template() -> bool:
+    """用的是 docgen 自带的公文模板（templates/html 里的文件与包里的逐字节相同）：分段排只对它证明过（测试逐页比对）。
+    用户改过的模板可能把各部分包在别的元素里、或用到“前一个附件”之类的选择器，分开排就不一样了——照常两遍。"""
+    import hashlib
+
+    from docgen.render.env import PACKAGE_TEMPLATES, templates_dir
+
+    def digest(folder: Path) -> str:
+        h = hashlib.sha256()
+        for f in sorted((folder / "html").glob("*")):
+            if f.is_file():
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+        return h.hexdigest()
+
+    here = templates_dir()
+    key = (str(here), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted((here / "html").glob("*"))))
+    if key not in _STOCK:
+        _STOCK.clear()
+        _STOCK[key] = Path(here).resolve() == Path(PACKAGE_TEMPLATES).resolve() or digest(here) == digest(PACKAGE_TEMPLATES)
+    return _STOCK[key]
 
 
 def _sealed_letter(v: NoticeView) -> bool:
