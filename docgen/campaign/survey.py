@@ -281,11 +281,12 @@ def make_surveys(data, out: Path, *, settings=None, period: tuple[int, int] | No
     with staged(data, settings, period, workers=workers) as stg:
         names = stg.village_names()
         registered: dict[str, int] = {}
+        known: set[str] = set()
         for r in stg.households():
             registered[r.code] = registered.get(r.code, 0) + 1
+            known.add(r.hh_id)
         groups: dict[tuple[str, str], list[SurveyHousehold]] = {(code, names[code]): [] for code in registered}
         if farmers is not None:
-            known = {r.hh_id for r in stg.households()}
             by_name = {v: c for c, v in names.items()}
             for hh in read_farmers(farmers, by_name, known):
                 key = next((k for k in groups if k[0] == hh.village_code), (hh.village_code, hh.village))

@@ -3,8 +3,8 @@
 
 导出表逐行读入 SQLite，按户编号前 12 位（村代码）分组，再逐村校验、核算并存下结果：全县几万户从不同时待在内存里
 （读表时一次只有一行，校验与核算时一次只有一个村）；全县一份的小表（村名单、帮扶责任人、问题）在内存中。
-数据大且有几个进程时，按户的每张表交给一个工作进程去读、写进它自己的临时库，再按表的次序并进来（主进程只读表头）；
-读出的行、问题的先后、村摘要与逐张在主进程里读相同。
+按户的每张表先写进它自己的临时库，再按表的次序并进来；数据大且有几个进程时这些表交给工作进程去读（主进程只读表头），
+读出的行、问题的先后、村摘要与在主进程里逐张读相同。
 跨村的检查（身份证号重复）用 SQL 做。
 
 基准日期（算年龄、核算年度、报告日期）只有一个：docgen.yml 的“基准日期”，否则期别的最后一天，否则导出表自己写的月份的
@@ -310,40 +310,37 @@ def _build_in(pool: _Pool, path: Path, data: DataFiles, settings, conf: str, per
     years: set[int] = set()
     aliases = settings.column_aliases
     workers = pool.workers
-    # 数据不小且有几个进程时，按户的每张表（Excel、CSV 的工作表）交给一个工作进程去读、写进它自己的临时库，最后按表的
-    # 次序并进来；主进程只读各表的表头（前 20 行）。行、问题的先后、村摘要与逐张在主进程里读完全相同
+    # 按户的每张表都经 _read_table 写进它自己的临时库、最后按表的次序并进来；数据不小且有几个进程时，Excel、CSV 的
+    # 工作表交给工作进程去读（主进程只读各表的表头，前 20 行），否则就在这里读——行、问题的先后、村摘要两种都一样
     parallel = workers > 1 and sum(f.stat().st_size for f in data.files) >= PARALLEL_READ_BYTES
     parts: list[tuple[int, int, int, object]] = []  # (表, 行一级的问题插在 pre.issues 的哪里, 小结的位置, 结果或进行中的任务)
-    per_table: dict[int, dict[str, bytes]] = {}  # 表 → 村代码 → 该村在这张表里各行的摘要
     try:
         for f in data.files:
             try:
                 for index, t in enumerate(iter_tables(f, pre, aliases)):
                     first_file = first_file or t.file
-                    n = 0
+                    sheet = isinstance(t, Sheet)
                     if t.kind not in BIG:
                         small.append(materialise(t))
+                        if sheet:
+                            pre.issues += t.issues
+                        intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first if sheet else None,
+                                                       t.header_row if sheet else None,
+                                                       t.data_rows if sheet else len(t.rows)))
+                        continue
+                    tbl = len(big)
+                    big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
+                                           header_first=t.header_first)))
+                    job = (str(f), index, tbl, aliases, str(_part_path(path, tbl)))
+                    if parallel and sheet:
+                        read = pool.get().apply_async(_read_table, (job,))
                     else:
-                        tbl = len(big)
-                        big.append((tbl, Table(t.kind, t.file, t.sheet, headers=t.headers, header_row=t.header_row,
-                                               header_first=t.header_first)))
-                        if parallel:
-                            job = (str(f), index, tbl, aliases, str(_part_path(path, tbl)))
-                            sheet = isinstance(t, Sheet)
-                            parts.append((tbl, len(pre.issues), len(intake.sheets),
-                                          pool.get().apply_async(_read_table, (job,)) if sheet else _read_table(job, t)))
-                            intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first if sheet else None,
-                                                           t.header_row if sheet else None, 0))
-                            continue
-                        found: dict[str, hashlib._Hash] = {}
-                        n = _stage_rows(db, tbl, t, found, years)
-                        per_table[tbl] = {k: h.digest() for k, h in found.items()}
-                    if isinstance(t, Sheet):
-                        pre.issues += t.issues
-                        intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first, t.header_row, t.data_rows))
-                    else:
-                        intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, None, None,
-                                                       len(t.rows) if t.kind not in BIG else n))
+                        read = _read_table(job, t)
+                        if read[4] is not None:  # 读不下去：不必再读后面的
+                            raise InputError(*read[4])
+                    parts.append((tbl, len(pre.issues), len(intake.sheets), read))
+                    intake.sheets.append(SheetInfo(t.file, t.sheet, t.kind, t.header_first if sheet else None,
+                                                   t.header_row if sheet else None, 0))
             except NoTables as exc:  # 文件夹里顺带扫到的无关工作簿（没有认出任何表）：说明后跳过；命令行点名的仍是错误
                 if str(f) not in data.scanned:
                     raise
@@ -359,9 +356,13 @@ def _build_in(pool: _Pool, path: Path, data: DataFiles, settings, conf: str, per
             if error is not None:
                 raise InputError(*error)
             years |= got_years
-            per_table[tbl] = found
             intake.sheets[info] = replace(intake.sheets[info], data_rows=n)
             _merge_part(db, _part_path(path, tbl))
+            for code, d in found.items():  # 村摘要：各表的摘要按表的次序合起来
+                h = digests.get(code)
+                if h is None:
+                    h = digests[code] = hashlib.sha256()
+                h.update(tbl.to_bytes(4, "little") + d)
         for _, at, _, result in reversed(done):  # 行一级的问题放回逐张读时的位置（从后往前插，前面的位置不变）
             pre.issues[at:at] = result[3]
     except BaseException:
@@ -371,12 +372,6 @@ def _build_in(pool: _Pool, path: Path, data: DataFiles, settings, conf: str, per
     finally:
         for tbl, *_ in parts:
             _part_path(path, tbl).unlink(missing_ok=True)
-    for tbl in sorted(per_table):  # 村摘要：各表的摘要按表的次序合起来（逐张读、分开读都一样）
-        for code, d in per_table[tbl].items():
-            h = digests.get(code)
-            if h is None:
-                h = digests[code] = hashlib.sha256()
-            h.update(tbl.to_bytes(4, "little") + d)
     # 列名映射里既不是表名、也不是读到的工作表名或文件名的键：多半写错了（如“收入表”），不能悄悄不起作用
     from docgen.households.columns import BY_LABEL
 
@@ -511,8 +506,8 @@ def _part_path(path: Path, tbl: int) -> Path:
 
 
 def _read_table(job, table: Table | None = None) -> tuple:
-    """读一张按户的表、写进它自己的临时库（工作进程里：重新打开文件、找到第 `index` 张表；YAML 的表已在主进程里，
-    直接给 `table`）。返回 (行数, 村代码 → 摘要, 收入年度, 行一级的问题, 读不下去时的 (提示, 问题))。"""
+    """读一张按户的表、写进它自己的临时库。工作进程里重新打开文件、找到第 `index` 张表；在主进程里读的（YAML 的表、
+    不分开读时）直接给 `table`。返回 (行数, 村代码 → 摘要, 收入年度, 行一级的问题, 读不下去时的 (提示, 问题))。"""
     file, index, tbl, aliases, part = job
     gen = None
     try:

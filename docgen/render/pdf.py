@@ -269,14 +269,21 @@ def render_notice_pdf_placed(v: NoticeView, fonts: FontSet, base_dir: Path,
     doc, short = _first_layout(v, fonts, base_dir, short)
     if not v.has_banji:
         return _write(doc, v.notice.date), BanjiPlacement(letter_short_first=short)
-    spacer, own, numbered = _banji_placement(doc, lambda **kw: _layout(html(**kw), base_dir, fonts, allowed), even)
+    doc, spacer, own, numbered, page = _banji_final(doc, lambda **kw: _layout(html(**kw), base_dir, fonts, allowed), even)
     if hints is not None:  # 另起一页且前面插了空白页（不编页码）的情形不记：一遍排版验证不了
         hints["版记"] = {"留白": round(spacer, 3), "另起": own} if numbered or not own else None
-    doc = _layout(html(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered), base_dir, fonts, allowed)
+    return _write(doc, v.notice.date), BanjiPlacement(own, numbered, page, short)
+
+
+def _banji_final(first, relayout, even: bool = True) -> tuple:
+    """由第一遍排版 `first` 定版记的位置，再带上留白排最后一遍（`relayout(**模板变量)`）：(排版结果, 留白, 另起, 编页码,
+    版记在第几页)。整份两遍与分段排（只排最后一个附件那段）共用。"""
+    spacer, own, numbered = _banji_placement(first, relayout, even)
+    doc = relayout(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
     pages = _banji_pages(doc)
     if len(pages) != 1 or (even and pages[0] % 2 != 1):
         raise RenderError("版记排版失败：未能放在最后一个偶数页")
-    return _write(doc, v.notice.date), BanjiPlacement(own, numbered, pages[0], short)
+    return doc, spacer, own, numbered, pages[0]
 
 
 _LAST_ATTACHMENT = '<section class="attachment'
@@ -305,13 +312,8 @@ def _split_at_last_attachment(html, base_dir: Path, fonts: FontSet, allowed) -> 
         return _layout(t[:b].replace("</head>", start, 1) + '<div style="break-after: page"></div>' * pad + t[i:],
                        base_dir, fonts, allowed)
 
-    spacer, own, numbered = _banji_placement(tail(), tail)
-    last = tail(banji_spacer_pt=spacer, banji_own_page=own, banji_numbered=numbered)
-    pages = _banji_pages(last)
-    if len(pages) != 1 or pages[0] % 2 != 1:
-        raise RenderError("版记排版失败：未能放在最后一个偶数页")
-    doc = head.copy(head.pages + last.pages[pad:])
-    return doc, BanjiPlacement(own, numbered, before + pages[0] - pad, False)
+    last, _, own, numbered, page = _banji_final(tail(), tail)
+    return head.copy(head.pages + last.pages[pad:]), BanjiPlacement(own, numbered, before + page - pad, False)
 
 
 _STOCK: dict = {}
@@ -332,7 +334,8 @@ def _stock_template() -> bool:
         return h.hexdigest()
 
     here = templates_dir()
-    key = (str(here), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted((here / "html").glob("*"))))
+    key = (str(here), tuple((f.name, st.st_mtime_ns, st.st_size) for f in sorted((here / "html").glob("*"))
+                            for st in (f.stat(),)))
     if key not in _STOCK:
         _STOCK.clear()
         _STOCK[key] = Path(here).resolve() == Path(PACKAGE_TEMPLATES).resolve() or digest(here) == digest(PACKAGE_TEMPLATES)
